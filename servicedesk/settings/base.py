@@ -1,0 +1,220 @@
+"""Settings shared by every environment, read from the environment with django-environ.
+
+With nothing set, the app runs on an embedded default that needs no server: a SQLite
+file and Celery's filesystem broker, so `make run` works on any machine with Python.
+`DATABASE_URL` and `CELERY_BROKER_URL` switch it to PostgreSQL and Redis.
+"""
+
+from pathlib import Path
+
+import environ
+from celery.schedules import schedule
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=False)
+# The fallback key only serves the embedded demo; production.py refuses to start without one.
+SECRET_KEY = env("SECRET_KEY", default="insecure-servicedesk-demo-key-change-me")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "teams",
+    "tickets",
+    "sla",
+    "notifications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "teams.middleware.UserTimezoneMiddleware",
+]
+
+ROOT_URLCONF = "servicedesk.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "servicedesk.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "servicedesk.wsgi.application"
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'servicedesk.sqlite3'}"),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "teams.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("zh-hans", "简体中文"),
+    ("zh-hant", "繁體中文"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env("TIME_ZONE", default="UTC")
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# Attachments: a size limit and an allow-list of file types (by extension and content type).
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_ALLOWED_EXTENSIONS = env.list(
+    "ATTACHMENT_ALLOWED_EXTENSIONS",
+    default=["pdf", "png", "jpg", "jpeg", "gif", "txt", "log", "csv", "docx", "xlsx", "pptx", "zip"],
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+# Ticket lifecycle knobs.
+TICKET_REOPEN_DAYS = env.int("TICKET_REOPEN_DAYS", default=7)
+TICKET_AUTOCLOSE_DAYS = env.int("TICKET_AUTOCLOSE_DAYS", default=5)
+
+EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
+
+# Celery. The filesystem transport is the embedded default: it needs no server.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+def celery_transport_options(broker_url: str) -> dict:
+    """Transport options for the broker in use (the test settings call it again)."""
+    if broker_url.startswith("filesystem://"):
+        queue_dir = VAR_DIR / "celery" / "queue"
+        return {
+            "data_folder_in": str(queue_dir),
+            "data_folder_out": str(queue_dir),
+            "processed_folder": str(VAR_DIR / "celery" / "processed"),
+            "store_processed": False,
+        }
+    return {
+        # A hung Redis must not hang a web request that files a ticket: short socket
+        # timeouts and a bounded retry make publishing fail fast (the deadlines and the
+        # outbox live in PostgreSQL, so the next scan catches up).
+        "socket_timeout": 2,
+        "socket_connect_timeout": 2,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+        # Unacknowledged messages of a killed worker come back quickly.
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+        "health_check_interval": 10,
+    }
+
+
+CELERY_BROKER_TRANSPORT_OPTIONS = celery_transport_options(CELERY_BROKER_URL)
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+SLA_SCAN_INTERVAL_SECONDS = env.float("SLA_SCAN_INTERVAL_SECONDS", default=30.0)
+SLA_SCAN_BATCH_SIZE = env.int("SLA_SCAN_BATCH_SIZE", default=500)
+OUTBOX_DELIVERY_INTERVAL_SECONDS = env.float("OUTBOX_DELIVERY_INTERVAL_SECONDS", default=10.0)
+CELERY_BEAT_SCHEDULE = {
+    # `expires` drops runs that a stopped worker could not take in time: the next one
+    # does the same work, so a backlog of identical sweeps is useless.
+    "scan-sla-deadlines": {
+        "task": "sla.tasks.scan_deadlines",
+        "schedule": schedule(run_every=SLA_SCAN_INTERVAL_SECONDS),
+        "options": {"expires": SLA_SCAN_INTERVAL_SECONDS},
+    },
+    "deliver-outbox": {
+        "task": "notifications.tasks.deliver_outbox",
+        "schedule": schedule(run_every=OUTBOX_DELIVERY_INTERVAL_SECONDS),
+        "options": {"expires": OUTBOX_DELIVERY_INTERVAL_SECONDS},
+    },
+    "close-resolved-tickets": {
+        "task": "tickets.tasks.close_resolved_tickets",
+        "schedule": schedule(run_every=env.float("AUTOCLOSE_INTERVAL_SECONDS", default=3600.0)),
+    },
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "servicedesk API",
+    "VERSION": "1.0.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
+
+# Demo mode: only `seed_demo` gives accounts a known password, and it refuses to run otherwise.
+DEMO_MODE = env.bool("DEMO_MODE", default=False)
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

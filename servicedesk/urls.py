@@ -1,0 +1,19 @@
+"""Top-level routes: the pages of each app, the API, and Django admin."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("teams.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("service-standards/", include("sla.urls")),
+    path("", include("tickets.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

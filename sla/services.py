@@ -1,0 +1,315 @@
+"""SLA writes: the clocks of each ticket (called by tickets.services inside the ticket's
+transaction) and the deadline scanner that escalates warnings and breaches exactly once."""
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
+
+from notifications import services as notify
+from tickets.constants import EventKind, Priority, Status
+from tickets.models import TicketEvent
+
+from . import clocks as clk
+from .models import Escalation, EscalationLevel, ServiceStandard, SLAClock
+from .selectors import chain_levels, standard_for
+
+logger = logging.getLogger(__name__)
+
+KINDS = (SLAClock.Kind.FIRST_RESPONSE, SLAClock.Kind.RESOLUTION)
+
+
+def _levels_for(standard: ServiceStandard) -> list[EscalationLevel]:
+    if not standard.escalation_chain_id:
+        return []
+    return chain_levels(chain_ids=[standard.escalation_chain_id]).get(standard.escalation_chain_id, [])
+
+
+def _done_steps(clock: SLAClock) -> set[str]:
+    if clock.pk is None:
+        return set()
+    return set(Escalation.objects.filter(clock=clock).values_list("step", flat=True))
+
+
+def _locked_clocks(ticket) -> list[SLAClock]:
+    return list(
+        SLAClock.objects.select_for_update()
+        .filter(ticket_id=ticket.pk)
+        .select_related("standard__calendar")
+        .order_by("kind")
+    )
+
+
+def _save_clock(clock: SLAClock) -> None:
+    clock.save(update_fields=[
+        "standard", "state", "target_minutes", "run_started_at", "consumed_seconds", "warn_at", "due_at",
+        "paused_at", "paused_seconds", "breached_at", "stopped_at", "next_check_at",
+    ])
+
+
+def _sla_event(ticket, actor, **data) -> None:
+    TicketEvent.objects.create(ticket=ticket, actor=actor, kind=EventKind.SLA, data=data)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+# --- clocks of one ticket ---------------------------------------------------------------
+
+
+def ticket_clocks_start(*, ticket) -> list[SLAClock]:
+    """Start the first-response and resolution clocks of a new ticket under the standard
+    that matches it (none when no standard covers its team)."""
+    standard = standard_for(team_id=ticket.team_id, service_item=ticket.service_item, priority=ticket.priority)
+    if standard is None:
+        return []
+    cal = clk.calendar_value(standard.calendar)
+    levels = _levels_for(standard)
+    start = ticket.created_at
+    clocks = []
+    for kind in KINDS:
+        clock = SLAClock(
+            ticket=ticket, kind=kind, standard=standard, target_minutes=clk.target_for(standard, kind),
+            started_at=start, run_started_at=start,
+        )
+        clk.refresh_schedule(clock, cal, levels, set())
+        clocks.append(clock)
+    SLAClock.objects.bulk_create(clocks)
+    _sla_event(
+        ticket, None, standard=standard.name, standard_id=standard.pk, version=standard.version,
+        first_response_due=_iso(clocks[0].due_at), resolution_due=_iso(clocks[1].due_at),
+    )
+    return clocks
+
+
+def ticket_clocks_on_first_response(*, ticket, at: dt.datetime) -> None:
+    for clock in _locked_clocks(ticket):
+        if clock.kind == SLAClock.Kind.FIRST_RESPONSE and clock.stopped_at is None:
+            clk.stop(clock, clk.calendar_value(clock.standard.calendar), at, fulfilled=True)
+            _save_clock(clock)
+
+
+def ticket_clocks_on_status(*, ticket, old: str, new: str, at: dt.datetime) -> None:
+    """Pause while waiting on the requester, resume when back, stop on resolution,
+    run again on reopen."""
+    for clock in _locked_clocks(ticket):
+        cal = clk.calendar_value(clock.standard.calendar)
+        before = (clock.state, clock.paused_at, clock.stopped_at, clock.next_check_at)
+        if new == Status.RESOLVED:
+            clk.stop(clock, cal, at, fulfilled=True)
+        elif new in (Status.CLOSED, Status.CANCELLED):
+            clk.stop(clock, cal, at, fulfilled=False)
+        elif new == Status.PENDING:
+            if clock.standard.pause_on_pending:
+                clk.pause(clock, cal, at)
+        elif old == Status.PENDING:
+            clk.resume(clock, at)
+            clk.refresh_schedule(clock, cal, _levels_for(clock.standard), _done_steps(clock))
+        elif old == Status.RESOLVED and new == Status.OPEN and clock.kind == SLAClock.Kind.RESOLUTION:
+            clk.restart(clock, at)
+            clk.refresh_schedule(clock, cal, _levels_for(clock.standard), _done_steps(clock))
+        if (clock.state, clock.paused_at, clock.stopped_at, clock.next_check_at) != before:
+            _save_clock(clock)
+
+
+def ticket_clocks_rematch(*, ticket, actor, reason: str) -> None:
+    """A change of priority, team or service item matches the standard again; the clocks
+    keep the business time already used and take the new targets."""
+    standard = standard_for(team_id=ticket.team_id, service_item=ticket.service_item, priority=ticket.priority)
+    clocks = _locked_clocks(ticket)
+    if not clocks:
+        if standard is not None and ticket.status in (Status.NEW, Status.OPEN, Status.PENDING):
+            ticket_clocks_start(ticket=ticket)
+        return
+    old = clocks[0].standard
+    if standard is None or standard.pk == old.pk:
+        return
+    cal = clk.calendar_value(standard.calendar)
+    levels = _levels_for(standard)
+    for clock in clocks:
+        clock.standard = standard
+        clock.target_minutes = clk.target_for(standard, clock.kind)
+        clk.refresh_schedule(clock, cal, levels, _done_steps(clock))
+        _save_clock(clock)
+    _sla_event(
+        ticket, actor, reason=reason, old_standard=f"{old.name} v{old.version}",
+        standard=standard.name, standard_id=standard.pk, version=standard.version,
+        first_response_due=_iso(clocks[0].due_at), resolution_due=_iso(clocks[1].due_at),
+    )
+
+
+# --- the deadline scanner ---------------------------------------------------------------
+
+
+@dataclass
+class ScanResult:
+    claimed: int = 0
+    escalations: int = 0
+    batches: int = 0
+    actions: list[str] = field(default_factory=list)
+
+
+STEP_TEXT = {
+    "warning": (
+        _lazy("[%(reference)s] At risk: %(title)s"),
+        _lazy("%(reference)s %(title)s is close to its due time."),
+    ),
+    "breach": (
+        _lazy("[%(reference)s] Overdue: %(title)s"),
+        _lazy("%(reference)s %(title)s has passed its due time."),
+    ),
+    "level": (
+        _lazy("[%(reference)s] Escalated: %(title)s"),
+        _lazy("%(reference)s %(title)s was escalated because its target is at risk or breached."),
+    ),
+}
+
+RAISED = {Priority.P4: Priority.P3, Priority.P3: Priority.P2, Priority.P2: Priority.P1}
+
+
+def sla_scan(*, now: dt.datetime | None = None, batch_size: int | None = None) -> ScanResult:
+    """One cycle of the scanner: claim due clocks in batches (SKIP LOCKED, so that
+    several workers share the work and none takes a clock another holds), record each
+    step once, apply its actions and write its notifications to the outbox, all in the
+    batch's transaction. Running it twice, or twice at once, records nothing twice."""
+    now = now or timezone.now()
+    batch_size = batch_size or settings.SLA_SCAN_BATCH_SIZE
+    result = ScanResult()
+    while True:
+        claimed = _scan_batch(now, batch_size, result)
+        result.batches += 1
+        if claimed < batch_size:
+            return result
+
+
+def _insert_escalations(rows: list[tuple[int, str, int | None, dt.datetime, dt.datetime]]) -> set[tuple[int, str]]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING: the steps this call really recorded."""
+    if not rows:
+        return set()
+    table = Escalation._meta.db_table
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    params = [value for row in rows for value in row]
+    sql = (
+        f"INSERT INTO {table} (clock_id, step, level_id, due_at, recorded_at) VALUES {placeholders} "  # noqa: S608
+        "ON CONFLICT (clock_id, step) DO NOTHING RETURNING clock_id, step"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(clock_id, step) for clock_id, step in cursor.fetchall()}
+
+
+def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
+    from teams.models import Membership, User
+
+    with transaction.atomic():
+        clocks = list(
+            SLAClock.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(next_check_at__lte=now)
+            .select_related("standard__calendar", "ticket__assignee", "ticket__requester")
+            .order_by("next_check_at")[:batch_size]
+        )
+        if not clocks:
+            return 0
+        result.claimed += len(clocks)
+        done: dict[int, set[str]] = defaultdict(set)
+        for clock_id, step in Escalation.objects.filter(clock_id__in=[c.pk for c in clocks]).values_list(
+            "clock_id", "step"
+        ):
+            done[clock_id].add(step)
+        levels_by_chain = chain_levels(chain_ids={c.standard.escalation_chain_id for c in clocks} - {None})
+
+        fired: list[tuple[SLAClock, clk.Step]] = []
+        for clock in clocks:
+            cal = clk.calendar_value(clock.standard.calendar)
+            levels = levels_by_chain.get(clock.standard.escalation_chain_id, [])
+            steps = clk.clock_steps(clock, cal, levels)
+            for step in steps:
+                if step.at <= now and step.key not in done[clock.pk]:
+                    fired.append((clock, step))
+                    done[clock.pk].add(step.key)
+                    if step.key == "breach" and clock.state == SLAClock.State.RUNNING:
+                        clock.state = SLAClock.State.BREACHED
+                        clock.breached_at = step.at
+            clk.refresh_schedule(clock, cal, levels, done[clock.pk])
+
+        recorded = _insert_escalations(
+            [(c.pk, s.key, s.level.pk if s.level else None, s.at, now) for c, s in fired]
+        )
+        fired = [(c, s) for c, s in fired if (c.pk, s.key) in recorded]
+        SLAClock.objects.bulk_update(clocks, ["state", "breached_at", "next_check_at", "due_at", "warn_at"])
+        if not fired:
+            return len(clocks)
+
+        team_ids = {c.ticket.team_id for c, _s in fired}
+        leads: dict[int, list] = defaultdict(list)
+        for m in Membership.objects.filter(team_id__in=team_ids, role=Membership.Role.LEAD).select_related("user"):
+            leads[m.team_id].append(m.user)
+        admins = None
+        events, messages, follow_ups = [], [], []
+        for clock, step in fired:
+            ticket = clock.ticket
+            recipients: list = []
+            actions: list[str] = []
+            kind = step.key.split(":")[0]
+            level = step.level
+            if kind == "warning":
+                recipients = [ticket.assignee] if ticket.assignee else leads[ticket.team_id]
+            elif kind == "breach":
+                recipients = [ticket.assignee, *leads[ticket.team_id]]
+            else:
+                if level.notify_assignee and ticket.assignee:
+                    recipients.append(ticket.assignee)
+                if level.notify_lead:
+                    recipients.extend(leads[ticket.team_id])
+                if level.notify_admins:
+                    if admins is None:
+                        admins = list(User.objects.filter(Q(is_service_admin=True) | Q(is_superuser=True),
+                                                          is_active=True))
+                    recipients.extend(admins)
+                recipients.extend(level.notify_users.all())
+                if level.raise_priority:
+                    follow_ups.append(("raise_priority", ticket, level))
+                    actions.append("raise_priority")
+                if level.reassign:
+                    follow_ups.append((f"reassign_{level.reassign}", ticket, level))
+                    actions.append(f"reassign_{level.reassign}")
+            recipients = [u for u in recipients if u is not None]
+            events.append(TicketEvent(
+                ticket=ticket, actor=None, kind=EventKind.ESCALATION,
+                data={"clock": clock.kind, "step": step.key, "due_at": _iso(clock.due_at), "at": _iso(step.at),
+                      "notified": sorted({u.username for u in recipients}), "actions": actions},
+            ))
+            subject, body = STEP_TEXT[kind]
+            messages.append(notify.Message(
+                recipients=recipients, event=notify.SLA_WARNING if kind == "warning" else notify.SLA_ESCALATION,
+                ticket=ticket, key=f"sla:{clock.pk}:{step.key}", subject=subject, body=body,
+            ))
+        TicketEvent.objects.bulk_create(events)
+        notify.enqueue_many(messages)
+        for action, ticket, level in follow_ups:
+            _apply_action(action, ticket, level, leads)
+            result.actions.append(action)
+        result.escalations += len(fired)
+        return len(clocks)
+
+
+def _apply_action(action: str, ticket, level: EscalationLevel, leads) -> None:
+    """Actions that change the ticket go through the ticket services like any other change."""
+    from tickets import services as tickets
+
+    if ticket.status not in (Status.NEW, Status.OPEN, Status.PENDING):
+        return
+    if action == "raise_priority" and ticket.priority in RAISED:
+        tickets.ticket_set_priority(ticket=ticket, priority=RAISED[ticket.priority], actor=None)
+    elif action == "reassign_lead" and leads[ticket.team_id]:
+        tickets.ticket_assign(ticket=ticket, assignee=leads[ticket.team_id][0], actor=None)
+    elif action == "reassign_team" and level.reassign_team_id and level.reassign_team_id != ticket.team_id:
+        tickets.ticket_move_team(ticket=ticket, team=level.reassign_team, actor=None,
+                                 reason=str(_lazy("Escalation level %(n)d") % {"n": level.order}))

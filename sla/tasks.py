@@ -1,0 +1,10 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="sla.tasks.scan_deadlines", acks_late=True)
+def scan_deadlines() -> dict:
+    """One scanner cycle; idempotent, so a redelivered or duplicated run does no harm."""
+    result = services.sla_scan()
+    return {"claimed": result.claimed, "escalations": result.escalations}

@@ -1,0 +1,45 @@
+"""Reads about teams and people; the one place that says which teams a user works in."""
+
+from django.db.models import QuerySet
+
+from .models import Membership, Team, User
+
+
+def user_teams(*, user: User) -> QuerySet[Team]:
+    """Teams whose queue the user works (as agent or lead)."""
+    if not user.is_authenticated:
+        return Team.objects.none()
+    return Team.objects.filter(memberships__user=user, is_active=True).distinct().order_by("name")
+
+
+def user_team_ids(*, user: User) -> list[int]:
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_team_ids_cache", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).values_list("team_id", flat=True))
+        user._team_ids_cache = cached
+    return cached
+
+
+def is_agent(*, user: User) -> bool:
+    return bool(user_team_ids(user=user))
+
+
+def is_team_member(*, user: User, team_id: int) -> bool:
+    return team_id in user_team_ids(user=user)
+
+
+def is_team_lead(*, user: User, team_id: int) -> bool:
+    return Membership.objects.filter(user=user, team_id=team_id, role=Membership.Role.LEAD).exists()
+
+
+def team_members(*, team: Team) -> QuerySet[User]:
+    return User.objects.filter(memberships__team=team, is_active=True).order_by("username").distinct()
+
+
+def visible_teams(*, user: User) -> QuerySet[Team]:
+    """Teams a user may look at: service admins all, agents their own, requesters none."""
+    if user.is_admin_role:
+        return Team.objects.all()
+    return user_teams(user=user)

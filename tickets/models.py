@@ -1,0 +1,218 @@
+"""The service catalog and the tickets filed against it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .constants import EventKind, FieldKind, Priority, Status
+
+
+class Translated(models.Model):
+    """Catalog text in several languages: English in the columns, others in `translations`.
+
+    `translations` looks like {"zh-hans": {"name": "…", "description": "…"}, "zh-hant": {…}}.
+    """
+
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def tr(self, field: str) -> str:
+        lang = (translation.get_language() or "en").lower()
+        value = (self.translations or {}).get(lang, {}).get(field)
+        return value or getattr(self, field)
+
+
+class ServiceCategory(Translated):
+    """A group of service items in the catalog (Hardware, Accounts & access, …)."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("service category")
+        verbose_name_plural = _("service categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceItem(Translated):
+    """An entry of the service catalog that employees choose when filing a request."""
+
+    category = models.ForeignKey(ServiceCategory, verbose_name=_("service category"), on_delete=models.PROTECT,
+                                 related_name="items")
+    team = models.ForeignKey("teams.Team", verbose_name=_("service team"), on_delete=models.PROTECT,
+                             related_name="service_items")
+    name = models.CharField(_("name"), max_length=160, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    default_priority = models.CharField(_("default priority"), max_length=2, choices=Priority.choices,
+                                        default=Priority.P3)
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["category__order", "order", "name"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceItemField(models.Model):
+    """An extra question a service item asks when filed (e.g. "Asset tag", "Start date")."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="fields")
+    key = models.SlugField(_("key"), max_length=60, help_text=_("Name the value is stored under."))
+    label = models.CharField(_("label"), max_length=160)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=FieldKind.choices, default=FieldKind.TEXT)
+    choices = models.JSONField(_("choices"), default=list, blank=True,
+                               help_text=_("For a choice field: the list of allowed values."))
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("service field")
+        verbose_name_plural = _("service fields")
+        constraints = [models.UniqueConstraint(fields=["item", "key"], name="service_field_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.label}"
+
+    def tr(self, field: str) -> str:
+        lang = (translation.get_language() or "en").lower()
+        return (self.translations or {}).get(lang, {}).get(field) or getattr(self, field)
+
+
+class Ticket(models.Model):
+    """One request from an employee to a service team."""
+
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requester"), on_delete=models.PROTECT,
+                                  related_name="requested_tickets")
+    requester_department = models.ForeignKey("teams.Department", verbose_name=_("department"), null=True,
+                                             blank=True, on_delete=models.SET_NULL, related_name="+")
+    team = models.ForeignKey("teams.Team", verbose_name=_("service team"), on_delete=models.PROTECT,
+                             related_name="tickets")
+    service_item = models.ForeignKey(ServiceItem, verbose_name=_("service"), on_delete=models.PROTECT,
+                                     related_name="tickets")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    fields = models.JSONField(_("service fields"), default=dict, blank=True)
+    priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices, default=Priority.P3)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="assigned_tickets")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Bumped by every change; clients send it back so that a stale edit is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            models.Index(fields=["team", "status", "-created_at"], name="ticket_team_status_created"),
+            models.Index(fields=["requester", "-created_at"], name="ticket_requester_created"),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
+            models.Index(fields=["resolved_at"], condition=Q(status="resolved"), name="ticket_resolved_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return format_reference(self.pk)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Status.NEW, Status.OPEN, Status.PENDING)
+
+
+REFERENCE_PREFIX = "SD-"
+
+
+def format_reference(pk: int | None) -> str:
+    return f"{REFERENCE_PREFIX}{pk:06d}" if pk else f"{REFERENCE_PREFIX}?"
+
+
+def parse_reference(text: str) -> int | None:
+    """`SD-000123`, `sd-123` or `123` → 123; anything else → None."""
+    text = text.strip().upper()
+    if text.startswith(REFERENCE_PREFIX):
+        text = text[len(REFERENCE_PREFIX):]
+    return int(text) if text.isdigit() and len(text) < 12 else None
+
+
+class Comment(models.Model):
+    """A public reply (seen by the requester) or an internal note (service team only)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"))
+    is_internal = models.BooleanField(_("internal note"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="comment_ticket_created")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.reference} comment {self.pk}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name is never the user's own: no path tricks, no collisions.
+    from uuid import uuid4
+
+    return f"attachments/{instance.ticket_id}/{uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file on a ticket (or on one of its comments), stored through Django's storage API."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class TicketEvent(models.Model):
+    """Append-only history of a ticket: who changed what, when, from what to what."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_created")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind}"
