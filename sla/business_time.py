@@ -108,8 +108,13 @@ def validate_intervals(intervals) -> None:
 
 
 def _normalize_intervals(intervals) -> tuple[Interval, ...]:
-    validate_intervals(intervals)
-    return tuple((start, end) for start, end in intervals)
+    # Materialize first so one-shot iterables are not consumed by validation.
+    try:
+        items = tuple(intervals)
+    except TypeError:
+        raise ValueError(f"intervals must be a sequence of (start, end) pairs, got {intervals!r}") from None
+    validate_intervals(items)
+    return tuple((start, end) for start, end in items)
 
 
 @dataclass(frozen=True)

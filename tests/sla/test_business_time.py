@@ -3,7 +3,7 @@ minute-by-minute reference implementation.  Pure Python, no database."""
 
 import pickle
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,7 +23,6 @@ from sla.business_time import (
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")
-UTC = timezone.utc
 
 
 def sh(*args):
@@ -91,7 +90,7 @@ def test_start_before_opening_counts_from_opening():
 
 
 def test_national_day_holidays_are_skipped():
-    """Given Wednesday 30 Sep 17:30 before the 1-7 Oct holidays, when adding 60 minutes, then it lands on 8 Oct 09:30."""
+    """Given Wed 30 Sep 17:30 before the 1-7 Oct holidays, when adding 60 minutes, then it lands on 8 Oct 09:30."""
     assert date(2026, 9, 30).weekday() == 2 and date(2026, 10, 8).weekday() == 3
     assert add_business_minutes(NATIONAL_DAY, sh(2026, 9, 30, 17, 30), 60) == sh(2026, 10, 8, 9, 30)
 
@@ -172,7 +171,7 @@ def test_spring_forward_interval_is_shorter_in_real_time():
 
 
 def test_interval_starting_in_the_gap_starts_at_the_transition():
-    """Given 02:30-04:00 on the spring-forward Sunday, then work starts at 03:00 EDT, the first real instant after 02:30."""
+    """Given 02:30-04:00 on the spring-forward Sunday, then work starts at 03:00 EDT, the first instant after 02:30."""
     calendar = sundays_only("America/New_York", [(150, 240)])
     opening = next_business_instant(calendar, ny(2026, 3, 8, 0, 0))
     assert opening == datetime(2026, 3, 8, 7, 0, tzinfo=UTC)
@@ -492,7 +491,10 @@ FIXTURES = (
     ),
 )
 
-YEAR_2026 = (int(datetime(2026, 1, 1, tzinfo=UTC).timestamp()) // 60, int(datetime(2027, 1, 1, tzinfo=UTC).timestamp()) // 60)
+YEAR_2026 = (
+    int(datetime(2026, 1, 1, tzinfo=UTC).timestamp()) // 60,
+    int(datetime(2027, 1, 1, tzinfo=UTC).timestamp()) // 60,
+)
 INPUT_ZONES = (None, UTC, ZoneInfo("Europe/Paris"))  # None: the calendar's own zone
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None)
 
@@ -529,7 +531,9 @@ def test_add_agrees_with_minute_by_minute_reference(case, minutes):
 def test_between_agrees_with_minute_by_minute_reference(case, span):
     calendar, start_minute, start = case
     end = real_later(start, span)
-    assert business_seconds_between(calendar, start, end) == reference_between(calendar, start_minute, start_minute + span)
+    assert business_seconds_between(calendar, start, end) == reference_between(
+        calendar, start_minute, start_minute + span
+    )
 
 
 @PROPERTY_SETTINGS
@@ -567,4 +571,7 @@ def test_add_is_monotonic_in_minutes(case, m1, m2):
     calendar, _, start = case
     low, high = sorted((m1, m2))
     # timestamp(): same-zone datetime comparison ignores fold.
-    assert add_business_minutes(calendar, start, low).timestamp() <= add_business_minutes(calendar, start, high).timestamp()
+    assert (
+        add_business_minutes(calendar, start, low).timestamp()
+        <= add_business_minutes(calendar, start, high).timestamp()
+    )
