@@ -195,7 +195,7 @@ def deliver_outbox(*, batch_size: int = 100, now: dt.datetime | None = None) -> 
     delivered = 0
     with transaction.atomic():
         batch = list(
-            OutboxMessage.objects.select_for_update(skip_locked=True)
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
             .select_related("recipient")
             .order_by("next_attempt_at", "id")[:batch_size]

@@ -80,6 +80,7 @@ class CalendarFactory(DjangoModelFactory):
 
     class Meta:
         model = BusinessCalendar
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Calendar {n}")
     timezone = "UTC"
