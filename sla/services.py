@@ -53,6 +53,20 @@ def _save_clock(clock: SLAClock) -> None:
     ])
 
 
+def _sync_ticket(ticket, clocks: list[SLAClock]) -> None:
+    """Copy the clocks' next due, warning and breach onto the ticket row (queues sort and
+    filter by these through an index)."""
+    from tickets.models import Ticket
+
+    running = [c for c in clocks if c.stopped_at is None and c.paused_at is None and c.due_at]
+    due = min((c.due_at for c in running), default=None)
+    warn = min((c.warn_at for c in running if c.warn_at), default=None)
+    breached = any(c.state == SLAClock.State.BREACHED for c in clocks)
+    if (ticket.sla_due_at, ticket.sla_warn_at, ticket.sla_breached) != (due, warn, breached):
+        ticket.sla_due_at, ticket.sla_warn_at, ticket.sla_breached = due, warn, breached
+        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=due, sla_warn_at=warn, sla_breached=breached)
+
+
 def _sla_event(ticket, actor, **data) -> None:
     TicketEvent.objects.create(ticket=ticket, actor=actor, kind=EventKind.SLA, data=data)
 
@@ -82,6 +96,7 @@ def ticket_clocks_start(*, ticket) -> list[SLAClock]:
         clk.refresh_schedule(clock, cal, levels, set())
         clocks.append(clock)
     SLAClock.objects.bulk_create(clocks)
+    _sync_ticket(ticket, clocks)
     _sla_event(
         ticket, None, standard=standard.name, standard_id=standard.pk, version=standard.version,
         first_response_due=_iso(clocks[0].due_at), resolution_due=_iso(clocks[1].due_at),
@@ -90,16 +105,19 @@ def ticket_clocks_start(*, ticket) -> list[SLAClock]:
 
 
 def ticket_clocks_on_first_response(*, ticket, at: dt.datetime) -> None:
-    for clock in _locked_clocks(ticket):
+    clocks = _locked_clocks(ticket)
+    for clock in clocks:
         if clock.kind == SLAClock.Kind.FIRST_RESPONSE and clock.stopped_at is None:
             clk.stop(clock, clk.calendar_value(clock.standard.calendar), at, fulfilled=True)
             _save_clock(clock)
+    _sync_ticket(ticket, clocks)
 
 
 def ticket_clocks_on_status(*, ticket, old: str, new: str, at: dt.datetime) -> None:
     """Pause while waiting on the requester, resume when back, stop on resolution,
     run again on reopen."""
-    for clock in _locked_clocks(ticket):
+    clocks = _locked_clocks(ticket)
+    for clock in clocks:
         cal = clk.calendar_value(clock.standard.calendar)
         before = (clock.state, clock.paused_at, clock.stopped_at, clock.next_check_at)
         if new == Status.RESOLVED:
@@ -117,6 +135,7 @@ def ticket_clocks_on_status(*, ticket, old: str, new: str, at: dt.datetime) -> N
             clk.refresh_schedule(clock, cal, _levels_for(clock.standard), _done_steps(clock))
         if (clock.state, clock.paused_at, clock.stopped_at, clock.next_check_at) != before:
             _save_clock(clock)
+    _sync_ticket(ticket, clocks)
 
 
 def ticket_clocks_rematch(*, ticket, actor, reason: str) -> None:
@@ -138,6 +157,7 @@ def ticket_clocks_rematch(*, ticket, actor, reason: str) -> None:
         clock.target_minutes = clk.target_for(standard, clock.kind)
         clk.refresh_schedule(clock, cal, levels, _done_steps(clock))
         _save_clock(clock)
+    _sync_ticket(ticket, clocks)
     _sla_event(
         ticket, actor, reason=reason, old_standard=f"{old.name} v{old.version}",
         standard=standard.name, standard_id=standard.pk, version=standard.version,
@@ -244,6 +264,12 @@ def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
         )
         fired = [(c, s) for c, s in fired if (c.pk, s.key) in recorded]
         SLAClock.objects.bulk_update(clocks, ["state", "breached_at", "next_check_at", "due_at", "warn_at"])
+        newly_breached = {c.ticket_id for c, s in fired if s.key == "breach"} - {
+            c.ticket_id for c in clocks if c.ticket.sla_breached}
+        if newly_breached:
+            from tickets.models import Ticket
+
+            Ticket.objects.filter(pk__in=newly_breached).update(sla_breached=True)
         if not fired:
             return len(clocks)
 

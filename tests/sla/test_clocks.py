@@ -178,3 +178,19 @@ def test_cancel_stops_the_clocks(world, standards, file_ticket):
     services.ticket_transition(ticket=ticket, to=Status.CANCELLED, actor=world.alice)
 
     assert all(c.stopped_at and c.next_check_at is None for c in SLAClock.objects.filter(ticket=ticket))
+
+
+def test_ticket_row_carries_the_next_due_and_warning_for_queues(world, standards, file_ticket):
+    ticket = file_ticket()
+    ticket.refresh_from_db()
+    fr = _clock(ticket, "first_response")
+    assert (ticket.sla_due_at, ticket.sla_warn_at, ticket.sla_breached) == (fr.due_at, fr.warn_at, False)
+
+    services.comment_create(ticket=ticket, author=world.it_agent, body="Hello")
+
+    ticket.refresh_from_db()
+    assert ticket.sla_due_at == _clock(ticket, "resolution").due_at
+
+    services.ticket_transition(ticket=ticket, to=Status.PENDING, actor=world.it_agent)
+    ticket.refresh_from_db()
+    assert ticket.sla_due_at is None

@@ -167,3 +167,13 @@ def test_two_scanners_at_once_record_each_step_exactly_once(world, standard, fil
     assert Escalation.objects.count() == expected
     # First response: warning, breach, level 1; resolution: warning, breach, levels 1 and 2.
     assert all(len(_steps(t)) == 7 for t in tickets)
+
+
+def test_breach_marks_the_ticket_breached_for_queues(world, standard, file_ticket):
+    from tickets.models import Ticket
+
+    ticket = file_ticket()
+
+    sla_scan(now=ticket.created_at + dt.timedelta(minutes=61))
+
+    assert Ticket.objects.get(pk=ticket.pk).sla_breached is True
