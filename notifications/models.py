@@ -86,3 +86,6 @@ class Preference(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "event"], name="notification_pref_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.event}: {self.delivery}"

@@ -3,8 +3,8 @@ messages land in the outbox and a Celery task delivers them (see `deliver_outbox
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+
+from servicedesk.db import insert_rows
 
 from .models import Notification, OutboxMessage, Preference
 
@@ -90,21 +92,39 @@ def enqueue_many(messages: list[Message]) -> int:
         )
     }
     now = timezone.now()
+    texts: dict[tuple[str, str], str] = {}
+
+    def translated(text, language: str) -> str:
+        # Translating the same lazy string once per language, not once per row.
+        key = (language, id(text))
+        if key not in texts:
+            with translation.override(language):
+                texts[key] = str(text)
+        return texts[key]
+
     rows = []
+    urls: dict[int, str] = {}
     for message, user in wanted:
         ticket = message.ticket
         context = {"reference": ticket.reference if ticket else "", "title": ticket.title if ticket else ""}
-        url = reverse("ticket-detail", args=[ticket.pk]) if ticket is not None else ""
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            subject = str(message.subject) % context
-            body = str(message.body) % context
+        if ticket is not None and ticket.pk not in urls:
+            urls[ticket.pk] = reverse("ticket-detail", args=[ticket.pk])
+        url = urls.get(ticket.pk, "") if ticket is not None else ""
+        language = user.language or settings.LANGUAGE_CODE
+        subject = (translated(message.subject, language) % context)[:255]
+        body = translated(message.body, language) % context
         for channel in _channels_for(user, message.event, prefs):
-            rows.append(OutboxMessage(
-                channel=channel, recipient=user, address=user.email if channel == "email" else "",
-                event=message.event, subject=subject[:255], body=body, url=url, ticket=ticket,
-                dedupe_key=f"{message.key}:{user.pk}:{channel}"[:200], next_attempt_at=now,
+            rows.append((
+                channel, user.pk, user.email if channel == "email" else "", message.event, subject, body, url,
+                ticket.pk if ticket is not None else None, f"{message.key}:{user.pk}:{channel}"[:200],
+                OutboxMessage.State.PENDING, 0, now, "", now,
             ))
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    insert_rows(
+        OutboxMessage,
+        ["channel", "recipient", "address", "event", "subject", "body", "url", "ticket", "dedupe_key", "state",
+         "attempts", "next_attempt_at", "last_error", "created_at"],
+        rows, conflict_do_nothing=True,
+    )
     return len(rows)
 
 

@@ -43,6 +43,9 @@ class WorkingHours(models.Model):
         ordering = ["weekday", "start"]
         constraints = [models.CheckConstraint(condition=Q(weekday__lte=6), name="hours_weekday_range")]
 
+    def __str__(self) -> str:
+        return f"{self.calendar_id} {self.weekday} {self.start:%H:%M}-{self.end:%H:%M}"
+
 
 class Holiday(models.Model):
     """A non-working date, or a range of them (National Day week)."""
@@ -59,6 +62,9 @@ class Holiday(models.Model):
                                    name="holiday_end_after_start"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
 
 class ExtraWorkingDay(models.Model):
     """A weekend day that is worked (调休上班日 / 補班日)."""
@@ -70,6 +76,9 @@ class ExtraWorkingDay(models.Model):
     class Meta:
         ordering = ["date"]
         constraints = [models.UniqueConstraint(fields=["calendar", "date"], name="extra_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
 
 
 class EscalationChain(models.Model):
@@ -237,7 +246,8 @@ class Escalation(models.Model):
     whatever number of scanners run and however often.
     """
 
-    clock = models.ForeignKey(SLAClock, on_delete=models.CASCADE, related_name="escalations")
+    # No separate index: the unique (clock, step) constraint serves lookups by clock.
+    clock = models.ForeignKey(SLAClock, on_delete=models.CASCADE, related_name="escalations", db_index=False)
     step = models.CharField(max_length=40)  # "warning", "breach" or "level:<order>"
     level = models.ForeignKey(EscalationLevel, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     due_at = models.DateTimeField()
@@ -245,6 +255,9 @@ class Escalation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["clock", "step"], name="escalation_once_per_step")]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id} {self.step}"
 
 
 class StandardChange(models.Model):
@@ -261,3 +274,6 @@ class StandardChange(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.object_type} {self.object_name} {self.action}"

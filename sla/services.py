@@ -7,12 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
 from notifications import services as notify
+from servicedesk.db import insert_rows, update_rows
 from tickets.constants import EventKind, Priority, Status
 from tickets.models import TicketEvent
 
@@ -211,18 +212,9 @@ def sla_scan(*, now: dt.datetime | None = None, batch_size: int | None = None) -
 
 def _insert_escalations(rows: list[tuple[int, str, int | None, dt.datetime, dt.datetime]]) -> set[tuple[int, str]]:
     """INSERT … ON CONFLICT DO NOTHING RETURNING: the steps this call really recorded."""
-    if not rows:
-        return set()
-    table = Escalation._meta.db_table
-    placeholders = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
-    params = [value for row in rows for value in row]
-    sql = (
-        f"INSERT INTO {table} (clock_id, step, level_id, due_at, recorded_at) VALUES {placeholders} "  # noqa: S608
-        "ON CONFLICT (clock_id, step) DO NOTHING RETURNING clock_id, step"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {(clock_id, step) for clock_id, step in cursor.fetchall()}
+    inserted = insert_rows(Escalation, ["clock", "step", "level", "due_at", "recorded_at"], rows,
+                           conflict_do_nothing=True, returning=["clock", "step"])
+    return {(clock_id, step) for clock_id, step in inserted}
 
 
 def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
@@ -263,7 +255,7 @@ def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
             [(c.pk, s.key, s.level.pk if s.level else None, s.at, now) for c, s in fired]
         )
         fired = [(c, s) for c, s in fired if (c.pk, s.key) in recorded]
-        SLAClock.objects.bulk_update(clocks, ["state", "breached_at", "next_check_at", "due_at", "warn_at"])
+        update_rows(SLAClock, ["state", "breached_at", "next_check_at", "due_at", "warn_at"], clocks)
         newly_breached = {c.ticket_id for c, s in fired if s.key == "breach"} - {
             c.ticket_id for c in clocks if c.ticket.sla_breached}
         if newly_breached:
@@ -278,7 +270,13 @@ def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
         for m in Membership.objects.filter(team_id__in=team_ids, role=Membership.Role.LEAD).select_related("user"):
             leads[m.team_id].append(m.user)
         admins = None
-        events, messages, follow_ups = [], [], []
+        level_users: dict[int, list] = {}
+        recorded_at = timezone.now()
+        events, follow_ups = [], []
+        # One notification per clock and cycle: when a late scan fires the warning, the
+        # breach and a level at once, people get the most severe one, sent to everybody
+        # any of them names (the history keeps every step).
+        per_clock: dict[int, tuple[SLAClock, clk.Step, dict]] = {}
         for clock, step in fired:
             ticket = clock.ticket
             recipients: list = []
@@ -299,25 +297,34 @@ def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
                         admins = list(User.objects.filter(Q(is_service_admin=True) | Q(is_superuser=True),
                                                           is_active=True))
                     recipients.extend(admins)
-                recipients.extend(level.notify_users.all())
+                if level.pk not in level_users:
+                    level_users[level.pk] = list(level.notify_users.all())
+                recipients.extend(level_users[level.pk])
                 if level.raise_priority:
                     follow_ups.append(("raise_priority", ticket, level))
                     actions.append("raise_priority")
                 if level.reassign:
                     follow_ups.append((f"reassign_{level.reassign}", ticket, level))
                     actions.append(f"reassign_{level.reassign}")
-            recipients = [u for u in recipients if u is not None]
-            events.append(TicketEvent(
-                ticket=ticket, actor=None, kind=EventKind.ESCALATION,
-                data={"clock": clock.kind, "step": step.key, "due_at": _iso(clock.due_at), "at": _iso(step.at),
-                      "notified": sorted({u.username for u in recipients}), "actions": actions},
+            recipients = {u.pk: u for u in recipients if u is not None}
+            events.append((
+                ticket.pk, EventKind.ESCALATION, recorded_at,
+                {"clock": clock.kind, "step": step.key, "due_at": _iso(clock.due_at), "at": _iso(step.at),
+                 "notified": sorted(u.username for u in recipients.values()), "actions": actions},
             ))
+            if clock.pk in per_clock:
+                recipients = {**per_clock[clock.pk][2], **recipients}
+            per_clock[clock.pk] = (clock, step, recipients)  # steps come in time order: the last is the worst
+        messages = []
+        for clock, step, recipients in per_clock.values():
+            kind = step.key.split(":")[0]
             subject, body = STEP_TEXT[kind]
             messages.append(notify.Message(
-                recipients=recipients, event=notify.SLA_WARNING if kind == "warning" else notify.SLA_ESCALATION,
-                ticket=ticket, key=f"sla:{clock.pk}:{step.key}", subject=subject, body=body,
+                recipients=list(recipients.values()),
+                event=notify.SLA_WARNING if kind == "warning" else notify.SLA_ESCALATION,
+                ticket=clock.ticket, key=f"sla:{clock.pk}:{step.key}", subject=subject, body=body,
             ))
-        TicketEvent.objects.bulk_create(events)
+        insert_rows(TicketEvent, ["ticket", "kind", "created_at", "data"], events)
         notify.enqueue_many(messages)
         for action, ticket, level in follow_ups:
             _apply_action(action, ticket, level, leads)

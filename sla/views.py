@@ -1,0 +1,372 @@
+"""Pages where service admins keep the service standards: standards and their versions,
+business calendars, escalation chains, the due-time simulator and the change log.
+
+Views stay thin: forms parse, `sla.standards` writes, `sla.selectors` reads. Everyone
+but a service admin gets a 404, so the pages do not reveal that they exist.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import OrderedDict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from servicedesk.exceptions import ApplicationError
+from teams.selectors import visible_teams
+
+from . import selectors
+from . import standards as svc
+from .forms import (
+    CalendarForm,
+    ChainForm,
+    HolidayImportForm,
+    LevelFormSet,
+    SimulatorForm,
+    StandardForm,
+    format_minutes,
+    level_initial,
+)
+from .models import ServiceStandard, StandardChange
+
+
+def admin_required(view):
+    """Service admins only; anyone else signed in gets a 404."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_admin_role:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+# Reads only these pages need. TODO(sla.selectors): move next to `current_standards`.
+def _standard_versions(*, lineage):
+    return (ServiceStandard.objects.filter(lineage=lineage)
+            .select_related("team", "category", "service_item", "calendar", "escalation_chain", "created_by")
+            .order_by("-version"))
+
+
+def _changes_of(*, object_type: str, object_ids):
+    return (StandardChange.objects.filter(object_type=object_type, object_id__in=list(object_ids))
+            .select_related("actor"))
+
+
+# --- presentation helpers -------------------------------------------------------------
+
+FIELD_LABELS = {
+    "name": gettext_lazy("name"),
+    "timezone": gettext_lazy("time zone"),
+    "extra_day_weekday": gettext_lazy("make-up days use the hours of"),
+    "working_hours": gettext_lazy("working hours"),
+    "holidays": gettext_lazy("holidays"),
+    "extra_working_days": gettext_lazy("make-up working days"),
+    "source": gettext_lazy("imported from"),
+    "team": gettext_lazy("service team"),
+    "category": gettext_lazy("service category"),
+    "service_item": gettext_lazy("service"),
+    "priority": gettext_lazy("priority"),
+    "calendar": gettext_lazy("business calendar"),
+    "first_response_minutes": gettext_lazy("first response target (business minutes)"),
+    "resolution_minutes": gettext_lazy("resolution target (business minutes)"),
+    "warning_percent": gettext_lazy("warn at % of target"),
+    "pause_on_pending": gettext_lazy("pause while waiting on requester"),
+    "escalation_chain": gettext_lazy("escalation chain"),
+    "version": gettext_lazy("version"),
+    "is_current": gettext_lazy("current"),
+    "description": gettext_lazy("description"),
+    "levels": gettext_lazy("escalation levels"),
+}
+OBJECT_LABELS = {
+    "standard": gettext_lazy("service standard"),
+    "calendar": gettext_lazy("business calendar"),
+    "chain": gettext_lazy("escalation chain"),
+}
+ACTION_LABELS = {
+    "created": gettext_lazy("created"),
+    "updated": gettext_lazy("changed"),
+    "retired": gettext_lazy("retired"),
+    "imported": gettext_lazy("holidays imported"),
+}
+
+
+def _text(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    return str(value)
+
+
+def change_rows(changes: dict) -> list[dict]:
+    """Old → new lines of one audit entry; for lists and per-day hours only what differs."""
+    rows = []
+    for field, change in (changes or {}).items():
+        old, new = change.get("old"), change.get("new")
+        if isinstance(old, dict) or isinstance(new, dict):
+            old, new = old or {}, new or {}
+            keys = [key for key in (*old, *[k for k in new if k not in old]) if old.get(key) != new.get(key)]
+            old_text = "\n".join(f"{key} {_text(old.get(key))}" for key in keys)
+            new_text = "\n".join(f"{key} {_text(new.get(key))}" for key in keys)
+        elif isinstance(old, list) or isinstance(new, list):
+            old, new = old or [], new or []
+            old_text = "\n".join(f"− {line}" for line in old if line not in new) or "—"
+            new_text = "\n".join(f"+ {line}" for line in new if line not in old) or "—"
+        else:
+            old_text, new_text = _text(old), _text(new)
+        rows.append({"field": FIELD_LABELS.get(field, field), "old": old_text, "new": new_text})
+    return rows
+
+
+def _audit_entries(changes):
+    return [
+        {"change": change, "object_label": OBJECT_LABELS.get(change.object_type, change.object_type),
+         "action_label": ACTION_LABELS.get(change.action, change.action), "rows": change_rows(change.changes)}
+        for change in changes
+    ]
+
+
+def _scope(standard: ServiceStandard) -> str:
+    if standard.service_item_id:
+        return str(standard.service_item)
+    if standard.category_id:
+        return _("every service in %(category)s") % {"category": standard.category}
+    return _("whole service team")
+
+
+def _standard_row(standard: ServiceStandard) -> dict:
+    return {
+        "standard": standard,
+        "scope": _scope(standard),
+        "priority": standard.get_priority_display() if standard.priority else _("any priority"),
+        "first_response": format_minutes(standard.first_response_minutes),
+        "resolution": format_minutes(standard.resolution_minutes),
+    }
+
+
+# --- service standards ----------------------------------------------------------------
+
+
+@admin_required
+def standard_list(request):
+    standards = list(selectors.current_standards())
+    groups: OrderedDict = OrderedDict()
+    for standard in standards:
+        groups.setdefault(standard.team, []).append(_standard_row(standard))
+    with_default = {s.team_id for s in standards if not s.category_id and not s.service_item_id and not s.priority}
+    teams_without_default = [team for team in visible_teams(user=request.user).filter(is_active=True)
+                             if team.pk not in with_default]
+    return render(request, "sla/standards.html", {
+        "groups": list(groups.items()), "teams_without_default": teams_without_default,
+    })
+
+
+@admin_required
+def standard_edit(request, pk: int | None = None):
+    standard = get_object_or_404(ServiceStandard, pk=pk) if pk else None
+    if standard is not None and not standard.is_current:
+        messages.warning(request, _("This is an old version; only the current version can be edited."))
+        return redirect("sla:standard-history", pk=standard.pk)
+    if request.method == "POST":
+        form = StandardForm(request.POST)
+        if form.is_valid():
+            try:
+                saved = svc.standard_save(actor=request.user, standard=standard, **form.service_kwargs())
+            except ApplicationError as error:
+                form.add_application_error(error)
+            else:
+                if standard is not None and saved.pk != standard.pk:
+                    messages.success(request, _("Saved as version %(version)s of %(name)s. Tickets already "
+                                                "running keep the version they started with.")
+                                     % {"version": saved.version, "name": saved.name})
+                else:
+                    messages.success(request, _("Service standard %(name)s saved.") % {"name": saved.name})
+                return redirect("sla:standards")
+    else:
+        form = StandardForm(initial=StandardForm.initial_from(standard) if standard else None)
+    return render(request, "sla/standard_form.html", {"form": form, "standard": standard})
+
+
+@admin_required
+def standard_history(request, pk: int):
+    standard = get_object_or_404(ServiceStandard, pk=pk)
+    versions = list(_standard_versions(lineage=standard.lineage))
+    entries = _audit_entries(_changes_of(object_type="standard", object_ids=[v.pk for v in versions]))
+    current = next((v for v in versions if v.is_current), None)
+    return render(request, "sla/standard_history.html", {
+        "standard": standard, "current": current, "rows": [_standard_row(v) for v in versions],
+        "entries": entries,
+    })
+
+
+@admin_required
+@require_POST
+def standard_retire(request, pk: int):
+    standard = get_object_or_404(ServiceStandard, pk=pk)
+    try:
+        svc.standard_retire(actor=request.user, standard=standard)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s is retired: it no longer applies to new tickets.")
+                         % {"name": standard.name})
+    return redirect("sla:standards")
+
+
+# --- business calendars ---------------------------------------------------------------
+
+
+def _calendar_rows(calendars):
+    rows = []
+    for calendar in calendars:
+        initial = CalendarForm.initial_from(calendar)
+        rows.append({
+            "calendar": calendar,
+            "hours": [(str(label), initial[f"hours_{day}"]) for day, label in enumerate(_weekday_labels())],
+            "holiday_count": len(calendar.holidays.all()),
+            "extra_count": len(calendar.extra_working_days.all()),
+        })
+    return rows
+
+
+def _weekday_labels():
+    from django.utils.dates import WEEKDAYS_ABBR
+
+    return [WEEKDAYS_ABBR[day] for day in range(7)]
+
+
+@admin_required
+def calendar_list(request):
+    return render(request, "sla/calendars.html", {"rows": _calendar_rows(selectors.calendars())})
+
+
+def _calendar_page(request, *, form, calendar, import_form=None, status=200):
+    return render(request, "sla/calendar_form.html", {
+        "form": form, "calendar": calendar,
+        "import_form": import_form or (HolidayImportForm() if calendar else None),
+        "timezones": sorted(svc.available_timezones()),
+    }, status=status)
+
+
+@admin_required
+def calendar_edit(request, pk: int | None = None):
+    calendar = get_object_or_404(selectors.calendars(), pk=pk) if pk else None
+    if request.method == "POST":
+        form = CalendarForm(request.POST)
+        if form.is_valid():
+            try:
+                saved = svc.calendar_save(actor=request.user, calendar=calendar, **form.service_kwargs())
+            except ApplicationError as error:
+                form.add_application_error(error)
+            else:
+                messages.success(request, _("Business calendar %(name)s saved.") % {"name": saved.name})
+                return redirect("sla:calendars")
+    else:
+        form = CalendarForm(initial=CalendarForm.initial_from(calendar) if calendar else None)
+    return _calendar_page(request, form=form, calendar=calendar)
+
+
+@admin_required
+@require_POST
+def calendar_import(request, pk: int):
+    calendar = get_object_or_404(selectors.calendars(), pk=pk)
+    import_form = HolidayImportForm(request.POST)
+    if import_form.is_valid():
+        data = import_form.cleaned_data
+        try:
+            added = svc.calendar_import_holidays(actor=request.user, calendar=calendar, country=data["country"],
+                                                 year=data["year"], subdiv=data["subdiv"] or None)
+        except ApplicationError as error:
+            import_form.add_application_error(error)
+        else:
+            if added:
+                messages.success(request, _("%(count)d holidays and make-up working days added.") % {"count": added})
+            else:
+                messages.info(request, _("Nothing to add: the calendar already has these holidays."))
+            return redirect("sla:calendar-edit", pk=calendar.pk)
+    form = CalendarForm(initial=CalendarForm.initial_from(calendar))
+    return _calendar_page(request, form=form, calendar=calendar, import_form=import_form)
+
+
+# --- escalation chains ----------------------------------------------------------------
+
+
+@admin_required
+def chain_list(request):
+    return render(request, "sla/chains.html", {"chains": selectors.chains()})
+
+
+@admin_required
+def chain_edit(request, pk: int | None = None):
+    chain = get_object_or_404(selectors.chains(), pk=pk) if pk else None
+    if request.method == "POST":
+        form = ChainForm(request.POST)
+        formset = LevelFormSet(request.POST, prefix="levels")
+        if form.is_valid() and formset.is_valid():
+            try:
+                saved = svc.chain_save(actor=request.user, chain=chain, name=form.cleaned_data["name"],
+                                       description=form.cleaned_data["description"], levels=formset.levels())
+            except ApplicationError as error:
+                form.add_application_error(error)
+            else:
+                messages.success(request, _("Escalation chain %(name)s saved.") % {"name": saved.name})
+                return redirect("sla:chains")
+    else:
+        form = ChainForm(initial={"name": chain.name, "description": chain.description} if chain else None)
+        formset = LevelFormSet(prefix="levels", initial=level_initial(chain) if chain else None)
+    return render(request, "sla/chain_form.html", {"form": form, "formset": formset, "chain": chain})
+
+
+# --- simulator and change log ---------------------------------------------------------
+
+
+@admin_required
+def simulator(request):
+    result = None
+    if request.GET:
+        form = SimulatorForm(request.GET)
+        if form.is_valid():
+            try:
+                result = svc.simulate(**form.service_kwargs())
+            except ApplicationError as error:
+                form.add_application_error(error)
+    else:
+        form = SimulatorForm()
+    return render(request, "sla/simulator.html", {"form": form, "result": result,
+                                                  "rows": _simulation_rows(result) if result else []})
+
+
+def _simulation_rows(result: dict) -> list[dict]:
+    """The instants of a simulation in time order, each as shown and as ISO 8601."""
+    kinds = {"first_response": _("first response"), "resolution": _("resolution")}
+    rows = []
+    if "first_response_due" in result:
+        rows += [
+            {"label": _("first response at risk"), "at": result["first_response_warning_at"]},
+            {"label": _("first response due"), "at": result["first_response_due"], "strong": True},
+            {"label": _("resolution at risk"), "at": result["warning_at"]},
+            {"label": _("resolution due"), "at": result["resolution_due"], "strong": True},
+        ]
+        rows += [{"label": _("escalation level %(level)s (%(kind)s)") % {"level": e["order"], "kind": kinds[e["kind"]]},
+                  "at": e["at"]} for e in result["escalations"]]
+    if "due_at" in result:
+        rows.append({"label": _("due"), "at": result["due_at"], "strong": True})
+    rows.sort(key=lambda row: row["at"])
+    for row in rows:
+        row["iso"] = row["at"].isoformat(timespec="minutes")
+    return rows
+
+
+@admin_required
+def audit(request):
+    return render(request, "sla/audit.html", {"entries": _audit_entries(selectors.standard_changes())})
