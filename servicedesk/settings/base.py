@@ -141,6 +141,7 @@ def celery_transport_options(broker_url: str) -> dict:
             "data_folder_in": str(queue_dir),
             "data_folder_out": str(queue_dir),
             "processed_folder": str(VAR_DIR / "celery" / "processed"),
+            "control_folder": str(VAR_DIR / "celery" / "control"),
             "store_processed": False,
         }
     return {
