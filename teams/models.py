@@ -58,6 +58,16 @@ class Team(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    class Assignment(models.TextChoices):
+        NONE = "none", _("none (the lead assigns)")
+        ROUND_ROBIN = "round_robin", _("round-robin")
+        LEAST_LOADED = "least_loaded", _("least open tickets")
+
+    assignment_mode = models.CharField(_("automatic assignment"), max_length=15, choices=Assignment.choices,
+                                       default=Assignment.NONE)
+    # The member who got the last round-robin ticket; the next one goes to the member after.
+    round_robin_last = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("service team")

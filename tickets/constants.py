@@ -61,3 +61,6 @@ class EventKind(models.TextChoices):
     FIRST_RESPONSE = "first_response", _("first response")
     SLA = "sla", _("service standard applied")
     ESCALATION = "escalation", _("escalation")
+    COLLABORATOR = "collaborator", _("collaborator added")
+    LINK = "link", _("linked")
+    MERGED = "merged", _("merged")

@@ -132,8 +132,15 @@ class Ticket(models.Model):
             models.Index(fields=["team", "status", "-created_at"], name="ticket_team_status_created"),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_created"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
+            # Keyset pages of a team's open tickets, one index per queue order.
             models.Index(fields=["team", "sla_due_at", "id"], condition=Q(status__in=["new", "open", "pending"]),
                          name="ticket_team_open_due"),
+            models.Index(fields=["team", "priority", "created_at", "id"],
+                         condition=Q(status__in=["new", "open", "pending"]), name="ticket_team_open_priority"),
+            models.Index(fields=["team", "created_at", "id"], condition=Q(status__in=["new", "open", "pending"]),
+                         name="ticket_team_open_age"),
+            models.Index(fields=["team", "updated_at", "id"], condition=Q(status__in=["new", "open", "pending"]),
+                         name="ticket_team_open_updated"),
             models.Index(fields=["resolved_at"], condition=Q(status="resolved"), name="ticket_resolved_at"),
         ]
 
@@ -224,3 +231,74 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind}"
+
+
+class Collaborator(models.Model):
+    """Someone from another team pulled into a ticket: they see it and may write notes."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="collaborators")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collaborations")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="collaborator_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.ticket_id}"
+
+
+class TicketLink(models.Model):
+    """A relation between two tickets: related, or `source` is a duplicate merged into `target`."""
+
+    class Kind(models.TextChoices):
+        RELATED = "related", _("related")
+        DUPLICATE = "duplicate", _("duplicate of")
+
+    source = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="ticket_link_unique"),
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="ticket_link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.kind} {self.target_id}"
+
+
+class CannedResponse(models.Model):
+    """A reusable reply of a team; `{requester_name}` and `{reference}` are filled in."""
+
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="canned_responses")
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("message"))
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["team", "title"], name="canned_response_unique_title")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SavedView(models.Model):
+    """A queue filter a user saved; a lead may share it with the whole team."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filters"), max_length=1000)
+    shared = models.BooleanField(_("shared with the team"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "team", "name"], name="saved_view_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,13 +1,13 @@
 """Reads of tickets and the catalog. Visibility is decided here, in the query itself,
 so that a ticket a user may not see is simply not found (404), never a 403 that leaks it."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from teams.models import User
 from teams.selectors import user_team_ids
 
 from .constants import Status
-from .models import Comment, ServiceCategory, ServiceItem, Ticket, TicketEvent, parse_reference
+from .models import Collaborator, Comment, ServiceCategory, ServiceItem, Ticket, TicketEvent, parse_reference
 
 
 def tickets_visible_to(*, user: User) -> QuerySet[Ticket]:
@@ -19,7 +19,9 @@ def tickets_visible_to(*, user: User) -> QuerySet[Ticket]:
     if user.is_admin_role:
         return qs
     team_ids = user_team_ids(user=user)
-    return qs.filter(Q(requester=user) | Q(team_id__in=team_ids))
+    # A subquery, not a join: a join on collaborators would repeat tickets.
+    collaborating = Collaborator.objects.filter(user=user).values("ticket_id")
+    return qs.filter(Q(requester=user) | Q(team_id__in=team_ids) | Q(pk__in=collaborating))
 
 
 def can_work_ticket(*, user: User, ticket: Ticket) -> bool:
@@ -28,6 +30,15 @@ def can_work_ticket(*, user: User, ticket: Ticket) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_admin_role or ticket.team_id in user_team_ids(user=user)
+
+
+def is_collaborator(*, user: User, ticket: Ticket) -> bool:
+    return user.is_authenticated and Collaborator.objects.filter(ticket=ticket, user=user).exists()
+
+
+def can_see_internal(*, user: User, ticket: Ticket) -> bool:
+    """The service team and the collaborators pulled in from other teams see internal notes."""
+    return can_work_ticket(user=user, ticket=ticket) or is_collaborator(user=user, ticket=ticket)
 
 
 def ticket_for_user(*, user: User, pk: int) -> Ticket:
@@ -117,3 +128,149 @@ def active_service_item(*, pk: int) -> ServiceItem:
     return ServiceItem.objects.select_related("team", "category").prefetch_related("fields").get(
         pk=pk, is_active=True
     )
+
+
+# --- the team lead's workspace: queue views, filters, keyset pages ----------------------
+
+OPEN = [Status.NEW, Status.OPEN, Status.PENDING]
+
+
+def queue_views(*, user: User, now) -> dict[str, Q]:
+    """The named views of a team queue (each on top of the team's open tickets)."""
+    return {
+        "unassigned": Q(assignee__isnull=True, status__in=[Status.NEW, Status.OPEN]),
+        "mine": Q(assignee=user),
+        "at_risk": Q(sla_warn_at__lte=now, sla_due_at__gt=now, sla_breached=False),
+        "breached": Q(sla_breached=True) | Q(sla_due_at__lte=now),
+        "pending": Q(status=Status.PENDING),
+        "open": Q(),
+    }
+
+
+# Each view opens in the order that suits it; "pending" has no running clock to sort by.
+VIEW_DEFAULT_SORT = {"pending": "age"}
+
+# sort name → (columns, descending). Keyset pagination compares (columns…, id) as a row,
+# in the same order as the partial indexes on open tickets.
+QUEUE_ORDERINGS = {
+    "due": (["sla_due_at"], False),
+    "priority": (["priority", "created_at"], False),
+    "age": (["created_at"], False),
+    "-age": (["created_at"], True),
+    "updated": (["updated_at"], True),
+}
+
+
+def queue_counts(*, team_id: int, user: User, now) -> dict[str, int]:
+    """How many open tickets each view holds, in one query."""
+    from django.db.models import Count
+
+    views = queue_views(user=user, now=now)
+    return Ticket.objects.filter(team_id=team_id, status__in=OPEN).aggregate(
+        **{name: Count("id", filter=q) if q else Count("id") for name, q in views.items()}
+    )
+
+
+def queue_filter(
+    qs: QuerySet[Ticket], *, user: User, now, status=None, priority=None, service_item=None, assignee=None,
+    sla=None, department=None, created_from=None, created_to=None, search=None,
+) -> QuerySet[Ticket]:
+    """The queue page's filters; every argument is optional and already validated."""
+    if status:
+        qs = qs.filter(status=status)
+    if priority:
+        qs = qs.filter(priority=priority)
+    if service_item:
+        qs = qs.filter(service_item_id=service_item)
+    if assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif assignee == "me":
+        qs = qs.filter(assignee=user)
+    elif assignee:
+        qs = qs.filter(assignee_id=assignee)
+    if sla in ("at_risk", "breached"):
+        qs = qs.filter(queue_views(user=user, now=now)[sla])
+    elif sla == "on_track":
+        qs = qs.filter(sla_breached=False, sla_due_at__gt=now).filter(Q(sla_warn_at__gt=now) | Q(sla_warn_at=None))
+    elif sla == "paused":
+        qs = qs.filter(sla_due_at__isnull=True, status=Status.PENDING)
+    if department:
+        qs = qs.filter(requester_department_id=department)
+    if created_from:
+        qs = qs.filter(created_at__gte=created_from)
+    if created_to:
+        qs = qs.filter(created_at__lt=created_to)
+    if search:
+        from django.db.models import Exists, OuterRef
+
+        text = search.strip()
+        in_comments = Comment.objects.filter(ticket=OuterRef("pk"), body__icontains=text)
+        qs = qs.filter(ticket_search_q(text) | Q(Exists(in_comments)))
+    return qs
+
+
+def keyset_page(qs: QuerySet[Ticket], *, sort: str, after: list | None, size: int) -> tuple[list[Ticket], list | None]:
+    """One page of `qs` in `sort` order after the cursor `after` (the sort values and id
+    of the last row seen); returns the rows and the cursor of the next page (or None).
+
+    A row comparison `(cols…, id) > (…)` walks the index, so page 1,000 costs what page 1
+    does. For the due sort, tickets without a running clock (NULL) come last and are
+    paged by id once the dated ones are exhausted.
+    """
+    columns, descending = QUEUE_ORDERINGS[sort]
+    table = Ticket._meta.db_table
+    cmp = "<" if descending else ">"
+    order = [f"-{c}" if descending else c for c in columns] + (["-id"] if descending else ["id"])
+    nullable = sort == "due"
+
+    def fetch(base, limit):
+        return list(base.order_by(*order)[:limit])
+
+    rows: list[Ticket] = []
+    if nullable and after is not None and after[0] is None:
+        dated_done, null_after = True, after[-1]
+    else:
+        dated_done, null_after = False, None
+    if not dated_done:
+        base = qs.filter(sla_due_at__isnull=False) if nullable else qs
+        if after is not None:
+            lhs = ", ".join(f'"{table}"."{c}"' for c in [*columns, "id"])
+            rhs = ", ".join(["%s"] * (len(columns) + 1))
+            base = base.extra(where=[f"({lhs}) {cmp} ({rhs})"], params=list(after))  # noqa: S610
+        rows = fetch(base, size + 1)
+    if nullable and len(rows) <= size:
+        nulls = qs.filter(sla_due_at__isnull=True)
+        if null_after is not None:
+            nulls = nulls.filter(id__gt=null_after)
+        rows += list(nulls.order_by("id")[: size + 1 - len(rows)])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    if not has_more or not rows:
+        return rows, None
+    last = rows[-1]
+    return rows, [getattr(last, c) for c in columns] + [last.pk]
+
+
+def agent_dashboard(*, user: User, now) -> dict:
+    """The agent's own open tickets by SLA state, and their response times this week."""
+    import datetime as dt
+    from statistics import median
+
+    from django.db.models import Count
+
+    mine = Ticket.objects.filter(assignee=user, status__in=OPEN)
+    views = queue_views(user=user, now=now)
+    by_state = mine.aggregate(
+        open=Count("id"), at_risk=Count("id", filter=views["at_risk"]),
+        breached=Count("id", filter=views["breached"]), pending=Count("id", filter=views["pending"]),
+    )
+    week_start = now - dt.timedelta(days=now.weekday(), hours=now.hour, minutes=now.minute, seconds=now.second)
+    firsts = TicketEvent.objects.filter(actor=user, kind="first_response", created_at__gte=week_start).select_related(
+        "ticket")
+    waits = sorted((e.created_at - e.ticket.created_at).total_seconds() for e in firsts)
+    return {
+        "by_state": by_state,
+        "first_responses": len(waits),
+        "median_first_response_s": median(waits) if waits else None,
+        "tickets": mine.select_related("team", "requester").order_by(F("sla_due_at").asc(nulls_last=True), "id")[:50],
+    }

@@ -1,6 +1,7 @@
 """Every write to tickets goes through these functions: one place for the lifecycle,
 its history (`TicketEvent`), its SLA clocks and its notifications."""
 
+import dataclasses
 import datetime as dt
 import mimetypes
 import os
@@ -11,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -29,7 +31,7 @@ from .constants import (
     Status,
 )
 from .models import Attachment, Comment, ServiceItem, ServiceItemField, Ticket, TicketEvent
-from .selectors import can_work_ticket
+from .selectors import can_work_ticket, is_collaborator
 
 TITLE_MAX = 200
 
@@ -220,6 +222,7 @@ def ticket_create(
     _event(ticket, requester, EventKind.CREATED, status=ticket.status, priority=priority, team=ticket.team_id)
     _store_attachments(ticket, None, uploads, requester)
     sla.ticket_clocks_start(ticket=ticket)
+    _auto_assign(ticket)
     notify.ticket_created(ticket=ticket)
     return ticket
 
@@ -356,6 +359,12 @@ def _comment(ticket: Ticket, author: User, body: str, *, internal: bool, uploads
     if not body and not uploads:
         raise ApplicationError(_("Write a message."), field_errors={"body": _("This field is required.")})
     staff = can_work_ticket(user=author, ticket=ticket)
+    if not staff and is_collaborator(user=author, ticket=ticket):
+        # Collaborators from other teams help with notes; replies stay with the owning team.
+        if not internal:
+            raise ApplicationError(_("As a collaborator you can write internal notes only."),
+                                   field_errors={"internal": _("Collaborators write internal notes.")})
+        staff = True
     if not staff and author.pk != ticket.requester_id:
         raise ApplicationError(_("You cannot reply to this request."), code="permission_denied")
     if internal and not staff:
@@ -450,5 +459,211 @@ def ticket_move_team(
     _save(ticket, *changed)
     _event(ticket, actor, EventKind.TEAM, old=old_team, new=team.pk, new_name=team.name, reason=reason)
     sla.ticket_clocks_rematch(ticket=ticket, actor=actor, reason="team")
+    _auto_assign(ticket)
     notify.ticket_created(ticket=ticket)
     return ticket
+
+
+# --- the team lead's workspace ----------------------------------------------------------
+
+
+def _auto_assign(ticket: Ticket) -> None:
+    """Give a ticket that arrives in a team to a member, as the team's lead chose:
+    round-robin, or the available member with the fewest open tickets.
+
+    The team row is locked for the rest of the transaction, so concurrent arrivals in
+    one team take turns: each sees the assignments of the ones before it, and nobody
+    gets two in a row while others are available.
+    """
+    from teams.models import Team
+
+    if ticket.assignee_id or Team.objects.filter(pk=ticket.team_id, assignment_mode="none").exists():
+        return
+    team = Team.objects.select_for_update().get(pk=ticket.team_id)
+    members = list(
+        Membership.objects.filter(team=team, is_available=True, user__is_active=True)
+        .order_by("user_id").values_list("user_id", flat=True)
+    )
+    if not members:
+        return
+    # Round-robin order starting after the member who got the last ticket.
+    last = team.round_robin_last_id
+    order = [m for m in members if last is None or m > last] + [m for m in members if last is not None and m <= last]
+    if team.assignment_mode == Team.Assignment.LEAST_LOADED:
+        loads = dict(
+            Ticket.objects.filter(assignee_id__in=members, status__in=[Status.NEW, Status.OPEN, Status.PENDING])
+            .values_list("assignee_id").annotate(n=Count("id")).values_list("assignee_id", "n")
+        )
+        pick = min(order, key=lambda m: (loads.get(m, 0), order.index(m)))
+    else:
+        pick = order[0]
+    team.round_robin_last_id = pick
+    team.save(update_fields=["round_robin_last"])
+    ticket.assignee_id = pick
+    _save(ticket, "assignee")
+    assignee = User.objects.get(pk=pick)
+    _event(ticket, None, EventKind.ASSIGNED, old=None, new=pick, new_name=assignee.display_name,
+           auto=team.assignment_mode)
+    notify.ticket_assigned(ticket=ticket, actor=None)
+
+
+@dataclasses.dataclass
+class BulkResult:
+    """What a bulk change did: references changed, and those refused with the reason."""
+
+    changed: list[str] = dataclasses.field(default_factory=list)
+    refused: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+
+BULK_ACTIONS = ("assign", "priority", "move", "status")
+
+
+def tickets_bulk_update(*, actor: User, tickets: Iterable[Ticket], action: str, value: Any,
+                        reason: str = "") -> BulkResult:
+    """Apply one change to many tickets, each validated and audited on its own: a ticket
+    the change does not fit is refused with its reason, and never half-changed (each
+    ticket runs in its own savepoint)."""
+    from teams.models import Team
+
+    if action not in BULK_ACTIONS:
+        raise ApplicationError(_("Unknown bulk action."), field_errors={"action": _("Unknown action.")})
+    target: Any = value
+    if action == "assign":
+        target = User.objects.filter(pk=value, is_active=True).first() if value not in (None, "", "none") else None
+        if value not in (None, "", "none") and target is None:
+            raise ApplicationError(_("Unknown user."), field_errors={"value": _("Unknown user.")})
+    elif action == "move":
+        target = Team.objects.filter(pk=value).first()
+        if target is None:
+            raise ApplicationError(_("Unknown team."), field_errors={"value": _("Unknown team.")})
+    result = BulkResult()
+    for ticket in tickets:
+        try:
+            with transaction.atomic():
+                if action == "assign":
+                    ticket_assign(ticket=ticket, assignee=target, actor=actor)
+                elif action == "priority":
+                    ticket_set_priority(ticket=ticket, priority=target, actor=actor)
+                elif action == "move":
+                    ticket_move_team(ticket=ticket, team=target, actor=actor, reason=reason)
+                else:
+                    ticket_transition(ticket=ticket, to=target, actor=actor)
+        except ApplicationError as exc:
+            result.refused.append((ticket.reference, exc.message))
+        else:
+            result.changed.append(ticket.reference)
+    return result
+
+
+@transaction.atomic
+def collaborator_add(*, ticket: Ticket, user: User, actor: User) -> None:
+    """Pull an agent of another team into the ticket: they see it and may write notes."""
+    from .models import Collaborator
+
+    ticket = _lock(ticket)
+    _require_staff(ticket, actor)
+    if not Membership.objects.filter(user=user).exists():
+        raise ApplicationError(_("Only members of a service team can collaborate."),
+                               field_errors={"user": _("Not a member of any service team.")})
+    if can_work_ticket(user=user, ticket=ticket):
+        raise ApplicationError(_("%(user)s already works this ticket.") % {"user": user.display_name},
+                               field_errors={"user": _("Already on the ticket's team.")})
+    _collab, created = Collaborator.objects.get_or_create(ticket=ticket, user=user, defaults={"added_by": actor})
+    if created:
+        _event(ticket, actor, EventKind.COLLABORATOR, user=user.pk, name=user.display_name)
+        _save(ticket)
+
+
+@transaction.atomic
+def ticket_link(*, source: Ticket, target: Ticket, actor: User) -> None:
+    """Mark two tickets as related (both sides show the link)."""
+    from .models import TicketLink
+
+    if source.pk == target.pk:
+        raise ApplicationError(_("A ticket cannot be linked to itself."), field_errors={"target": _("Same ticket.")})
+    _require_staff(source, actor)
+    _link, created = TicketLink.objects.get_or_create(
+        source=source, target=target, defaults={"kind": TicketLink.Kind.RELATED, "created_by": actor}
+    )
+    if created:
+        _event(source, actor, EventKind.LINK, link="related", other=target.pk, other_ref=target.reference)
+        _event(target, actor, EventKind.LINK, link="related", other=source.pk, other_ref=source.reference)
+
+
+@transaction.atomic
+def ticket_merge(*, source: Ticket, target: Ticket, actor: User) -> Ticket:
+    """Merge a duplicate into the ticket that carries on. The duplicate keeps its whole
+    history, tells its requester where the work continues, and is resolved then closed;
+    the surviving ticket records the merge and gets the duplicate's description as a note."""
+    from .models import TicketLink
+
+    if source.pk == target.pk:
+        raise ApplicationError(_("A ticket cannot be merged into itself."), field_errors={"target": _("Same ticket.")})
+    source = _lock(source)
+    target = _lock(target)
+    _require_staff(source, actor)
+    _require_staff(target, actor)
+    if not source.is_open:
+        raise ApplicationError(_("Only an open ticket can be merged."), field_errors={"source": _("Not open.")})
+    if target.status in (Status.CLOSED, Status.CANCELLED):
+        raise ApplicationError(_("Cannot merge into a closed ticket."), field_errors={"target": _("Closed.")})
+    TicketLink.objects.update_or_create(source=source, target=target,
+                                        defaults={"kind": TicketLink.Kind.DUPLICATE, "created_by": actor})
+    _comment(
+        target, actor,
+        _("Merged from %(ref)s (%(title)s):\n\n%(description)s")
+        % {"ref": source.reference, "title": source.title, "description": source.description},
+        internal=True, uploads=[],
+    )
+    _event(target, actor, EventKind.MERGED, source=source.pk, source_ref=source.reference)
+    _comment(source, actor, _("This request was merged into %(ref)s; the work continues there.")
+             % {"ref": target.reference}, internal=False, uploads=[])
+    _event(source, actor, EventKind.MERGED, target=target.pk, target_ref=target.reference)
+    ticket_transition(ticket=source, to=Status.RESOLVED, actor=actor)
+    ticket_transition(ticket=source, to=Status.CLOSED, actor=actor)
+    return target
+
+
+def canned_response_render(*, body: str, ticket: Ticket) -> str:
+    """Fill the placeholders of a canned response. Plain replacement, not str.format, so
+    that a template cannot reach into Python objects."""
+    return (
+        body.replace("{requester_name}", ticket.requester.display_name)
+        .replace("{reference}", ticket.reference)
+        .replace("{title}", ticket.title)
+    )
+
+
+def saved_view_save(*, owner: User, team, name: str, query: str, shared: bool = False):
+    """Save the current queue filters under a name; only the team lead may share one."""
+    from teams.selectors import is_team_lead
+
+    from .models import SavedView
+
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("Give the view a name."), field_errors={"name": _("This field is required.")})
+    if shared and not (owner.is_admin_role or is_team_lead(user=owner, team_id=team.pk)):
+        raise ApplicationError(_("Only the team lead can share a view."), field_errors={"shared": _("Leads only.")})
+    view, _created = SavedView.objects.update_or_create(
+        owner=owner, team=team, name=name[:80], defaults={"query": query[:1000], "shared": shared}
+    )
+    return view
+
+
+def membership_set_available(*, user: User, team, available: bool) -> None:
+    updated = Membership.objects.filter(user=user, team=team).update(is_available=available)
+    if not updated:
+        raise ApplicationError(_("You are not a member of this team."), code="permission_denied")
+
+
+def team_set_assignment_mode(*, team, mode: str, actor: User) -> None:
+    """The lead chooses how new tickets are assigned in their team."""
+    from teams.models import Team
+    from teams.selectors import is_team_lead
+
+    if not (actor.is_admin_role or is_team_lead(user=actor, team_id=team.pk)):
+        raise ApplicationError(_("Only the team lead can change this."), code="permission_denied")
+    if mode not in Team.Assignment.values:
+        raise ApplicationError(_("Unknown assignment mode."), field_errors={"mode": _("Unknown mode.")})
+    Team.objects.filter(pk=team.pk).update(assignment_mode=mode)
