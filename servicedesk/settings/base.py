@@ -11,9 +11,12 @@ import environ
 from celery.schedules import schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+
+# Local state of the embedded default (SQLite file, filesystem broker, uploads, mail).
+VAR_DIR = env.path("SERVICEDESK_VAR_DIR", default=BASE_DIR / "var")
+Path(VAR_DIR).mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
 # The fallback key only serves the embedded demo; production.py refuses to start without one.
@@ -39,6 +42,7 @@ INSTALLED_APPS = [
     "tickets",
     "sla",
     "notifications",
+    "webhooks",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from servicedesk.exceptions import ApplicationError
-from tickets import services
 from tickets.constants import EventKind
 from tickets.models import Attachment, Ticket
 

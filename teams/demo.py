@@ -1,0 +1,882 @@
+"""Demo data for `manage.py seed_demo`: a small company with five service teams, a
+translated catalog, service standards and a few dozen tickets in every state.
+
+Seeding fills in what is missing and never overwrites: `make run` calls it at every
+start, so whatever was edited in the app since (a renamed service, a changed standard)
+survives. Rows are found by their natural key (a username, a team slug, a service name,
+a calendar name…); the rows a parent owns (working hours, holidays, escalation levels,
+service fields) are written only together with a new parent. A demo ticket is known by
+its requester and title and is filed only when it is not there yet.
+
+Tickets go through the ticket services like any real request, so that their history,
+SLA clocks and notifications exist; calendars, the escalation chain and the service
+standards go through `sla.standards` like the service admin's edits, audit log
+included. Everything here is public (the password above all), which is why it only
+runs in demo mode.
+"""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import models, transaction
+
+from sla import standards
+from sla.models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard
+from tickets import services as tickets
+from tickets.constants import FieldKind, Priority, Status
+from tickets.models import ServiceCategory, ServiceItem, ServiceItemField, Ticket
+
+from .models import Department, Membership, Team, User
+
+PASSWORD = "servicedesk"
+
+LEAD = Membership.Role.LEAD
+AGENT = Membership.Role.AGENT
+
+
+class DemoModeRequired(Exception):
+    """Seeding was asked for outside demo mode, where no account may have a known password."""
+
+
+# --- the company -------------------------------------------------------------------------
+
+DEPARTMENTS = [
+    ("sales", "Sales"),
+    ("finance", "Finance"),
+    ("engineering", "Engineering"),
+    ("marketing", "Marketing"),
+    ("legal", "Legal"),
+]
+
+
+@dataclass(frozen=True)
+class TeamSpec:
+    slug: str
+    name: str
+    email: str
+    description: str
+    lead: str
+
+
+TEAMS = [
+    TeamSpec("it", "IT Support", "it-support@example.com",
+             "Laptops, accounts, software, VPN and email.", "it.lead"),
+    TeamSpec("ops", "Operations & Facilities", "facilities@example.com",
+             "Offices, meeting rooms, desks and visitors.", "ops.lead"),
+    TeamSpec("hr", "HR Services", "hr-services@example.com",
+             "New starters, leave, payslips and certificates.", "hr.lead"),
+    TeamSpec("pmo", "Project Office", "pmo@example.com",
+             "Setting up projects and their reporting.", "pmo.lead"),
+    TeamSpec("training", "Training", "training@example.com",
+             "Courses, enrolments and training rooms.", "training.lead"),
+]
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    first_name: str
+    last_name: str
+    department: str | None = None
+    language: str = "en"
+    timezone: str = "Asia/Shanghai"
+    teams: tuple[tuple[str, str], ...] = ()
+    is_admin: bool = False
+
+
+PEOPLE = [
+    Person("admin", "Sam", "Admin", language="en", timezone="UTC", is_admin=True),
+    Person("it.lead", "Wei", "Zhang", language="zh-hans", teams=(("it", LEAD),)),
+    Person("it.agent", "Tom", "Baker", teams=(("it", AGENT),)),
+    Person("it.agent2", "Mei", "Lin", language="zh-hant", timezone="Asia/Taipei", teams=(("it", AGENT),)),
+    Person("ops.lead", "Na", "Li", language="zh-hans", teams=(("ops", LEAD),)),
+    Person("ops.agent", "Carlos", "Diaz", teams=(("ops", AGENT),)),
+    Person("hr.lead", "Grace", "Ho", language="zh-hant", timezone="Asia/Hong_Kong", teams=(("hr", LEAD),)),
+    Person("hr.agent", "Hannah", "Weber", teams=(("hr", AGENT),)),
+    Person("pmo.lead", "Peter", "Wong", teams=(("pmo", LEAD),)),
+    Person("pmo.agent", "Nina", "Patel", teams=(("pmo", AGENT),)),
+    Person("training.lead", "Olivia", "Chen", teams=(("training", LEAD),)),
+    Person("training.agent", "Jun", "Wang", language="zh-hans", teams=(("training", AGENT),)),
+    Person("alice", "Alice", "Chen", department="sales"),
+    Person("bob", "Bob", "Lin", department="finance", language="zh-hant", timezone="Asia/Taipei"),
+    Person("carol", "Carol", "Wu", department="engineering", language="zh-hans"),
+    Person("dave", "Dave", "Miller", department="marketing", timezone="Europe/London"),
+    Person("erin", "Erin", "Zhao", department="legal"),
+    Person("frank", "Frank", "Liu", department="engineering", language="zh-hans"),
+]
+
+
+# --- the catalog -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategorySpec:
+    name: str
+    order: int
+    zh_hans: str
+    zh_hant: str
+
+
+CATEGORIES = [
+    CategorySpec("Hardware & devices", 10, "硬件与设备", "硬體與設備"),
+    CategorySpec("Accounts & access", 20, "账号与权限", "帳號與權限"),
+    CategorySpec("Software & network", 30, "软件与网络", "軟體與網路"),
+    CategorySpec("Workplace & facilities", 40, "办公场所与设施", "辦公場所與設施"),
+    CategorySpec("People & HR", 50, "人事服务", "人事服務"),
+    CategorySpec("Projects", 60, "项目管理", "專案管理"),
+    CategorySpec("Learning & training", 70, "学习与培训", "學習與培訓"),
+]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    kind: str
+    label: tuple[str, str, str]  # English, 简体中文, 繁體中文
+    help_text: tuple[str, str, str] = ("", "", "")
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    name: str
+    team: str
+    category: str
+    priority: str
+    description: str
+    zh_hans: tuple[str, str]  # name, description
+    zh_hant: tuple[str, str]
+    fields: tuple[FieldSpec, ...] = ()
+
+
+TEXT, LONG_TEXT, CHOICE, NUMBER, DATE = (
+    FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.CHOICE, FieldKind.NUMBER, FieldKind.DATE
+)
+
+ITEMS = [
+    # IT Support
+    ItemSpec(
+        "Laptop repair", "it", "Hardware & devices", Priority.P3,
+        "Your laptop is broken, slow or damaged. We repair it or lend you one while we do.",
+        ("笔记本电脑维修", "笔记本电脑损坏、运行缓慢或出现故障时申请。维修期间可借用备用机。"),
+        ("筆記型電腦維修", "筆記型電腦損壞、執行緩慢或故障時申請。維修期間可借用備用機。"),
+        fields=(
+            FieldSpec("asset_tag", TEXT, ("Asset tag", "资产编号", "資產編號"),
+                      ("The number on the sticker under the laptop, e.g. LT-1234.",
+                       "笔记本底部标签上的编号，例如 LT-1234。", "筆電底部標籤上的編號，例如 LT-1234。"),
+                      required=True),
+            FieldSpec("impact", CHOICE, ("Impact", "影响范围", "影響範圍"),
+                      choices=("Only me", "My whole team", "A customer deadline")),
+        ),
+    ),
+    ItemSpec(
+        "New laptop or monitor", "it", "Hardware & devices", Priority.P4,
+        "Ask for a new laptop, a monitor, a docking station or a keyboard and mouse.",
+        ("申请新电脑或显示器", "申请新的笔记本电脑、显示器、扩展坞或键盘鼠标。"),
+        ("申請新電腦或螢幕", "申請新的筆記型電腦、螢幕、擴充座或鍵盤滑鼠。"),
+        fields=(
+            FieldSpec("device", CHOICE, ("Device", "设备", "設備"), required=True,
+                      choices=("Laptop", "Monitor", "Docking station", "Keyboard and mouse")),
+            FieldSpec("reason", LONG_TEXT, ("Why do you need it?", "申请原因", "申請原因")),
+        ),
+    ),
+    ItemSpec(
+        "Printer problem", "it", "Hardware & devices", Priority.P3,
+        "A printer jams, prints badly or cannot be found on the network.",
+        ("打印机故障", "打印机卡纸、打印质量差或在网络上找不到。"),
+        ("印表機故障", "印表機卡紙、列印品質差或在網路上找不到。"),
+        fields=(
+            FieldSpec("printer", TEXT, ("Printer name or location", "打印机名称或位置", "印表機名稱或位置"),
+                      required=True),
+        ),
+    ),
+    ItemSpec(
+        "Password reset", "it", "Accounts & access", Priority.P2,
+        "You are locked out or forgot your password.",
+        ("密码重置", "账号被锁定或忘记密码。"),
+        ("密碼重設", "帳號被鎖定或忘記密碼。"),
+    ),
+    ItemSpec(
+        "Access to an application", "it", "Accounts & access", Priority.P3,
+        "Ask for access to a business application (CRM, ERP, reporting, …).",
+        ("应用系统访问权限", "申请业务系统（CRM、ERP、报表等）的访问权限。"),
+        ("應用系統存取權限", "申請業務系統（CRM、ERP、報表等）的存取權限。"),
+        fields=(
+            FieldSpec("application", TEXT, ("Application", "应用系统", "應用系統"), required=True),
+            FieldSpec("access_level", CHOICE, ("Access level", "权限级别", "權限等級"), required=True,
+                      choices=("Read only", "Edit", "Administrator")),
+            FieldSpec("reason", LONG_TEXT, ("Why do you need it?", "申请原因", "申請原因")),
+        ),
+    ),
+    ItemSpec(
+        "VPN problem", "it", "Software & network", Priority.P2,
+        "You cannot connect to the VPN, or it keeps disconnecting.",
+        ("VPN 连接问题", "无法连接 VPN，或连接经常中断。"),
+        ("VPN 連線問題", "無法連線 VPN，或連線經常中斷。"),
+    ),
+    ItemSpec(
+        "Software installation", "it", "Software & network", Priority.P4,
+        "Install software on your computer; we check the licence first.",
+        ("软件安装", "在您的电脑上安装软件；我们会先确认许可证。"),
+        ("軟體安裝", "在您的電腦上安裝軟體；我們會先確認授權。"),
+        fields=(
+            FieldSpec("software", TEXT, ("Software", "软件名称", "軟體名稱"), required=True),
+            FieldSpec("licence", CHOICE, ("Licence", "许可证", "授權"),
+                      choices=("Free", "Company licence", "Need a new licence")),
+        ),
+    ),
+    ItemSpec(
+        "Email and calendar", "it", "Software & network", Priority.P3,
+        "Mailboxes, shared calendars, distribution lists and bounced emails.",
+        ("邮件与日历", "邮箱、共享日历、邮件组以及退信问题。"),
+        ("郵件與行事曆", "信箱、共用行事曆、郵件群組以及退信問題。"),
+    ),
+    # Operations & Facilities
+    ItemSpec(
+        "Office repair", "ops", "Workplace & facilities", Priority.P3,
+        "Lights, air conditioning, doors, furniture: anything broken in the office.",
+        ("办公室报修", "灯光、空调、门锁、家具等办公室设施损坏。"),
+        ("辦公室報修", "燈光、空調、門鎖、家具等辦公室設施損壞。"),
+        fields=(
+            FieldSpec("location", TEXT, ("Location", "位置", "位置"),
+                      ("Building, floor and room.", "楼栋、楼层和房间。", "大樓、樓層和房間。"), required=True),
+        ),
+    ),
+    ItemSpec(
+        "Meeting room equipment", "ops", "Workplace & facilities", Priority.P2,
+        "The projector, screen, camera or phone of a meeting room does not work.",
+        ("会议室设备", "会议室的投影仪、屏幕、摄像头或电话无法使用。"),
+        ("會議室設備", "會議室的投影機、螢幕、攝影機或電話無法使用。"),
+        fields=(FieldSpec("room", TEXT, ("Meeting room", "会议室", "會議室"), required=True),),
+    ),
+    ItemSpec(
+        "Desk move", "ops", "Workplace & facilities", Priority.P4,
+        "Move to another desk or area, with your equipment.",
+        ("工位搬迁", "搬到其他工位或办公区域，连同您的设备。"),
+        ("座位搬遷", "搬到其他座位或辦公區域，連同您的設備。"),
+        fields=(
+            FieldSpec("move_date", DATE, ("Move date", "搬迁日期", "搬遷日期"), required=True),
+            FieldSpec("new_desk", TEXT, ("New desk", "新工位", "新座位")),
+        ),
+    ),
+    ItemSpec(
+        "Visitor badge", "ops", "Workplace & facilities", Priority.P3,
+        "A badge for a visitor, ready at reception on the day of the visit.",
+        ("访客证", "为访客办理访客证，来访当天在前台领取。"),
+        ("訪客證", "為訪客辦理訪客證，來訪當天於櫃台領取。"),
+        fields=(
+            FieldSpec("visitor_name", TEXT, ("Visitor's name", "访客姓名", "訪客姓名"), required=True),
+            FieldSpec("visit_date", DATE, ("Date of the visit", "来访日期", "來訪日期"), required=True),
+        ),
+    ),
+    # HR Services
+    ItemSpec(
+        "New starter", "hr", "People & HR", Priority.P2,
+        "Someone joins your team: contract, first-day plan, laptop and accounts.",
+        ("新员工入职", "新同事加入您的团队：合同、入职第一天安排、电脑与账号。"),
+        ("新進員工報到", "新同事加入您的團隊：合約、報到第一天安排、電腦與帳號。"),
+        fields=(
+            FieldSpec("starter_name", TEXT, ("Name of the new starter", "新员工姓名", "新進員工姓名"),
+                      required=True),
+            FieldSpec("start_date", DATE, ("Start date", "入职日期", "到職日期"), required=True),
+        ),
+    ),
+    ItemSpec(
+        "Leave balance question", "hr", "People & HR", Priority.P4,
+        "Questions about your annual leave, sick leave or overtime balance.",
+        ("假期余额查询", "关于年假、病假或加班调休余额的问题。"),
+        ("假期餘額查詢", "關於特休、病假或加班補休餘額的問題。"),
+    ),
+    ItemSpec(
+        "Payslip question", "hr", "People & HR", Priority.P3,
+        "Something on your payslip looks wrong or is missing.",
+        ("工资单问题", "工资单上的内容有误或缺失。"),
+        ("薪資單問題", "薪資單上的內容有誤或缺漏。"),
+        fields=(FieldSpec("pay_month", TEXT, ("Pay month", "工资月份", "薪資月份"),
+                          ("For example 2026-10.", "例如 2026-10。", "例如 2026-10。")),),
+    ),
+    ItemSpec(
+        "Employment certificate", "hr", "People & HR", Priority.P4,
+        "A signed certificate of employment, e.g. for a visa or a bank.",
+        ("在职证明", "盖章的在职证明，例如用于签证或银行业务。"),
+        ("在職證明", "用印的在職證明，例如用於簽證或銀行業務。"),
+        fields=(
+            FieldSpec("purpose", CHOICE, ("Purpose", "用途", "用途"), required=True,
+                      choices=("Visa application", "Bank or loan", "Other")),
+            FieldSpec("copies", NUMBER, ("Copies", "份数", "份數")),
+        ),
+    ),
+    # Project Office
+    ItemSpec(
+        "New project setup", "pmo", "Projects", Priority.P3,
+        "Register a new project: code, budget, workspace and reporting.",
+        ("新项目立项", "登记新项目：项目编号、预算、工作空间和报表。"),
+        ("新專案立案", "登記新專案：專案代碼、預算、工作空間和報表。"),
+        fields=(
+            FieldSpec("project_name", TEXT, ("Project name", "项目名称", "專案名稱"), required=True),
+            FieldSpec("budget", NUMBER, ("Budget (CNY)", "预算（人民币）", "預算（人民幣）")),
+            FieldSpec("go_live", DATE, ("Planned go-live", "计划上线日期", "預計上線日期")),
+        ),
+    ),
+    ItemSpec(
+        "Project dashboard access", "pmo", "Projects", Priority.P4,
+        "Access to the dashboard and the reports of a project.",
+        ("项目看板权限", "申请项目看板与报表的访问权限。"),
+        ("專案看板權限", "申請專案看板與報表的存取權限。"),
+        fields=(FieldSpec("project_name", TEXT, ("Project name", "项目名称", "專案名稱"), required=True),),
+    ),
+    # Training
+    ItemSpec(
+        "Training course", "training", "Learning & training", Priority.P4,
+        "Enrol yourself or your team in one of our courses.",
+        ("培训课程报名", "为自己或团队报名参加培训课程。"),
+        ("培訓課程報名", "為自己或團隊報名參加培訓課程。"),
+        fields=(
+            FieldSpec("course", CHOICE, ("Course", "课程", "課程"), required=True,
+                      choices=("Excel for analysts", "Presenting with confidence",
+                               "Information security basics", "Mandarin for beginners")),
+            FieldSpec("seats", NUMBER, ("Seats", "名额", "名額"), required=True),
+            FieldSpec("preferred_date", DATE, ("Preferred date", "期望日期", "希望日期")),
+        ),
+    ),
+    ItemSpec(
+        "Training room booking", "training", "Learning & training", Priority.P3,
+        "Book the training room, with projector and laptops, for a workshop.",
+        ("培训教室预订", "预订配有投影仪和电脑的培训教室，用于举办工作坊。"),
+        ("培訓教室預訂", "預訂配有投影機和電腦的培訓教室，用於舉辦工作坊。"),
+        fields=(
+            FieldSpec("date", DATE, ("Date", "日期", "日期"), required=True),
+            FieldSpec("attendees", NUMBER, ("Attendees", "人数", "人數")),
+        ),
+    ),
+]
+
+
+# --- service standards -------------------------------------------------------------------
+
+CALENDAR_24X7 = "24×7"
+CALENDAR_CHINA = "China office hours"
+CHAIN_NAME = "Standard escalation"
+
+CHINA_HOURS = ((dt.time(9, 0), dt.time(12, 0)), (dt.time(13, 0), dt.time(18, 0)))
+# The 2026 National Day week and its make-up working days, as the State Council set them
+# (they match holidays.China(years=2026); a test checks that).
+NATIONAL_DAY_2026 = (dt.date(2026, 10, 1), dt.date(2026, 10, 7))
+MAKE_UP_DAYS_2026 = (dt.date(2026, 9, 20), dt.date(2026, 10, 10))
+
+TEAM_STANDARD_MINUTES = (240, 2400)  # first response, resolution, in business minutes
+IT_P1_MINUTES = (30, 240)
+
+
+# --- tickets -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketSpec:
+    """A demo ticket and what happens to it, step by step. Steps are tuples:
+    ("assign", actor, assignee), ("reply", author, body), ("note", author, body),
+    ("status", actor, to) and ("priority", actor, priority)."""
+
+    requester: str
+    item: str
+    title: str
+    description: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    priority: str | None = None
+    steps: tuple[tuple[str, str, str], ...] = ()
+
+
+TICKETS = [
+    # IT Support
+    TicketSpec(
+        "alice", "Laptop repair", "Laptop does not start after the update",
+        "Since this morning's update the screen stays black after the logo.",
+        {"asset_tag": "LT-1042", "impact": "Only me"},
+        steps=(
+            ("assign", "it.lead", "it.agent"),
+            ("reply", "it.agent", "Please bring the laptop to the IT desk on the 3rd floor; we have a loan laptop "
+                                  "ready for you."),
+            ("reply", "alice", "Thanks, I will come by at 2 pm."),
+        ),
+    ),
+    TicketSpec(
+        "bob", "Laptop repair", "螢幕一直閃爍", "筆電螢幕從昨天開始一直閃爍，外接螢幕正常。",
+        {"asset_tag": "LT-2210", "impact": "Only me"},
+    ),
+    TicketSpec(
+        "carol", "VPN problem", "VPN disconnects every few minutes",
+        "Working from home, the VPN drops every five minutes or so.",
+        steps=(
+            ("assign", "it.lead", "it.agent2"),
+            ("note", "it.agent2", "Probably the old client; 4.2 has the keep-alive fix."),
+            ("reply", "it.agent2", "Which version of the VPN client do you have? You see it under Help > About."),
+            ("status", "it.agent2", Status.PENDING),
+        ),
+    ),
+    TicketSpec(
+        "dave", "Password reset", "Locked out of my account",
+        "I typed the wrong password too many times.",
+        steps=(
+            ("assign", "it.lead", "it.agent"),
+            ("reply", "it.agent", "Your account is unlocked and a temporary password was sent to your phone."),
+            ("status", "it.agent", Status.RESOLVED),
+        ),
+    ),
+    TicketSpec(
+        "erin", "Software installation", "Install Tableau Desktop",
+        "I need Tableau for the quarterly contract reports.",
+        {"software": "Tableau Desktop", "licence": "Need a new licence"},
+        steps=(
+            ("assign", "it.lead", "it.agent"),
+            ("note", "it.agent", "Waiting for Finance to approve a new licence before we answer."),
+        ),
+    ),
+    TicketSpec(
+        "alice", "Access to an application", "Access to the CRM reports",
+        "I need to see the pipeline reports of my region.",
+        {"application": "CRM", "access_level": "Read only", "reason": "Quarterly pipeline review."},
+        steps=(
+            ("reply", "it.lead", "Done: you can open the reports under CRM > Analytics."),
+            ("status", "it.lead", Status.RESOLVED),
+            ("status", "alice", Status.CLOSED),
+        ),
+    ),
+    TicketSpec(
+        "frank", "Email and calendar", "Shared calendar for the Engineering team",
+        "Please create a shared calendar that the whole Engineering department can edit.",
+        steps=(
+            ("assign", "it.lead", "it.agent2"),
+            ("reply", "it.agent2", "The calendar “Engineering” is shared with the department; it is in your list."),
+            ("status", "it.agent2", Status.RESOLVED),
+            ("status", "it.agent2", Status.CLOSED),
+        ),
+    ),
+    TicketSpec(
+        "bob", "New laptop or monitor", "Second monitor for my desk", "",
+        {"device": "Monitor"},
+        steps=(("status", "bob", Status.CANCELLED),),
+    ),
+    TicketSpec(
+        "carol", "Printer problem", "Printer on floor 5 keeps jamming",
+        "Every second page jams in the printer next to the kitchen.",
+        {"printer": "PRN-5F-EAST"},
+        steps=(
+            ("assign", "it.lead", "it.agent"),
+            ("reply", "it.agent", "Does it happen with the paper from the left tray only?"),
+            ("status", "it.agent", Status.PENDING),
+            ("reply", "carol", "Yes, only with the left tray. The right one works."),
+        ),
+    ),
+    TicketSpec(
+        "dave", "Laptop repair", "Laptop stolen: need a replacement before tomorrow's client meeting",
+        "My bag was stolen at the airport. I present to a customer tomorrow at 10.",
+        {"asset_tag": "LT-3307", "impact": "A customer deadline"}, priority=Priority.P1,
+        steps=(
+            ("assign", "it.lead", "it.agent"),
+            ("note", "it.lead", "Remote-wipe LT-3307 and block the account's sessions."),
+            ("reply", "it.agent", "We wiped the stolen laptop remotely; a replacement is being set up for you."),
+        ),
+    ),
+    TicketSpec(
+        "alice", "VPN problem", "Cannot reach the VPN from the hotel",
+        "The hotel network seems to block the VPN. I have a customer call in an hour.",
+        priority=Priority.P1,
+    ),
+    TicketSpec(
+        "frank", "Software installation", "Install Docker Desktop", "",
+        {"software": "Docker Desktop", "licence": "Company licence"},
+        steps=(
+            ("assign", "it.lead", "it.agent2"),
+            ("reply", "it.agent2", "Installed; please restart your laptop once."),
+            ("status", "it.agent2", Status.RESOLVED),
+        ),
+    ),
+    TicketSpec(
+        "dave", "Email and calendar", "Emails to customers bounce",
+        "Since yesterday my emails to two customers come back as undeliverable.",
+        steps=(
+            ("assign", "it.lead", "it.agent"),
+            ("note", "it.agent", "Our domain is on a blocklist since the mail-server move. Escalating."),
+            ("priority", "it.lead", Priority.P1),
+            ("reply", "it.agent", "We found the cause and are working with the mail provider; "
+                                  "we will update you within the hour."),
+        ),
+    ),
+    # Operations & Facilities
+    TicketSpec(
+        "alice", "Meeting room equipment", "Projector in room Everest is broken",
+        "The projector shows no picture from any laptop.", {"room": "Everest (4F)"},
+        steps=(
+            ("assign", "ops.lead", "ops.agent"),
+            ("reply", "ops.agent", "We replaced the HDMI adapter; the projector works again."),
+            ("status", "ops.agent", Status.RESOLVED),
+        ),
+    ),
+    TicketSpec(
+        "bob", "Office repair", "Air conditioning too cold in the Finance area", "",
+        {"location": "Building A, 2F, Finance"},
+        steps=(
+            ("assign", "ops.lead", "ops.agent"),
+            ("reply", "ops.agent", "A technician will check the air conditioning tomorrow morning."),
+        ),
+    ),
+    TicketSpec(
+        "carol", "Desk move", "Move to the new Engineering area", "",
+        {"move_date": "2026-12-07", "new_desk": "B-3-41"},
+    ),
+    TicketSpec(
+        "erin", "Visitor badge", "Badge for an external auditor", "",
+        {"visitor_name": "Ms. Kim", "visit_date": "2026-12-02"},
+        steps=(
+            ("reply", "ops.lead", "The badge will be ready at reception."),
+            ("status", "ops.lead", Status.RESOLVED),
+            ("status", "erin", Status.CLOSED),
+        ),
+    ),
+    TicketSpec(
+        "frank", "Office repair", "会议室灯不亮", "长城会议室的灯全部不亮。",
+        {"location": "A座3楼 长城会议室"},
+        steps=(
+            ("reply", "ops.lead", "请问是所有灯都不亮，还是只有投影区的灯？"),
+            ("status", "ops.lead", Status.PENDING),
+        ),
+    ),
+    # HR Services
+    TicketSpec(
+        "dave", "New starter", "New starter in Marketing: Jamie Park", "Jamie joins as a content marketer.",
+        {"starter_name": "Jamie Park", "start_date": "2026-12-14"},
+        steps=(
+            ("assign", "hr.lead", "hr.agent"),
+            ("note", "hr.lead", "Contract signed; IT request for the laptop still to be filed."),
+            ("reply", "hr.agent", "The contract is ready and the first-day plan is on its way to you."),
+        ),
+    ),
+    TicketSpec(
+        "alice", "Leave balance question", "How many days of annual leave do I have left?", "",
+        steps=(
+            ("reply", "hr.agent", "You have 7.5 days left for 2026; 5 of them can be carried over to March."),
+            ("status", "hr.agent", Status.RESOLVED),
+        ),
+    ),
+    TicketSpec(
+        "bob", "Payslip question", "十月薪資單少了加班費", "十月份加班了 12 小時，但薪資單上沒有。",
+        {"pay_month": "2026-10"},
+        steps=(
+            ("assign", "hr.lead", "hr.agent"),
+            ("note", "hr.agent", "Overtime form not in the system; ask Bob for the approved form."),
+            ("reply", "hr.agent", "Could you send us the overtime form your manager approved?"),
+            ("status", "hr.agent", Status.PENDING),
+        ),
+    ),
+    TicketSpec(
+        "erin", "Employment certificate", "Employment certificate for a visa application", "",
+        {"purpose": "Visa application", "copies": 2},
+        steps=(
+            ("reply", "hr.agent", "Two signed copies are waiting for you at HR."),
+            ("status", "hr.agent", Status.RESOLVED),
+            ("status", "erin", Status.CLOSED),
+        ),
+    ),
+    TicketSpec(
+        "carol", "New starter", "New starter: Zhou Min (Engineering)", "",
+        {"starter_name": "Zhou Min", "start_date": "2027-01-04"},
+    ),
+    # Project Office
+    TicketSpec(
+        "alice", "New project setup", "Set up the Sales Kick-off 2027 project", "",
+        {"project_name": "Sales Kick-off 2027", "budget": 250000, "go_live": "2027-01-20"},
+        steps=(
+            ("assign", "pmo.lead", "pmo.agent"),
+            ("reply", "pmo.agent", "The project code is SKO-27; the workspace is being created."),
+        ),
+    ),
+    TicketSpec(
+        "frank", "Project dashboard access", "Access to the Atlas project dashboard", "",
+        {"project_name": "Atlas"},
+        steps=(
+            ("reply", "pmo.agent", "You now have read access to the Atlas dashboard."),
+            ("status", "pmo.agent", Status.RESOLVED),
+        ),
+    ),
+    TicketSpec(
+        "dave", "New project setup", "Website relaunch project",
+        "We want to relaunch the company website in spring.",
+        {"project_name": "Website relaunch", "go_live": "2027-04-01"},
+    ),
+    # Training
+    TicketSpec(
+        "bob", "Training course", "Excel course for three analysts", "",
+        {"course": "Excel for analysts", "seats": 3},
+        steps=(
+            ("assign", "training.lead", "training.agent"),
+            ("reply", "training.agent", "The next course starts on 8 December. Can you send us the three names?"),
+            ("status", "training.agent", Status.PENDING),
+        ),
+    ),
+    TicketSpec(
+        "carol", "Training course", "Information security basics for the new hires", "",
+        {"course": "Information security basics", "seats": 8},
+        steps=(
+            ("reply", "training.lead", "All eight are enrolled for the session on 3 December."),
+            ("status", "training.lead", Status.RESOLVED),
+            ("status", "carol", Status.CLOSED),
+        ),
+    ),
+    TicketSpec(
+        "erin", "Training room booking", "Training room for a workshop on 10 December", "",
+        {"date": "2026-12-10", "attendees": 12},
+    ),
+    TicketSpec(
+        "alice", "Training course", "Presenting with confidence", "",
+        {"course": "Presenting with confidence", "seats": 1},
+        steps=(
+            ("reply", "training.agent", "You are enrolled; the invitation is in your calendar."),
+            ("status", "training.agent", Status.RESOLVED),
+        ),
+    ),
+]
+
+
+# --- seeding -----------------------------------------------------------------------------
+
+
+@dataclass
+class SeedReport:
+    """How many rows of each kind this run created (nothing, the second time)."""
+
+    created: Counter = field(default_factory=Counter)
+
+    def add(self, model: type[models.Model], created: bool = True, count: int = 1) -> None:
+        if created:
+            self.created[model.__name__] += count
+
+    @property
+    def total(self) -> int:
+        return sum(self.created.values())
+
+
+def seed(*, stdout=None) -> SeedReport:
+    """Create whatever demo data is missing, in one transaction."""
+    if not settings.DEMO_MODE:
+        raise DemoModeRequired("seed_demo only runs with DEMO_MODE on: outside demo mode no account may have "
+                               "a known password.")
+    report = SeedReport()
+    with transaction.atomic():
+        departments = _seed_departments(report)
+        users = _seed_people(report, departments)
+        teams = _seed_teams(report, users)
+        _seed_memberships(report, users, teams)
+        items = _seed_catalog(report, teams)
+        _seed_standards(report, teams, users["admin"])
+        _seed_tickets(report, users, items)
+    return report
+
+
+def _seed_departments(report: SeedReport) -> dict[str, Department]:
+    departments = {}
+    for code, name in DEPARTMENTS:
+        departments[code], created = Department.objects.get_or_create(code=code, defaults={"name": name})
+        report.add(Department, created)
+    return departments
+
+
+def _seed_people(report: SeedReport, departments: dict[str, Department]) -> dict[str, User]:
+    users = {}
+    hashed = None  # hashing is slow on purpose: once for everybody, and only when needed
+    for person in PEOPLE:
+        user = User.objects.filter(username=person.username).first()
+        if user is None:
+            hashed = hashed or make_password(PASSWORD)
+            user = User.objects.create(
+                username=person.username,
+                password=hashed,
+                first_name=person.first_name,
+                last_name=person.last_name,
+                email=f"{person.username}@example.com",
+                department=departments.get(person.department) if person.department else None,
+                language=person.language,
+                timezone=person.timezone,
+                is_service_admin=person.is_admin,
+                # The service admin is also a Django superuser so that Django admin works.
+                is_staff=person.is_admin,
+                is_superuser=person.is_admin,
+            )
+            report.add(User)
+        users[person.username] = user
+    return users
+
+
+def _seed_teams(report: SeedReport, users: dict[str, User]) -> dict[str, Team]:
+    teams = {}
+    for spec in TEAMS:
+        teams[spec.slug], created = Team.objects.get_or_create(
+            slug=spec.slug,
+            defaults={"name": spec.name, "email": spec.email, "description": spec.description,
+                      "lead": users[spec.lead]},
+        )
+        report.add(Team, created)
+    return teams
+
+
+def _seed_memberships(report: SeedReport, users: dict[str, User], teams: dict[str, Team]) -> None:
+    for person in PEOPLE:
+        for slug, role in person.teams:
+            _membership, created = Membership.objects.get_or_create(
+                user=users[person.username], team=teams[slug], defaults={"role": role}
+            )
+            report.add(Membership, created)
+
+
+def _seed_catalog(report: SeedReport, teams: dict[str, Team]) -> dict[str, ServiceItem]:
+    categories = {}
+    for spec in CATEGORIES:
+        categories[spec.name], created = ServiceCategory.objects.get_or_create(
+            name=spec.name,
+            defaults={"order": spec.order,
+                      "translations": {"zh-hans": {"name": spec.zh_hans}, "zh-hant": {"name": spec.zh_hant}}},
+        )
+        report.add(ServiceCategory, created)
+    items = {}
+    for order, spec in enumerate(ITEMS, start=1):
+        item, created = ServiceItem.objects.get_or_create(
+            name=spec.name,
+            defaults={
+                "category": categories[spec.category],
+                "team": teams[spec.team],
+                "description": spec.description,
+                "default_priority": spec.priority,
+                "order": order * 10,
+                "translations": {
+                    "zh-hans": {"name": spec.zh_hans[0], "description": spec.zh_hans[1]},
+                    "zh-hant": {"name": spec.zh_hant[0], "description": spec.zh_hant[1]},
+                },
+            },
+        )
+        report.add(ServiceItem, created)
+        if created:
+            fields = [_item_field(item, position, f) for position, f in enumerate(spec.fields, start=1)]
+            ServiceItemField.objects.bulk_create(fields)
+            report.add(ServiceItemField, count=len(fields))
+        items[spec.name] = item
+    return items
+
+
+def _item_field(item: ServiceItem, position: int, spec: FieldSpec) -> ServiceItemField:
+    translations = {}
+    for index, lang in ((1, "zh-hans"), (2, "zh-hant")):
+        text = {"label": spec.label[index]}
+        if spec.help_text[index]:
+            text["help_text"] = spec.help_text[index]
+        translations[lang] = text
+    return ServiceItemField(
+        item=item, key=spec.key, label=spec.label[0], help_text=spec.help_text[0], kind=spec.kind,
+        choices=list(spec.choices), required=spec.required, order=position * 10, translations=translations,
+    )
+
+
+def _seed_standards(report: SeedReport, teams: dict[str, Team], admin: User) -> None:
+    """Calendars, the escalation chain and the standards, through the same services as
+    the service admin's pages (validation and the audit log included)."""
+    always = BusinessCalendar.objects.filter(name=CALENDAR_24X7).first()
+    if always is None:
+        always = standards.calendar_save(
+            actor=admin, name=CALENDAR_24X7, timezone="UTC",
+            working_hours=[{"weekday": day, "start": dt.time(0, 0), "end": dt.time(0, 0)} for day in range(7)],
+            holidays=[], extra_working_days=[],
+        )
+        report.add(BusinessCalendar)
+
+    china = BusinessCalendar.objects.filter(name=CALENDAR_CHINA).first()
+    if china is None:
+        china = standards.calendar_save(
+            actor=admin, name=CALENDAR_CHINA, timezone="Asia/Shanghai", extra_day_weekday=0,
+            working_hours=[{"weekday": day, "start": start, "end": end}
+                           for day in range(5) for start, end in CHINA_HOURS],
+            holidays=[{"date": NATIONAL_DAY_2026[0], "end_date": NATIONAL_DAY_2026[1], "name": "National Day"}],
+            extra_working_days=[{"date": day, "name": "National Day make-up working day"}
+                                for day in MAKE_UP_DAYS_2026],
+        )
+        report.add(BusinessCalendar)
+
+    chain = EscalationChain.objects.filter(name=CHAIN_NAME).first()
+    if chain is None:
+        chain = standards.chain_save(
+            actor=admin, name=CHAIN_NAME,
+            description="At the breach the assignee and the team lead hear about it; an hour later the service "
+                        "admins do, and the priority goes up one step.",
+            levels=[
+                {"order": 1, "trigger": EscalationLevel.Trigger.AFTER_BREACH, "delay_minutes": 0,
+                 "notify_assignee": True, "notify_lead": True},
+                {"order": 2, "trigger": EscalationLevel.Trigger.AFTER_BREACH, "delay_minutes": 60,
+                 "notify_admins": True, "raise_priority": True},
+            ],
+        )
+        report.add(EscalationChain)
+
+    wanted = [(team, f"{team.name} standard", "", china, TEAM_STANDARD_MINUTES) for team in teams.values()]
+    wanted.append((teams["it"], "IT Support P1", Priority.P1, always, IT_P1_MINUTES))
+    for team, name, priority, calendar, (first_response, resolution) in wanted:
+        # Standards are versioned and may be renamed or retired in the app: any version
+        # of this name, or a current standard of the same scope, means "already there".
+        same_scope = ServiceStandard.objects.filter(
+            is_current=True, team=team, category=None, service_item=None, priority=priority
+        )
+        if ServiceStandard.objects.filter(team=team, name=name).exists() or same_scope.exists():
+            continue
+        standards.standard_save(
+            actor=admin, name=name, team=team, priority=priority, calendar=calendar,
+            first_response_minutes=first_response, resolution_minutes=resolution, escalation_chain=chain,
+        )
+        report.add(ServiceStandard)
+
+
+def _seed_tickets(report: SeedReport, users: dict[str, User], items: dict[str, ServiceItem]) -> None:
+    for spec in TICKETS:
+        requester = users[spec.requester]
+        if Ticket.objects.filter(requester=requester, title=spec.title).exists():
+            continue
+        ticket = tickets.ticket_create(
+            requester=requester, service_item=items[spec.item], title=spec.title, description=spec.description,
+            priority=spec.priority, fields=spec.fields,
+        )
+        for action, actor, value in spec.steps:
+            ticket = _play(ticket, action, users[actor], value, users)
+        report.add(Ticket)
+
+
+def _play(ticket: Ticket, action: str, actor: User, value: str, users: dict[str, User]) -> Ticket:
+    if action == "assign":
+        return tickets.ticket_assign(ticket=ticket, assignee=users[value], actor=actor)
+    if action == "status":
+        return tickets.ticket_transition(ticket=ticket, to=value, actor=actor)
+    if action == "priority":
+        return tickets.ticket_set_priority(ticket=ticket, priority=value, actor=actor)
+    if action in ("reply", "note"):
+        tickets.comment_create(ticket=ticket, author=actor, body=value, internal=action == "note")
+        return Ticket.objects.get(pk=ticket.pk)
+    raise ValueError(f"unknown demo step {action!r}")
+
+
+# --- the logins table --------------------------------------------------------------------
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(username, role, where) of every demo account, in the order of PEOPLE."""
+    teams = {spec.slug: spec.name for spec in TEAMS}
+    departments = dict(DEPARTMENTS)
+    rows = []
+    for person in PEOPLE:
+        if person.is_admin:
+            role, where = "service admin, Django superuser", "everything"
+        elif person.teams:
+            slug, member_role = person.teams[0]
+            role, where = ("team lead" if member_role == LEAD else "agent"), teams[slug]
+        else:
+            role, where = "employee (requester)", departments[person.department]
+        rows.append((person.username, role, where))
+    return rows
