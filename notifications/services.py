@@ -31,6 +31,7 @@ TICKET_REPLY = "ticket_reply"
 REQUESTER_REPLY = "requester_reply"
 SLA_WARNING = "sla_warning"
 SLA_ESCALATION = "sla_escalation"
+LEAD_DIGEST = "lead_digest"
 
 EVENT_LABELS = {
     TICKET_CREATED: "New ticket in my team's queue",
@@ -40,6 +41,7 @@ EVENT_LABELS = {
     REQUESTER_REPLY: "The requester replied",
     SLA_WARNING: "A ticket is at risk",
     SLA_ESCALATION: "Escalations",
+    LEAD_DIGEST: "Daily digest of my team's queue (leads; off unless chosen)",
 }
 
 
@@ -264,3 +266,33 @@ def preference_set(*, user, event: str, delivery: str) -> Preference:
         raise ApplicationError(_("Unknown event."), field_errors={"event": _("Unknown event.")})
     pref, _created = Preference.objects.update_or_create(user=user, event=event, defaults={"delivery": delivery})
     return pref
+
+
+def lead_digests_enqueue(*, now: dt.datetime | None = None) -> int:
+    """Write today's digest for every lead who asked for one (a preference other than
+    "not at all"; leads get no digest unless they opt in). Keyed by date, so a second
+    run on the same day adds nothing."""
+    from teams.models import Membership
+    from tickets.selectors import queue_counts
+
+    now = now or timezone.now()
+    wanted = Preference.objects.filter(event=LEAD_DIGEST).exclude(delivery=Preference.Delivery.NONE)
+    leads = (
+        Membership.objects.filter(role=Membership.Role.LEAD, user__in=wanted.values("user"), team__is_active=True)
+        .select_related("user", "team")
+    )
+    messages = []
+    for membership in leads:
+        counts = queue_counts(team_id=membership.team_id, user=membership.user, now=now)
+        with translation.override(membership.user.language or settings.LANGUAGE_CODE):
+            subject = _("%(team)s: your queue today") % {"team": membership.team.name}
+            body = _(
+                "Open: %(open)d · new and unassigned: %(unassigned)d · at risk: %(at_risk)d · "
+                "breached: %(breached)d · waiting on requester: %(pending)d"
+            ) % counts
+        messages.append(Message(
+            recipients=[membership.user], event=LEAD_DIGEST, ticket=None,
+            key=f"digest:{membership.team_id}:{now.date().isoformat()}",
+            subject=subject.replace("%", "%%"), body=body.replace("%", "%%"),
+        ))
+    return enqueue_many(messages)

@@ -12,3 +12,9 @@ def deliver_outbox() -> int:
         total += delivered
         if delivered < 100:
             return total
+
+
+@shared_task(name="notifications.tasks.send_lead_digests", acks_late=True)
+def send_lead_digests() -> int:
+    """The leads' daily digest; keyed by date, so a repeated run sends nothing twice."""
+    return services.lead_digests_enqueue()

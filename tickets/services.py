@@ -235,11 +235,14 @@ def ticket_transition(
     actor: User | None,
     comment: str = "",
     expected_version: int | None = None,
+    notify_requester: bool = True,
 ) -> Ticket:
     """Move a ticket through its lifecycle; the one place that changes `status`.
 
     `actor=None` is the system (the auto-close sweep). Moving to the current status is a
     no-op. Refused moves raise ApplicationError naming the allowed ones.
+    `notify_requester=False` is for moves that a reply causes: the reply itself is what
+    the people involved hear about.
     """
     ticket = _lock(ticket, expected_version)
     old = ticket.status
@@ -285,7 +288,8 @@ def ticket_transition(
     _save(ticket, *changed)
     _event(ticket, actor, EventKind.STATUS, old=old, new=to)
     sla.ticket_clocks_on_status(ticket=ticket, old=old, new=to, at=now)
-    notify.ticket_status_changed(ticket=ticket, old=old, actor=actor)
+    if notify_requester:
+        notify.ticket_status_changed(ticket=ticket, old=old, actor=actor)
     if comment and comment.strip() and actor is not None:
         _comment(ticket, actor, comment, internal=False, uploads=[])
     return ticket
@@ -386,11 +390,11 @@ def _comment(ticket: Ticket, author: User, body: str, *, internal: bool, uploads
             _event(ticket, author, EventKind.FIRST_RESPONSE, at=now.isoformat())
             sla.ticket_clocks_on_first_response(ticket=ticket, at=now)
         if ticket.status == Status.NEW:
-            ticket_transition(ticket=ticket, to=Status.OPEN, actor=author)
+            ticket_transition(ticket=ticket, to=Status.OPEN, actor=author, notify_requester=False)
         notify.ticket_replied(ticket=ticket, comment=comment)
     elif not staff:
         if ticket.status == Status.PENDING:
-            ticket_transition(ticket=ticket, to=Status.OPEN, actor=None)
+            ticket_transition(ticket=ticket, to=Status.OPEN, actor=None, notify_requester=False)
         else:
             _save(ticket)
         notify.requester_replied(ticket=ticket, comment=comment)

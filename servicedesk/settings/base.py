@@ -8,15 +8,15 @@ file and Celery's filesystem broker, so `make run` works on any machine with Pyt
 from pathlib import Path
 
 import environ
-from celery.schedules import schedule
+from celery.schedules import crontab, schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 
 # Local state of the embedded default (SQLite file, filesystem broker, uploads, mail).
-VAR_DIR = env.path("SERVICEDESK_VAR_DIR", default=BASE_DIR / "var")
-Path(VAR_DIR).mkdir(parents=True, exist_ok=True)
+VAR_DIR = Path(env.str("SERVICEDESK_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
 # The fallback key only serves the embedded demo; production.py refuses to start without one.
@@ -113,7 +113,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -190,6 +190,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.deliver_outbox",
         "schedule": schedule(run_every=OUTBOX_DELIVERY_INTERVAL_SECONDS),
         "options": {"expires": OUTBOX_DELIVERY_INTERVAL_SECONDS},
+    },
+    "lead-digests": {
+        "task": "notifications.tasks.send_lead_digests",
+        "schedule": crontab(hour=env.int("LEAD_DIGEST_HOUR_UTC", default=0), minute=30),
     },
     "close-resolved-tickets": {
         "task": "tickets.tasks.close_resolved_tickets",

@@ -1,0 +1,253 @@
+"""Forms of the ticket pages. They shape and type what the browser sends; the business
+rules (required service fields, allowed choices, file types and sizes, who may do what)
+live in `tickets.services`, whose ApplicationError is put back on these forms' fields."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from servicedesk.exceptions import ApplicationError
+
+from .constants import FieldKind, Priority, Status
+from .models import ServiceItem, ServiceItemField
+
+# --- uploads ------------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name; validation of type and size is the service's."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_clean = super().clean
+        if isinstance(data, list | tuple):
+            return [single_clean(item, initial) for item in data if item]
+        return [single_clean(data, initial)] if data else []
+
+
+# --- mapping service errors onto forms -------------------------------------------------
+
+
+class ServiceErrorsMixin:
+    """Puts an ApplicationError on the form: each `field_errors` key on its field (through
+    `service_field_map`, e.g. "fields.asset_tag" → "field_asset_tag"), the rest on top."""
+
+    service_field_map: dict[str, str] = {}
+
+    def add_service_error(self, error: ApplicationError) -> None:
+        for key, message in error.field_errors.items():
+            name = self.service_field_map.get(key, key)
+            if name in self.fields:
+                self.add_error(name, message)
+        # The summary on top, so that nothing the service said goes unseen.
+        self.add_error(None, error.message)
+
+
+# --- filing a request -------------------------------------------------------------------
+
+
+def extra_field_name(key: str) -> str:
+    return f"field_{key}"
+
+
+def _extra_form_field(definition: ServiceItemField) -> forms.Field:
+    """A real input for one of the item's extra questions. `required` is shown to the
+    browser; whether a value is acceptable is decided by the service."""
+    attrs = {"required": True} if definition.required else {}
+    common = {"label": definition.tr("label"), "help_text": definition.tr("help_text"), "required": False}
+    if definition.kind == FieldKind.LONG_TEXT:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4, **attrs}), strip=False, **common)
+    if definition.kind == FieldKind.CHOICE:
+        options = [("", _("— choose —"))] + [(str(c), str(c)) for c in definition.choices]
+        return forms.CharField(widget=forms.Select(choices=options, attrs=attrs), **common)
+    if definition.kind == FieldKind.NUMBER:
+        return forms.CharField(widget=forms.NumberInput(attrs={"step": "any", **attrs}), **common)
+    if definition.kind == FieldKind.DATE:
+        return forms.CharField(widget=forms.DateInput(attrs={"type": "date", **attrs}), **common)
+    return forms.CharField(widget=forms.TextInput(attrs={"maxlength": 200, **attrs}), **common)
+
+
+class TicketCreateForm(ServiceErrorsMixin, forms.Form):
+    """File a request for one service item, with the item's own questions."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, required=False,
+                            widget=forms.TextInput(attrs={"required": True, "autofocus": True}))
+    description = forms.CharField(
+        label=_("Description"), required=False, strip=False,
+        help_text=_("Markdown is supported: **bold**, lists, `code`, links."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=[("", _("Default for this service"))] + Priority.choices,
+    )
+    attachments = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args, item: ServiceItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.extra_keys: list[str] = []
+        self.service_field_map = {}
+        attachments = self.fields.pop("attachments")
+        for definition in item.fields.all():
+            name = extra_field_name(definition.key)
+            self.fields[name] = _extra_form_field(definition)
+            self.extra_keys.append(definition.key)
+            self.service_field_map[f"fields.{definition.key}"] = name
+        # Attachments come last on the page, after the item's questions.
+        self.fields["attachments"] = attachments
+
+    @property
+    def extra_fields(self):
+        return [self[extra_field_name(key)] for key in self.extra_keys]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "description": data["description"],
+            "priority": data["priority"] or None,
+            "fields": {key: data[extra_field_name(key)] for key in self.extra_keys},
+            "attachments": data["attachments"],
+        }
+
+
+# --- working a ticket -------------------------------------------------------------------
+
+
+class VersionedForm(ServiceErrorsMixin, forms.Form):
+    """Every change to a ticket carries the version the user saw, so that a change made
+    on a stale page is refused instead of silently overwriting someone else's."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1,
+        error_messages={
+            "required": _("This page is out of date. Reload it and try again."),
+            "invalid": _("This page is out of date. Reload it and try again."),
+        },
+    )
+
+
+class ReplyForm(VersionedForm):
+    KIND_REPLY = "reply"
+    KIND_NOTE = "note"
+
+    body = forms.CharField(
+        label=_("Message"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Markdown is supported."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Send as"), required=False, initial=KIND_REPLY, widget=forms.RadioSelect,
+        choices=[(KIND_REPLY, _("Reply")), (KIND_NOTE, _("Internal note"))],
+    )
+    attachments = MultipleFileField(label=_("Attachments"))
+    service_field_map = {"internal": "kind"}
+
+    def __init__(self, *args, allow_internal: bool = False, note_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not allow_internal:
+            del self.fields["kind"]
+        elif note_only:
+            self.fields["kind"].choices = [(self.KIND_NOTE, _("Internal note"))]
+            self.fields["kind"].initial = self.KIND_NOTE
+
+    @property
+    def is_internal(self) -> bool:
+        return self.cleaned_data.get("kind") == self.KIND_NOTE
+
+
+class TransitionForm(VersionedForm):
+    to = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    comment = forms.CharField(label=_("Reply"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, targets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if targets is not None:
+            self.fields["to"].choices = [("", _("— choose —"))] + [
+                (s.value, s.label) for s in Status if s.value in targets
+            ]
+
+
+class AssignForm(VersionedForm):
+    assignee = forms.TypedChoiceField(label=_("Assignee"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {m.pk: m for m in members}
+        self.fields["assignee"].choices = [("", _("Unassigned"))] + [
+            (m.pk, m.display_name) for m in members
+        ]
+
+    @property
+    def assignee_user(self):
+        pk = self.cleaned_data.get("assignee")
+        return self.members.get(pk) if pk else None
+
+
+class PriorityForm(VersionedForm):
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+
+
+class AttachForm(VersionedForm):
+    attachments = MultipleFileField(label=_("Attachments"))
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+STATUS_FILTER_CHOICES = [("all", _("All")), ("open", _("Open work"))] + list(Status.choices)
+
+
+class CatalogSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search services"), required=False, max_length=100,
+                        widget=forms.SearchInput(attrs={"placeholder": _("Search services…")}))
+
+
+class MyRequestsFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_FILTER_CHOICES)
+
+
+class QueueFilterForm(forms.Form):
+    SORT_CHOICES = [
+        ("priority", _("Priority")),
+        ("age", _("Oldest first")),
+        ("-age", _("Newest first")),
+        ("updated", _("Last update")),
+    ]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        widget=forms.SearchInput(attrs={"placeholder": _("Reference, title or description")}))
+    status = forms.ChoiceField(label=_("Status"), required=False, initial="open",
+                               choices=[("open", _("Open work")), ("all", _("All"))] + list(Status.choices))
+    priority = forms.ChoiceField(label=_("Priority"), required=False,
+                                 choices=[("", _("Any priority"))] + list(Priority.choices))
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, initial="priority", choices=SORT_CHOICES)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", _("Anyone")), ("none", _("Unassigned"))] + [
+            (str(m.pk), m.display_name) for m in members
+        ]
+
+    def filters(self) -> dict:
+        """The queue selector's arguments; a value the form refuses falls back to its default."""
+        values = {name: field.initial or "" for name, field in self.fields.items()}
+        if self.is_bound:
+            self.is_valid()
+            for name in self.fields:
+                if name in self.cleaned_data and self.cleaned_data[name] not in (None, ""):
+                    values[name] = self.cleaned_data[name]
+        return {
+            "status": values["status"] or "open",
+            "priority": values["priority"] or None,
+            "assignee": values["assignee"] or None,
+            "search": values["q"].strip() or None,
+            "sort": values["sort"] or "priority",
+        }

@@ -1,0 +1,518 @@
+"""The pages of the service desk: the employee portal (catalog, filing a request, my
+requests), the ticket page (requester's and agent's view of the same URL), and the team
+queue. Views stay thin: reads come from selectors, writes go through `tickets.services`,
+and an ApplicationError is shown on the form that caused it."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from servicedesk.exceptions import ApplicationError, ConflictError
+from sla import clocks as sla_clocks
+from sla.models import SLAClock
+from teams.selectors import team_members, user_teams, visible_teams
+
+from . import services
+from .constants import ALLOWED_TRANSITIONS, REQUESTER_TRANSITIONS, EventKind, Priority, Status
+from .forms import (
+    AssignForm,
+    AttachForm,
+    CatalogSearchForm,
+    MyRequestsFilterForm,
+    PriorityForm,
+    QueueFilterForm,
+    ReplyForm,
+    TicketCreateForm,
+    TransitionForm,
+)
+from .models import Attachment, ServiceItem, Ticket, TicketEvent
+from .selectors import (
+    active_service_item,
+    can_see_internal,
+    can_work_ticket,
+    catalog,
+    requester_tickets,
+    team_queue,
+    ticket_comments,
+    ticket_events,
+    ticket_for_user,
+    tickets_visible_to,
+)
+
+QUEUE_PAGE_SIZE = 25
+MY_REQUESTS_PAGE_SIZE = 20
+STATUS_ORDER = [s.value for s in Status]
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _ticket_or_404(request: HttpRequest, pk: int) -> Ticket:
+    """The ticket if the user may see it; a ticket they may not see does not exist."""
+    try:
+        return ticket_for_user(user=request.user, pk=pk)
+    except Ticket.DoesNotExist:
+        raise Http404(_("No such request.")) from None
+
+
+def _refuse_if_denied(error: ApplicationError) -> None:
+    """A visible ticket but an action the user's role does not allow: 403, not a form error."""
+    if error.code == "permission_denied":
+        raise PermissionDenied(error.message)
+
+
+def _render_page(request: HttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
+    """The whole page, or only its results when htmx asks for them (a history restore
+    wants the whole page back)."""
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
+        response = render(request, partial, context)
+    else:
+        response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _conflict(request: HttpRequest, ticket: Ticket, error: ConflictError) -> HttpResponse:
+    messages.error(request, error.message)
+    return redirect("ticket-detail", pk=ticket.pk)
+
+
+def _draft_key(ticket_pk: int) -> str:
+    return f"reply-draft:{ticket_pk}"
+
+
+def format_duration(seconds: float) -> str:
+    """A short, human duration: "2 d 3 h", "4 h 10 min", "12 min"."""
+    minutes = int(abs(seconds) // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": mins}
+    return _("%(minutes)d min") % {"minutes": mins}
+
+
+SLA_STATE_LABELS = {
+    "on_track": gettext_lazy("on track"),
+    "at_risk": gettext_lazy("at risk"),
+    "breached": gettext_lazy("breached"),
+    "paused": gettext_lazy("paused"),
+    "met": gettext_lazy("met"),
+    "stopped": gettext_lazy("stopped"),
+}
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """One SLA clock as the pages show it."""
+
+    kind: str
+    label: str
+    due_at: dt.datetime | None
+    state: str
+    state_label: str
+    remaining: str
+
+    @classmethod
+    def of(cls, clock: SLAClock, now: dt.datetime) -> "ClockView":
+        state = sla_clocks.display_state(clock, now)
+        seconds = sla_clocks.remaining_seconds(clock, now)
+        if seconds is None:
+            remaining = ""
+        elif seconds >= 0:
+            remaining = _("%(duration)s left") % {"duration": format_duration(seconds)}
+        else:
+            remaining = _("overdue by %(duration)s") % {"duration": format_duration(seconds)}
+        return cls(
+            kind=clock.kind, label=str(SLAClock.Kind(clock.kind).label), due_at=clock.due_at, state=state,
+            state_label=str(SLA_STATE_LABELS.get(state, state)), remaining=remaining,
+        )
+
+
+def next_clock(clocks, now: dt.datetime) -> ClockView | None:
+    """The clock that runs out first among those still running (from prefetched rows);
+    a paused clock when nothing runs; None when no target is live."""
+    running = [c for c in clocks if c.due_at and c.stopped_at is None and c.paused_at is None]
+    if running:
+        return ClockView.of(min(running, key=lambda c: c.due_at), now)
+    paused = [c for c in clocks if c.paused_at is not None and c.stopped_at is None]
+    return ClockView.of(paused[0], now) if paused else None
+
+
+def _label(choices, value) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def describe_event(event: TicketEvent) -> str:
+    """One line of a ticket's history, in words."""
+    data = event.data or {}
+    kind = event.kind
+    if kind == EventKind.CREATED:
+        return _("Filed the request")
+    if kind == EventKind.STATUS:
+        return _("Changed the status from %(old)s to %(new)s") % {
+            "old": _label(Status, data.get("old")), "new": _label(Status, data.get("new"))}
+    if kind == EventKind.PRIORITY:
+        return _("Changed the priority from %(old)s to %(new)s") % {
+            "old": _label(Priority, data.get("old")), "new": _label(Priority, data.get("new"))}
+    if kind == EventKind.ASSIGNED:
+        if data.get("new_name"):
+            return _("Assigned to %(name)s") % {"name": data["new_name"]}
+        return _("Unassigned")
+    if kind == EventKind.TEAM:
+        return _("Moved to %(team)s: %(reason)s") % {"team": data.get("new_name", "?"), "reason": data.get("reason", "")}
+    if kind == EventKind.SERVICE_ITEM:
+        return _("Changed the service")
+    if kind == EventKind.COMMENT:
+        return _("Replied")
+    if kind == EventKind.NOTE:
+        return _("Added an internal note")
+    if kind == EventKind.ATTACHMENT:
+        return _("Attached %(name)s") % {"name": data.get("name", "")}
+    if kind == EventKind.FIRST_RESPONSE:
+        return _("First response")
+    if kind == EventKind.SLA:
+        if data.get("old_standard"):
+            return _("Service standard changed from %(old)s to %(new)s") % {
+                "old": data["old_standard"], "new": data.get("standard", "?")}
+        return _("Service standard applied: %(name)s") % {"name": data.get("standard", "?")}
+    if kind == EventKind.ESCALATION:
+        step = str(data.get("step", ""))
+        clock = _label(SLAClock.Kind, data.get("clock"))
+        if step == "warning":
+            return _("%(clock)s target at risk") % {"clock": clock}
+        if step == "breach":
+            return _("%(clock)s target breached") % {"clock": clock}
+        return _("Escalation %(step)s on the %(clock)s target") % {"step": step.replace("level:", "L"), "clock": clock}
+    return _label(EventKind, kind)
+
+
+def _field_rows(ticket: Ticket) -> list[tuple[str, object]]:
+    """The item's extra answers as (label, value), in the item's own order."""
+    values = dict(ticket.fields or {})
+    rows = []
+    for definition in ticket.service_item.fields.all():
+        if definition.key in values:
+            rows.append((definition.tr("label"), values.pop(definition.key)))
+    rows.extend(values.items())  # answers to questions the item no longer asks
+    return rows
+
+
+def _render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpResponse:
+    """The ticket page. `forms` are bound forms that failed, shown with their errors."""
+    user = request.user
+    can_work = can_work_ticket(user=user, ticket=ticket)
+    # The team, and collaborators pulled in from other teams, see internal notes.
+    see_internal = can_see_internal(user=user, ticket=ticket)
+    now = timezone.now()
+    initial = {"version": ticket.version}
+    draft = request.session.pop(_draft_key(ticket.pk), None)
+    reply_initial = {**initial, "body": draft} if draft else initial
+    attachments = list(ticket.attachments.all())
+    context = {
+        "ticket": ticket,
+        "can_work": can_work,
+        "see_internal": see_internal,
+        "field_rows": _field_rows(ticket),
+        "comments": ticket_comments(ticket=ticket, include_internal=see_internal),
+        # Files of the ticket itself; a comment's files are shown with the comment.
+        "ticket_files": [a for a in attachments if a.comment_id is None],
+        "is_closed": ticket.status in (Status.CLOSED, Status.CANCELLED),
+        "reply_form": forms.get("reply_form") or _reply_form(user, ticket, can_work, see_internal, reply_initial),
+        "attach_form": forms.get("attach_form") or AttachForm(initial=initial),
+    }
+    if can_work:
+        members = list(team_members(team=ticket.team))
+        targets = sorted(ALLOWED_TRANSITIONS[ticket.status], key=STATUS_ORDER.index)
+        context.update({
+            "members": members,
+            "is_member": any(m.pk == user.pk for m in members),
+            "transition_form": forms.get("transition_form")
+            or TransitionForm(initial=initial, targets=targets),
+            "targets": targets,
+            "assign_form": forms.get("assign_form")
+            or AssignForm(initial={**initial, "assignee": ticket.assignee_id}, members=members),
+            "priority_form": forms.get("priority_form")
+            or PriorityForm(initial={**initial, "priority": ticket.priority}),
+            "events": [(event, describe_event(event)) for event in ticket_events(ticket=ticket)],
+            "clocks": [ClockView.of(clock, now) for clock in ticket.sla_clocks.order_by("kind")],
+        })
+    elif user.pk == ticket.requester_id:
+        allowed = ALLOWED_TRANSITIONS[ticket.status] & REQUESTER_TRANSITIONS.get(ticket.status, frozenset())
+        reopen_until = None
+        if ticket.status == Status.RESOLVED and ticket.resolved_at:
+            reopen_until = ticket.resolved_at + dt.timedelta(days=settings.TICKET_REOPEN_DAYS)
+            if reopen_until < now:
+                allowed = allowed - {Status.OPEN}
+        context.update({
+            "can_reopen": Status.OPEN in allowed,
+            "can_close": Status.CLOSED in allowed,
+            "can_cancel": Status.CANCELLED in allowed,
+            "reopen_until": reopen_until,
+            "transition_form": forms.get("transition_form"),
+        })
+    return render(request, "tickets/ticket_detail.html", context)
+
+
+def _reply_form(user, ticket: Ticket, can_work: bool, see_internal: bool, initial=None, data=None, files=None):
+    """Requesters reply; the team replies or writes notes; a collaborator writes notes only."""
+    note_only = see_internal and not can_work and user.pk != ticket.requester_id
+    return ReplyForm(data, files, initial=initial, allow_internal=see_internal, note_only=note_only)
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Agents start at their first team's queue; everyone else at the catalog."""
+    first_team = user_teams(user=request.user).first()
+    if first_team is not None:
+        return redirect("team-queue", team_slug=first_team.slug)
+    return redirect("catalog")
+
+
+@require_safe
+@login_required
+def catalog_view(request: HttpRequest) -> HttpResponse:
+    form = CatalogSearchForm(request.GET or None)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    context = {"form": form, "search": search, "categories": catalog(search=search or None)}
+    return _render_page(request, "tickets/catalog.html", "tickets/partials/catalog_results.html", context)
+
+
+@login_required
+def ticket_new(request: HttpRequest, item_id: int) -> HttpResponse:
+    """File a request for one service; nothing is stored unless all of it is valid."""
+    try:
+        item = active_service_item(pk=item_id)
+    except ServiceItem.DoesNotExist:
+        raise Http404(_("No such service.")) from None
+    if request.method == "POST":
+        form = TicketCreateForm(request.POST, request.FILES, item=item)
+        if form.is_valid():
+            try:
+                ticket = services.ticket_create(requester=request.user, service_item=item, **form.service_kwargs())
+            except ApplicationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(
+                    request,
+                    _("Your request %(reference)s was filed. %(team)s will get back to you here.")
+                    % {"reference": ticket.reference, "team": item.team.name},
+                )
+                return redirect("ticket-detail", pk=ticket.pk)
+    else:
+        form = TicketCreateForm(item=item)
+    return render(request, "tickets/ticket_new.html", {
+        "item": item, "form": form, "files_dropped": bool(request.FILES) and form.errors,
+    })
+
+
+@require_safe
+@login_required
+def my_requests(request: HttpRequest) -> HttpResponse:
+    form = MyRequestsFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    tickets = requester_tickets(user=request.user, status=status or None)
+    page = Paginator(tickets, MY_REQUESTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tickets/my_requests.html", {"form": form, "page": page, "status": status or "all"})
+
+
+@require_safe
+@login_required
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _ticket_or_404(request, pk))
+
+
+@require_safe
+@login_required
+def team_queue_view(request: HttpRequest, team_slug: str) -> HttpResponse:
+    """A team's queue, for its members and service admins; anyone else gets a 404."""
+    team = visible_teams(user=request.user).filter(slug=team_slug).first()
+    if team is None:
+        raise Http404(_("No such queue."))
+    members = list(team_members(team=team))
+    form = QueueFilterForm(request.GET or None, members=members)
+    filters = form.filters()
+    tickets = team_queue(team_id=team.pk, **filters).prefetch_related("sla_clocks")
+    page = Paginator(tickets, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(ticket, next_clock(ticket.sla_clocks.all(), now)) for ticket in page.object_list]
+    context = {"team": team, "form": form, "filters": filters, "page": page, "rows": rows}
+    return _render_page(request, "tickets/queue.html", "tickets/partials/queue_results.html", context)
+
+
+# --- changes to a ticket ----------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    form = _reply_form(
+        request.user, ticket, can_work_ticket(user=request.user, ticket=ticket),
+        can_see_internal(user=request.user, ticket=ticket), data=request.POST, files=request.FILES,
+    )
+    if form.is_valid():
+        internal = form.is_internal
+        try:
+            services.comment_create(
+                ticket=ticket, author=request.user, body=form.cleaned_data["body"], internal=internal,
+                attachments=form.cleaned_data["attachments"], expected_version=form.cleaned_data["version"],
+            )
+        except ConflictError as error:
+            if form.cleaned_data["body"].strip():
+                request.session[_draft_key(ticket.pk)] = form.cleaned_data["body"]
+            return _conflict(request, ticket, error)
+        except ApplicationError as error:
+            _refuse_if_denied(error)
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Your internal note was added.") if internal else _("Your reply was sent."))
+            return redirect("ticket-detail", pk=ticket.pk)
+    return _render_detail(request, ticket, reply_form=form)
+
+
+@require_POST
+@login_required
+def ticket_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        to = form.cleaned_data["to"]
+        try:
+            services.ticket_transition(
+                ticket=ticket, to=to, actor=request.user, comment=form.cleaned_data["comment"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ConflictError as error:
+            return _conflict(request, ticket, error)
+        except ApplicationError as error:
+            _refuse_if_denied(error)
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The status is now “%(status)s”.") % {"status": Status(to).label})
+            return redirect("ticket-detail", pk=ticket.pk)
+    return _render_detail(request, ticket, transition_form=form)
+
+
+@require_POST
+@login_required
+def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    form = AssignForm(request.POST, members=list(team_members(team=ticket.team)))
+    if form.is_valid():
+        assignee = form.assignee_user
+        try:
+            services.ticket_assign(
+                ticket=ticket, assignee=assignee, actor=request.user, expected_version=form.cleaned_data["version"],
+            )
+        except ConflictError as error:
+            return _conflict(request, ticket, error)
+        except ApplicationError as error:
+            _refuse_if_denied(error)
+            form.add_service_error(error)
+        else:
+            if assignee is None:
+                messages.success(request, _("The ticket is now unassigned."))
+            else:
+                messages.success(request, _("Assigned to %(name)s.") % {"name": assignee.display_name})
+            return redirect("ticket-detail", pk=ticket.pk)
+    return _render_detail(request, ticket, assign_form=form)
+
+
+@require_POST
+@login_required
+def ticket_priority(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    form = PriorityForm(request.POST)
+    if form.is_valid():
+        priority = form.cleaned_data["priority"]
+        try:
+            services.ticket_set_priority(
+                ticket=ticket, priority=priority, actor=request.user, expected_version=form.cleaned_data["version"],
+            )
+        except ConflictError as error:
+            return _conflict(request, ticket, error)
+        except ApplicationError as error:
+            _refuse_if_denied(error)
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The priority is now %(priority)s.") % {"priority": Priority(priority).label})
+            return redirect("ticket-detail", pk=ticket.pk)
+    return _render_detail(request, ticket, priority_form=form)
+
+
+@require_POST
+@login_required
+def ticket_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    form = AttachForm(request.POST, request.FILES)
+    if form.is_valid():
+        if not form.cleaned_data["attachments"]:
+            form.add_error("attachments", _("Choose at least one file."))
+        elif form.cleaned_data["version"] != ticket.version:
+            # attachment_add takes no expected_version yet: refuse a stale page here.
+            return _conflict(request, ticket, ConflictError(
+                _("%(ref)s was changed by someone else since you opened it. Reload to see the changes.")
+                % {"ref": ticket.reference}
+            ))
+        else:
+            try:
+                stored = services.attachment_add(
+                    ticket=ticket, uploads=form.cleaned_data["attachments"], actor=request.user,
+                )
+            except ApplicationError as error:
+                _refuse_if_denied(error)
+                form.add_service_error(error)
+            else:
+                messages.success(request, _("%(count)d file(s) attached.") % {"count": len(stored)})
+                return redirect("ticket-detail", pk=ticket.pk)
+    return _render_detail(request, ticket, attach_form=form)
+
+
+@require_safe
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A file of a ticket the user may see; the files of internal notes only for those who
+    see internal notes (never the requester)."""
+    try:
+        attachment = (
+            Attachment.objects.select_related("ticket", "comment")
+            .filter(ticket__in=tickets_visible_to(user=request.user))
+            .get(pk=pk)
+        )
+    except Attachment.DoesNotExist:
+        raise Http404(_("No such file.")) from None
+    if attachment.comment_id and attachment.comment.is_internal and not can_see_internal(
+        user=request.user, ticket=attachment.ticket
+    ):
+        raise Http404(_("No such file."))
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing from storage.")) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
