@@ -25,6 +25,7 @@ from .standards import (
     format_extra_day,
     format_holiday,
     format_intervals,
+    is_valid_timezone,
 )
 
 _INTERVAL = re.compile(r"^(\d{1,2}):(\d{2})\s*(?:-|–|—|~|to)\s*(\d{1,2}):(\d{2})$")
@@ -67,8 +68,8 @@ class BusinessMinutesField(forms.CharField):
     default_error_messages = {"invalid": gettext_lazy("Enter minutes (90) or hours and minutes (1h 30).")}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
+        self.widget.attrs.setdefault("size", 8)
 
     def prepare_value(self, value):
         return format_minutes(value) if isinstance(value, int) else value
@@ -108,6 +109,11 @@ def _staff_users():
     return (User.objects.filter(is_active=True)
             .filter(Q(memberships__isnull=False) | Q(is_service_admin=True) | Q(is_superuser=True))
             .distinct().order_by("username"))
+
+
+class _StandardChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.team} · {obj.name}"
 
 
 class _StaffChoiceField(forms.ModelMultipleChoiceField):
@@ -225,6 +231,25 @@ def _minutes(value: dt.time, *, is_end: bool) -> int:
     return 1440 if is_end and minutes == 0 else minutes
 
 
+def _check_day(intervals: list[tuple[dt.time, dt.time]]) -> None:
+    """One weekday's intervals: each ends after it starts, none overlap (the service checks again)."""
+    minutes = []
+    for start, end in intervals:
+        pair = (_minutes(start, is_end=False), _minutes(end, is_end=True))
+        if pair[1] <= pair[0]:
+            raise forms.ValidationError(_("%(interval)s ends before it starts.") % {"interval": format_intervals([pair])})
+        minutes.append(pair)
+    minutes.sort()
+    for first, second in zip(minutes, minutes[1:], strict=False):
+        if second[0] < first[1]:
+            raise forms.ValidationError(_("%(first)s and %(second)s overlap.") % {
+                "first": format_intervals([first]), "second": format_intervals([second])})
+    try:
+        bt.validate_intervals(minutes)
+    except ValueError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
 class CalendarForm(ApplicationErrorForm):
     """One form for a whole business calendar: hours per weekday as text, holidays and
     make-up working days one per line."""
@@ -281,6 +306,13 @@ class CalendarForm(ApplicationErrorForm):
             initial[f"hours_{day}"] = format_intervals(sorted(intervals))
         return initial
 
+    def clean_timezone(self):
+        value = self.cleaned_data["timezone"].strip()
+        if not is_valid_timezone(value):
+            raise forms.ValidationError(_("Unknown time zone %(tz)s; use an IANA name such as Asia/Shanghai.")
+                                        % {"tz": value})
+        return value
+
     def clean(self):
         cleaned = super().clean()
         for day in range(7):
@@ -289,13 +321,9 @@ class CalendarForm(ApplicationErrorForm):
                 continue
             try:
                 intervals = parse_intervals(cleaned[name])
-                bt.validate_intervals(sorted((_minutes(s, is_end=False), _minutes(e, is_end=True))
-                                             for s, e in intervals))
+                _check_day(intervals)
             except forms.ValidationError as error:
                 self.add_error(name, error)
-                continue
-            except ValueError:
-                self.add_error(name, _("Working hours must end after they start and must not overlap."))
                 continue
             cleaned[f"{name}_parsed"] = intervals
         for name, parser in (("holidays", parse_holidays), ("extra_working_days", parse_extra_days)):
@@ -414,7 +442,7 @@ class SimulatorForm(ApplicationErrorForm):
                                       queryset=BusinessCalendar.objects.all(),
                                       empty_label=gettext_lazy("the service standard's calendar"))
     minutes = BusinessMinutesField(label=gettext_lazy("business minutes"), required=False)
-    standard = forms.ModelChoiceField(label=gettext_lazy("service standard"), required=False,
+    standard = _StandardChoiceField(label=gettext_lazy("service standard"), required=False,
                                       queryset=ServiceStandard.objects.filter(is_current=True)
                                       .select_related("team").order_by("team__name", "name"))
     priority = forms.ChoiceField(label=gettext_lazy("priority"), required=False,

@@ -111,7 +111,11 @@ def _text(value) -> str:
 def change_rows(changes: dict) -> list[dict]:
     """Old → new lines of one audit entry; for lists and per-day hours only what differs."""
     rows = []
-    for field, change in (changes or {}).items():
+    order = list(FIELD_LABELS)
+    # jsonb does not keep key order: show fields in the order of the forms.
+    items = sorted((changes or {}).items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order),
+                                                             kv[0]))
+    for field, change in items:
         old, new = change.get("old"), change.get("new")
         if isinstance(old, dict) or isinstance(new, dict):
             old, new = old or {}, new or {}
@@ -124,7 +128,8 @@ def change_rows(changes: dict) -> list[dict]:
             new_text = "\n".join(f"+ {line}" for line in new if line not in old) or "—"
         else:
             old_text, new_text = _text(old), _text(new)
-        rows.append({"field": FIELD_LABELS.get(field, field), "old": old_text, "new": new_text})
+        if old_text != new_text:
+            rows.append({"field": FIELD_LABELS.get(field, field), "old": old_text, "new": new_text})
     return rows
 
 

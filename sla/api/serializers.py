@@ -181,24 +181,24 @@ class EscalationChainSerializer(serializers.ModelSerializer):
 # --- simulator ----------------------------------------------------------------------------------
 
 
+class ZonedDateTimeField(serializers.DateTimeField):
+    """A date-time kept in the zone it came in (or naive when it came without an
+    offset), and shown in the zone it carries: the simulator reads a naive start in the
+    calendar's zone and answers in that zone."""
+
+    def enforce_timezone(self, value: dt.datetime) -> dt.datetime:
+        return value
+
+
 class SimulateSerializer(serializers.Serializer):
     """Either a calendar and minutes, or a policy (and optionally the ticket's priority)."""
 
     calendar = IdRelatedField(queryset=BusinessCalendar.objects.all(), required=False, allow_null=True)
     policy = IdRelatedField(queryset=ServiceStandard.objects.select_related("calendar", "escalation_chain"),
                             required=False, allow_null=True)
-    start = serializers.DateTimeField(help_text="ISO 8601; without an offset it is read in the calendar's zone.")
+    start = ZonedDateTimeField(help_text="ISO 8601; without an offset it is read in the calendar's zone.")
     minutes = serializers.IntegerField(min_value=0, max_value=MINUTES_MAX, required=False, allow_null=True)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False, allow_null=True)
-
-    def to_internal_value(self, data):
-        # Keep the client's offset (or its absence): DRF would convert to the server zone.
-        values = super().to_internal_value(data)
-        raw = data.get("start") if hasattr(data, "get") else None
-        if isinstance(raw, str):
-            parsed = serializers.DateTimeField(default_timezone=None).to_internal_value(raw)
-            values["start"] = parsed
-        return values
 
     def validate_start(self, value: dt.datetime) -> dt.datetime:
         if not YEAR_MIN <= value.year <= YEAR_MAX:
@@ -217,17 +217,17 @@ class SimulateSerializer(serializers.Serializer):
 class SimulatedEscalationSerializer(serializers.Serializer):
     order = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=["first_response", "resolution"])
-    at = serializers.DateTimeField()
+    at = ZonedDateTimeField()
 
 
 class SimulateResultSerializer(serializers.Serializer):
     """Due times in the calendar's own time zone (its offset in every value)."""
 
     timezone = serializers.CharField()
-    start = serializers.DateTimeField()
-    due_at = serializers.DateTimeField(required=False, help_text="start + minutes (when minutes were given)")
-    first_response_due = serializers.DateTimeField(required=False)
-    resolution_due = serializers.DateTimeField(required=False)
-    first_response_warning_at = serializers.DateTimeField(required=False)
-    resolution_warning_at = serializers.DateTimeField(required=False)
+    start = ZonedDateTimeField()
+    due_at = ZonedDateTimeField(required=False, help_text="start + minutes (when minutes were given)")
+    first_response_due = ZonedDateTimeField(required=False)
+    resolution_due = ZonedDateTimeField(required=False)
+    first_response_warning_at = ZonedDateTimeField(required=False)
+    resolution_warning_at = ZonedDateTimeField(required=False)
     escalations = SimulatedEscalationSerializer(many=True, required=False)

@@ -1,0 +1,14 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("sla/calendars", views.CalendarViewSet, basename="api-sla-calendar")
+router.register("sla/policies", views.PolicyViewSet, basename="api-sla-policy")
+router.register("sla/escalation-chains", views.EscalationChainViewSet, basename="api-sla-chain")
+
+urlpatterns = [
+    path("sla/simulate/", views.SimulateView.as_view(), name="api-sla-simulate"),
+    *router.urls,
+]

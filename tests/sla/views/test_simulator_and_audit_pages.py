@@ -1,0 +1,42 @@
+from django.urls import reverse
+
+
+def test_the_simulator_shows_the_due_time(admin_client, sla_objects):
+    # When the admin simulates 30 minutes from Friday 17:45 on the Shanghai calendar
+    response = admin_client.get(reverse("sla:simulator"), {
+        "calendar": sla_objects.calendar.pk, "minutes": "30", "start": "2026-09-25T17:45"})
+
+    # Then the page shows Monday 09:15 Shanghai time
+    assert response.status_code == 200
+    assert "2026-09-28T09:15+08:00" in response.content.decode()
+
+
+def test_the_simulator_shows_a_standards_due_times(admin_client, sla_objects):
+    # When the admin simulates the IT default standard from Friday 17:00
+    response = admin_client.get(reverse("sla:simulator"), {
+        "standard": sla_objects.standard.pk, "start": "2026-09-25T17:00"})
+
+    # Then first response (1 h) is due at Friday's closing and resolution (8 h) on Monday 16:00
+    content = response.content.decode()
+    assert "2026-09-25T18:00+08:00" in content
+    assert "2026-09-28T16:00+08:00" in content
+
+
+def test_the_simulator_explains_what_is_missing(admin_client, sla_objects):
+    # When only a start is given
+    response = admin_client.get(reverse("sla:simulator"), {"start": "2026-09-25T17:45"})
+
+    # Then the form says what to choose
+    assert response.status_code == 200
+    assert response.context["form"].errors["calendar"]
+
+
+def test_the_change_log_shows_who_changed_what(admin_client, world, sla_objects):
+    # When the admin opens the change log
+    response = admin_client.get(reverse("sla:audit"))
+
+    # Then the calendar, chain and standard creations are listed with their author
+    entries = response.context["entries"]
+    assert {e["change"].object_type for e in entries} == {"calendar", "chain", "standard"}
+    assert all(e["change"].actor == world.admin for e in entries)
+    assert "IT default" in response.content.decode()
