@@ -274,6 +274,27 @@ class StandardChange(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="standard_change_object")]
 
     def __str__(self) -> str:
         return f"{self.object_type} {self.object_name} {self.action}"
+
+
+class ClockReplan(models.Model):
+    """A request to recompute the due times of running clocks after their calendar or
+    escalation chain changed. The scan task works through it in batches (`after_id` is
+    how far it got), so that an edit touching 100,000 clocks never blocks the admin page."""
+
+    calendar = models.ForeignKey(BusinessCalendar, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    chain = models.ForeignKey(EscalationChain, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    after_id = models.BigIntegerField(default=0)
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(calendar__isnull=False) | Q(chain__isnull=False),
+                                   name="clock_replan_has_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"replan calendar={self.calendar_id} chain={self.chain_id} after={self.after_id}"

@@ -46,3 +46,15 @@ def chains() -> QuerySet[EscalationChain]:
 
 def standard_changes(*, limit: int = 200) -> QuerySet[StandardChange]:
     return StandardChange.objects.select_related("actor")[:limit]
+
+
+def standard_versions(*, lineage) -> QuerySet[ServiceStandard]:
+    """Every version of one standard, newest first."""
+    return (ServiceStandard.objects.filter(lineage=lineage)
+            .select_related("team", "category", "service_item", "calendar", "escalation_chain", "created_by")
+            .order_by("-version"))
+
+
+def standard_changes_of(*, object_type: str, object_ids) -> QuerySet[StandardChange]:
+    return (StandardChange.objects.filter(object_type=object_type, object_id__in=list(object_ids))
+            .select_related("actor"))

@@ -346,3 +346,64 @@ def _apply_action(action: str, ticket, level: EscalationLevel, leads) -> None:
     elif action == "reassign_team" and level.reassign_team_id and level.reassign_team_id != ticket.team_id:
         tickets.ticket_move_team(ticket=ticket, team=level.reassign_team, actor=None,
                                  reason=str(_lazy("Escalation level %(n)d") % {"n": level.order}))
+
+
+# --- re-planning after a calendar or chain edit -----------------------------------------
+
+
+def clocks_replan_request(*, calendar=None, chain=None) -> None:
+    """Ask for the running clocks on this calendar or chain to be re-planned; the scan
+    task does it in batches (see `clocks_replan_pending`)."""
+    from .models import ClockReplan
+
+    ClockReplan.objects.create(calendar=calendar, chain=chain)
+
+
+def _sync_tickets(ticket_ids) -> None:
+    """Recompute the tickets' copied next due and warning from their running clocks."""
+    from django.db.models import OuterRef, Subquery
+
+    from tickets.models import Ticket
+
+    running = SLAClock.objects.filter(ticket=OuterRef("pk"), stopped_at__isnull=True, paused_at__isnull=True)
+    Ticket.objects.filter(pk__in=list(ticket_ids)).update(
+        sla_due_at=Subquery(running.order_by("due_at").values("due_at")[:1]),
+        sla_warn_at=Subquery(running.exclude(warn_at=None).order_by("warn_at").values("warn_at")[:1]),
+    )
+
+
+def clocks_replan_pending(*, batch_size: int = 500, max_batches: int = 20) -> int:
+    """Work through pending re-plan requests: recompute due, warning and next check of the
+    running clocks concerned, a batch per transaction, remembering how far it got."""
+    from .models import ClockReplan
+
+    replanned = 0
+    for _ in range(max_batches):
+        with transaction.atomic():
+            request = ClockReplan.objects.select_for_update(skip_locked=True).order_by("id").first()
+            if request is None:
+                return replanned
+            qs = SLAClock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True, pk__gt=request.after_id)
+            if request.calendar_id:
+                qs = qs.filter(standard__calendar_id=request.calendar_id)
+            else:
+                qs = qs.filter(standard__escalation_chain_id=request.chain_id)
+            clocks = list(
+                qs.select_for_update(of=("self",)).select_related("standard__calendar").order_by("pk")[:batch_size]
+            )
+            done: dict[int, set[str]] = defaultdict(set)
+            for clock_id, step in Escalation.objects.filter(clock__in=clocks).values_list("clock_id", "step"):
+                done[clock_id].add(step)
+            levels = chain_levels(chain_ids={c.standard.escalation_chain_id for c in clocks} - {None})
+            for clock in clocks:
+                clk.refresh_schedule(clock, clk.calendar_value(clock.standard.calendar),
+                                     levels.get(clock.standard.escalation_chain_id, []), done[clock.pk])
+            update_rows(SLAClock, ["due_at", "warn_at", "next_check_at"], clocks)
+            _sync_tickets({c.ticket_id for c in clocks})
+            replanned += len(clocks)
+            if len(clocks) < batch_size:
+                request.delete()
+            else:
+                request.after_id = clocks[-1].pk
+                request.save(update_fields=["after_id"])
+    return replanned

@@ -43,6 +43,7 @@ from .models import (
     StandardChange,
     WorkingHours,
 )
+from .services import clocks_replan_request
 
 # Language-neutral weekday keys used in audit summaries (the pages translate the rest).
 WEEKDAY_KEYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -359,6 +360,8 @@ def calendar_save(
     calendar.save(update_fields=["name", "timezone", "extra_day_weekday", "updated_at"])
     _audit(actor=actor, obj=calendar, object_type="calendar", action="created" if old is None else "updated",
            changes=changes)
+    if old is not None:
+        clocks_replan_request(calendar=calendar)
     return calendar
 
 
@@ -515,6 +518,7 @@ def calendar_import_holidays(
     changes = _diff(old, calendar_summary(calendar))
     changes["source"] = {"old": None, "new": f"{code}{'-' + subdiv if subdiv else ''} {year}"}
     _audit(actor=actor, obj=calendar, object_type="calendar", action="imported", changes=changes)
+    clocks_replan_request(calendar=calendar)
     return len(new_holidays) + len(new_extra)
 
 
@@ -847,6 +851,8 @@ def chain_save(
         level.notify_users.set(users)
     _audit(actor=actor, obj=chain, object_type="chain", action="created" if old is None else "updated",
            changes=changes)
+    if old is not None:
+        clocks_replan_request(chain=chain)
     return chain
 
 

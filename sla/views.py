@@ -33,7 +33,7 @@ from .forms import (
     format_minutes,
     level_initial,
 )
-from .models import ServiceStandard, StandardChange
+from .models import ServiceStandard
 
 
 def admin_required(view):
@@ -46,18 +46,6 @@ def admin_required(view):
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
-
-
-# Reads only these pages need. TODO(sla.selectors): move next to `current_standards`.
-def _standard_versions(*, lineage):
-    return (ServiceStandard.objects.filter(lineage=lineage)
-            .select_related("team", "category", "service_item", "calendar", "escalation_chain", "created_by")
-            .order_by("-version"))
-
-
-def _changes_of(*, object_type: str, object_ids):
-    return (StandardChange.objects.filter(object_type=object_type, object_id__in=list(object_ids))
-            .select_related("actor"))
 
 
 # --- presentation helpers -------------------------------------------------------------
@@ -205,8 +193,8 @@ def standard_edit(request, pk: int | None = None):
 @admin_required
 def standard_history(request, pk: int):
     standard = get_object_or_404(ServiceStandard, pk=pk)
-    versions = list(_standard_versions(lineage=standard.lineage))
-    entries = _audit_entries(_changes_of(object_type="standard", object_ids=[v.pk for v in versions]))
+    versions = list(selectors.standard_versions(lineage=standard.lineage))
+    entries = _audit_entries(selectors.standard_changes_of(object_type="standard", object_ids=[v.pk for v in versions]))
     current = next((v for v in versions if v.is_current), None)
     return render(request, "sla/standard_history.html", {
         "standard": standard, "current": current, "rows": [_standard_row(v) for v in versions],
