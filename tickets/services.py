@@ -404,10 +404,12 @@ def _comment(ticket: Ticket, author: User, body: str, *, internal: bool, uploads
 
 
 @transaction.atomic
-def attachment_add(*, ticket: Ticket, uploads: Sequence[UploadedFile], actor: User) -> list[Attachment]:
+def attachment_add(
+    *, ticket: Ticket, uploads: Sequence[UploadedFile], actor: User, expected_version: int | None = None
+) -> list[Attachment]:
     """Attach files to a ticket without writing a message."""
     validated = _validate_uploads(uploads)
-    ticket = _lock(ticket)
+    ticket = _lock(ticket, expected_version)
     if not can_work_ticket(user=actor, ticket=ticket) and actor.pk != ticket.requester_id:
         raise ApplicationError(_("You cannot attach files to this request."), code="permission_denied")
     stored = _store_attachments(ticket, None, validated, actor)
