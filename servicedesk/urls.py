@@ -11,6 +11,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("service-standards/", include("sla.urls")),
     path("", include("tickets.urls")),
+    path("api/", include("servicedesk.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -16,6 +16,7 @@ from notifications import services as notify
 from servicedesk.db import insert_rows, update_rows
 from tickets.constants import EventKind, Priority, Status
 from tickets.models import TicketEvent
+from webhooks import services as webhooks
 
 from . import clocks as clk
 from .models import Escalation, EscalationLevel, ServiceStandard, SLAClock
@@ -325,6 +326,10 @@ def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
                 ticket=clock.ticket, key=f"sla:{clock.pk}:{step.key}", subject=subject, body=body,
             ))
         insert_rows(TicketEvent, ["ticket", "kind", "created_at", "data"], events)
+        webhooks.webhook_events(events=[
+            ("ticket.escalated", c.ticket, {"clock": c.kind, "step": s.key, "due_at": _iso(c.due_at), "at": _iso(s.at)})
+            for c, s in fired
+        ])
         notify.enqueue_many(messages)
         for action, ticket, level in follow_ups:
             _apply_action(action, ticket, level, leads)

@@ -64,3 +64,4 @@ class EventKind(models.TextChoices):
     COLLABORATOR = "collaborator", _("collaborator added")
     LINK = "link", _("linked")
     MERGED = "merged", _("merged")
+    EDITED = "edited", _("edited")

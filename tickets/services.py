@@ -21,6 +21,7 @@ from notifications import services as notify
 from servicedesk.exceptions import ApplicationError, ConflictError
 from sla import services as sla
 from teams.models import Membership, User
+from webhooks import services as webhooks
 
 from .constants import (
     ALLOWED_TRANSITIONS,
@@ -224,6 +225,7 @@ def ticket_create(
     sla.ticket_clocks_start(ticket=ticket)
     _auto_assign(ticket)
     notify.ticket_created(ticket=ticket)
+    webhooks.webhook_event(event="ticket.created", ticket=ticket, data={})
     return ticket
 
 
@@ -288,6 +290,8 @@ def ticket_transition(
     _save(ticket, *changed)
     _event(ticket, actor, EventKind.STATUS, old=old, new=to)
     sla.ticket_clocks_on_status(ticket=ticket, old=old, new=to, at=now)
+    webhooks.webhook_event(event="ticket.status_changed", ticket=ticket,
+                           data={"old": old, "new": to, "actor": actor.pk if actor else None})
     if notify_requester:
         notify.ticket_status_changed(ticket=ticket, old=old, actor=actor)
     if comment and comment.strip() and actor is not None:
@@ -673,3 +677,42 @@ def team_set_assignment_mode(*, team, mode: str, actor: User) -> None:
     if mode not in Team.Assignment.values:
         raise ApplicationError(_("Unknown assignment mode."), field_errors={"mode": _("Unknown mode.")})
     Team.objects.filter(pk=team.pk).update(assignment_mode=mode)
+
+
+UNSET: Any = object()
+
+
+@transaction.atomic
+def ticket_update(
+    *,
+    ticket: Ticket,
+    actor: User,
+    expected_version: int | None,
+    title: str = UNSET,
+    description: str = UNSET,
+    priority: str = UNSET,
+) -> Ticket:
+    """Reword a ticket (title, description) and set its priority in one step. The whole
+    edit is refused, nothing changed, when the version is stale or a value is invalid;
+    the priority goes through `ticket_set_priority` so that the SLA clocks follow."""
+    locked = _lock(ticket, expected_version)
+    _require_staff(locked, actor)
+    changed: dict[str, dict[str, str]] = {}
+    if title is not UNSET:
+        title = _clean_title(title)
+        if title != locked.title:
+            changed["title"] = {"old": locked.title, "new": title}
+            locked.title = title
+    if description is not UNSET:
+        description = description or ""
+        if description != locked.description:
+            changed["description"] = {"old": locked.description, "new": description}
+            locked.description = description
+    if priority is not UNSET and priority not in Priority.values:
+        raise ApplicationError(_("Unknown priority."), field_errors={"priority": _("Choose one of P1, P2, P3, P4.")})
+    if changed:
+        _save(locked, *changed)
+        _event(locked, actor, EventKind.EDITED, **changed)
+    if priority is not UNSET and priority != locked.priority:
+        locked = ticket_set_priority(ticket=locked, priority=priority, actor=actor)
+    return locked

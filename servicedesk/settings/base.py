@@ -208,6 +208,16 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "servicedesk.api.exception_handler.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "servicedesk.api.throttling.UserRateThrottle",
+        "servicedesk.api.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("API_THROTTLE_USER", default="2000/min"),
+        "anon": env("API_THROTTLE_ANON", default="100/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "servicedesk.api.pagination.CursorPagination",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "servicedesk API",
@@ -215,6 +225,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "Priority": "tickets.constants.Priority",
+        "TicketStatus": "tickets.constants.Status",
+        "WebhookEvent": "webhooks.models.WebhookEvent",
+    },
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
+}
+
+# Webhooks: HTTPS endpoints only (plain http to localhost only when allowed, for tests).
+WEBHOOK_ALLOW_HTTP_LOCALHOST = env.bool("WEBHOOK_ALLOW_HTTP_LOCALHOST", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {
+    "task": "webhooks.tasks.deliver_webhooks",
+    "schedule": schedule(run_every=env.float("WEBHOOK_DELIVERY_INTERVAL_SECONDS", default=10.0)),
+    "options": {"expires": 10.0},
 }
 
 LOGGING = {

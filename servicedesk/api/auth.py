@@ -1,0 +1,105 @@
+"""API tokens: obtain one with a username and password, list or revoke one's own.
+
+A user has at most one token (DRF's `authtoken`); the profile page lists and revokes it
+through `GET/DELETE /api/v1/auth/tokens/`. Only a short prefix of the key is ever shown
+after it was issued.
+"""
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from teams.models import User
+
+from .views import ApiView
+
+KEY_PREFIX_LENGTH = 6
+
+
+# --- services ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def auth_token_issue(*, user: User) -> Token:
+    """The user's API token, created on first use."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
+
+
+@transaction.atomic
+def auth_token_revoke(*, user: User) -> int:
+    """Delete the user's token; requests with it are refused from now on."""
+    deleted, _detail = Token.objects.filter(user=user).delete()
+    return deleted
+
+
+# --- serializers -------------------------------------------------------------------------
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TokenInfoSerializer(serializers.Serializer):
+    key_prefix = serializers.CharField(help_text="The first characters of the key, to recognise it.")
+    created = serializers.DateTimeField()
+
+
+# --- views -------------------------------------------------------------------------------
+
+
+class TokenObtainView(ApiView, APIView):
+    """Exchange a username and password for an API token (`Authorization: Token <key>`)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="auth_token_obtain",
+        tags=["auth"],
+        auth=[],
+        request=TokenRequestSerializer,
+        responses={200: TokenResponseSerializer},
+        examples=[OpenApiExample("credentials", value={"username": "alice", "password": "…"}, request_only=True)],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request=request._request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise serializers.ValidationError({"non_field_errors": [_("Unable to sign in with these credentials.")]})
+        token = auth_token_issue(user=user)
+        return Response({"token": token.key})
+
+
+class TokenListView(ApiView, APIView):
+    """The signed-in user's API token (a prefix only) and its revocation."""
+
+    pagination_class = None
+
+    @extend_schema(operation_id="auth_tokens_list", tags=["auth"], responses={200: TokenInfoSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        tokens = Token.objects.filter(user=request.user)
+        data = [{"key_prefix": t.key[:KEY_PREFIX_LENGTH], "created": t.created} for t in tokens]
+        return Response(TokenInfoSerializer(data, many=True).data)
+
+    @extend_schema(operation_id="auth_tokens_revoke", tags=["auth"], request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        auth_token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,39 @@
+"""What every API view shares: the error format, throttling and pagination.
+
+These are also meant to be the project-wide DRF defaults (see the settings in the
+report); setting them here keeps the API right whatever the settings say.
+"""
+
+from drf_spectacular.settings import patched_settings
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularSwaggerView
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+
+from .exception_handler import api_exception_handler
+from .pagination import CursorPagination
+from .schema import SWAGGER_UI_SETTINGS
+from .throttling import API_THROTTLES
+
+
+class ApiView:
+    """Mixin for every API view and viewset (put it first among the bases)."""
+
+    # Token first: an anonymous request gets 401 with `WWW-Authenticate: Token`.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    throttle_classes = API_THROTTLES
+    pagination_class = CursorPagination
+    # Ids are digits; an id beyond bigint simply matches nothing (Django answers an
+    # overflowing integer lookup with an empty result), so it is a 404, not a 500.
+    lookup_value_regex = r"[0-9]+"
+
+    def get_exception_handler(self):
+        return api_exception_handler
+
+
+class SwaggerView(SpectacularSwaggerView):
+    """Swagger UI on the sidecar's assets, with nothing fetched from another site."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        with patched_settings({"SWAGGER_UI_SETTINGS": SWAGGER_UI_SETTINGS}):
+            return super().get(request, *args, **kwargs)

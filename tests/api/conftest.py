@@ -1,0 +1,68 @@
+"""Fixtures of the API tests: token-authenticated clients per role and a ticket with a
+public reply, an internal note (with a file) and SLA clocks."""
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import ServiceStandardFactory
+from tickets import services
+
+ROLES = ["anonymous", "alice", "bob", "it_agent", "hr_agent", "it_lead", "admin"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Uploaded files in a temporary folder; throttle counters start at zero."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def client_for(world):
+    """`client_for("alice")` → an APIClient sending alice's token; "anonymous" sends none."""
+
+    def _client(role):
+        client = APIClient()
+        if role != "anonymous":
+            user = getattr(world, role) if isinstance(role, str) else role
+            token, _created = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def standard(world):
+    """A 24x7 service standard for IT: every IT ticket gets both clocks."""
+    return ServiceStandardFactory(team=world.it, first_response_minutes=60, resolution_minutes=480)
+
+
+@pytest.fixture
+def ticket(world, standard, file_ticket):
+    """alice's laptop ticket, with a public reply and an internal note carrying a file."""
+    ticket = file_ticket()
+    services.comment_create(ticket=ticket, author=world.it_agent, body="We are on it.")
+    services.comment_create(
+        ticket=ticket, author=world.it_agent, body="SECRET: the disk is from the recalled batch.", internal=True,
+        attachments=[SimpleUploadedFile("diagnosis.txt", b"recalled batch", content_type="text/plain")],
+    )
+    ticket.refresh_from_db()
+    return ticket
+
+
+def laptop_payload(world, **overrides):
+    payload = {
+        "service_item": world.laptop.pk,
+        "title": "Screen flickers",
+        "description": "Since the update.",
+        "priority": "P2",
+        "fields": {"asset_tag": "LT-42", "urgency": "one person", "count": 1, "since": "2026-09-01"},
+    }
+    payload.update(overrides)
+    return payload

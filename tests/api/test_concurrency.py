@@ -1,0 +1,72 @@
+"""Optimistic concurrency: two edits from the same version, one wins, the other is a
+409 and changes nothing."""
+
+import threading
+
+import pytest
+from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tickets.models import Ticket
+
+
+def test_the_second_patch_from_the_same_version_is_a_conflict_and_changes_nothing(ticket, client_for):
+    client = client_for("it_agent")
+    version = ticket.version
+
+    first = client.patch(f"/api/v1/tickets/{ticket.pk}/", {"title": "First", "version": version}, format="json")
+    second = client.patch(f"/api/v1/tickets/{ticket.pk}/",
+                          {"title": "Second", "priority": "P1", "version": version}, format="json")
+
+    assert first.status_code == 200
+    assert second.status_code == 409
+    assert "changed by someone else" in second.json()["detail"]
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert (stored.title, stored.priority, stored.version) == ("First", ticket.priority, first.json()["version"])
+
+
+def test_a_stale_transition_or_assignment_is_a_conflict(world, ticket, client_for):
+    client = client_for("it_lead")
+    stale = ticket.version
+    client.patch(f"/api/v1/tickets/{ticket.pk}/", {"title": "Bump", "version": stale}, format="json")
+
+    moved = client.post(f"/api/v1/tickets/{ticket.pk}/transition/", {"to": "resolved", "version": stale},
+                        format="json")
+    assigned = client.post(f"/api/v1/tickets/{ticket.pk}/assign/",
+                           {"assignee": world.it_agent.pk, "version": stale}, format="json")
+
+    assert (moved.status_code, assigned.status_code) == (409, 409)
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert (stored.status, stored.assignee_id) == ("open", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_patches_one_wins_one_conflicts(world, standard, file_ticket):
+    ticket = file_ticket()
+    token = Token.objects.create(user=world.it_agent).key
+    barrier = threading.Barrier(2)
+    results: dict[str, int] = {}
+
+    def patch(title: str) -> None:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        try:
+            barrier.wait(timeout=10)
+            response = client.patch(f"/api/v1/tickets/{ticket.pk}/", {"title": title, "version": ticket.version},
+                                    format="json")
+            results[title] = response.status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=patch, args=(title,)) for title in ("Alpha", "Beta")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(results.values()) == [200, 409]
+    winner = next(title for title, code in results.items() if code == 200)
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert stored.title == winner
+    assert stored.version == ticket.version + 1

@@ -1,0 +1,270 @@
+"""Filing, reading, listing and editing tickets through the API."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from sla.models import SLAClock
+from tests.api.conftest import laptop_payload
+from tests.factories import ServiceStandardFactory
+from tickets import services
+from tickets.models import Ticket
+
+TICKET_KEYS = {
+    "id", "reference", "title", "description", "status", "priority", "team", "service_item", "requester",
+    "assignee", "created_at", "updated_at", "version", "fields", "sla",
+}
+
+
+def test_filing_a_ticket_returns_it_with_its_sla(world, standard, client_for):
+    response = client_for("alice").post("/api/v1/tickets/", laptop_payload(world), format="json")
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert TICKET_KEYS <= set(body)
+    ticket = Ticket.objects.get(pk=body["id"])
+    assert body["reference"] == ticket.reference == f"SD-{ticket.pk:06d}"
+    assert body["status"] == "new" and body["priority"] == "P2" and body["version"] == ticket.version
+    assert body["team"] == {"id": world.it.pk, "name": "IT Support"}
+    assert body["requester"]["username"] == "alice"
+    assert body["fields"] == {"asset_tag": "LT-42", "urgency": "one person", "count": 1, "since": "2026-09-01"}
+    first = body["sla"]["first_response"]
+    assert first["state"] == "running" and first["breached"] is False
+    assert parse_datetime(first["due_at"]) == ticket.created_at + dt.timedelta(minutes=60)
+    assert 3500 < first["remaining_seconds"] <= 3600
+    assert body["sla"]["resolution"]["state"] == "running"
+    # Times carry their offset.
+    assert parse_datetime(body["created_at"]).utcoffset() is not None
+
+
+def test_a_ticket_without_a_standard_has_null_clocks(world, client_for):
+    response = client_for("alice").post("/api/v1/tickets/", laptop_payload(world), format="json")
+
+    assert response.json()["sla"] == {"first_response": None, "resolution": None}
+
+
+def test_the_priority_defaults_to_the_service_items(world, client_for):
+    payload = laptop_payload(world)
+    del payload["priority"]
+
+    response = client_for("alice").post("/api/v1/tickets/", payload, format="json")
+
+    assert response.json()["priority"] == world.laptop.default_priority
+
+
+def test_sla_shows_paused_met_and_breached(world, ticket, client_for):
+    now = timezone.now()
+    SLAClock.objects.filter(ticket=ticket, kind="first_response").update(
+        state="running", stopped_at=None, paused_at=None, due_at=now - dt.timedelta(minutes=1))
+    SLAClock.objects.filter(ticket=ticket, kind="resolution").update(state="paused", paused_at=now)
+
+    sla = client_for("it_agent").get(f"/api/v1/tickets/{ticket.pk}/").json()["sla"]
+
+    assert sla["first_response"]["state"] == "running" and sla["first_response"]["breached"] is True
+    assert sla["first_response"]["remaining_seconds"] < 0
+    assert sla["resolution"] == {**sla["resolution"], "state": "paused", "remaining_seconds": None}
+
+
+# --- the list ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def many(world, standard, file_ticket):
+    """Tickets of both teams, priorities and requesters, with clocks in every state."""
+    ServiceStandardFactory(team=world.hr, first_response_minutes=30, resolution_minutes=60)
+    made = []
+    for i in range(12):
+        item = world.payslip if i % 3 == 2 else world.laptop
+        requester = world.bob if i % 2 else world.alice
+        made.append(file_ticket(requester=requester, item=item, priority=f"P{i % 4 + 1}", title=f"Ticket {i}"))
+    return made
+
+
+def _ids(response) -> list[int]:
+    assert response.status_code == 200, response.content
+    return [t["id"] for t in response.json()["results"]]
+
+
+def _all_pages(client, url) -> list[int]:
+    ids, seen = [], 0
+    while url:
+        response = client.get(url)
+        ids += _ids(response)
+        url = response.json()["next"]
+        seen += 1
+        assert seen < 50
+    return ids
+
+
+def test_the_list_is_newest_first_and_pages_with_a_cursor(many, client_for):
+    client = client_for("admin")
+
+    ids = _all_pages(client, "/api/v1/tickets/?page_size=5")
+
+    assert ids == sorted((t.pk for t in many), reverse=True)
+
+
+@pytest.mark.parametrize(("ordering", "key"), [
+    ("created_at", lambda t: (t.created_at, t.pk)),
+    ("-created_at", lambda t: (-t.created_at.timestamp(), -t.pk)),
+    ("priority", lambda t: (t.priority, t.created_at, t.pk)),
+    ("-updated_at", lambda t: (-t.updated_at.timestamp(), -t.pk)),
+])
+def test_every_ordering_pages_through_every_ticket_once(many, client_for, ordering, key):
+    expected = [t.pk for t in sorted(Ticket.objects.all(), key=key)]
+
+    ids = _all_pages(client_for("admin"), f"/api/v1/tickets/?ordering={ordering}&page_size=4")
+
+    assert ids == expected
+
+
+def test_previous_links_walk_back(many, client_for):
+    client = client_for("admin")
+    first = client.get("/api/v1/tickets/?ordering=priority&page_size=5").json()
+    second = client.get(first["next"]).json()
+
+    back = client.get(second["previous"]).json()
+
+    assert [t["id"] for t in back["results"]] == [t["id"] for t in first["results"]]
+
+
+def test_due_at_orders_by_the_next_running_due_time_with_undated_tickets_last(world, many, client_for):
+    now = timezone.now()
+    done = many[0]
+    services.ticket_transition(ticket=done, to="open", actor=world.it_agent)
+    services.ticket_transition(ticket=Ticket.objects.get(pk=done.pk), to="resolved", actor=world.it_agent)
+    expected_dated = sorted(
+        (t for t in Ticket.objects.exclude(pk=done.pk)), key=lambda t: (t.sla_due_at, t.pk)
+    )
+
+    ids = _all_pages(client_for("admin"), "/api/v1/tickets/?ordering=due_at&page_size=5")
+
+    assert ids == [t.pk for t in expected_dated] + [done.pk]
+    assert all(t.sla_due_at > now for t in expected_dated)
+    descending = _all_pages(client_for("admin"), "/api/v1/tickets/?ordering=-due_at&page_size=5")
+    assert descending == [t.pk for t in reversed(expected_dated)] + [done.pk]
+
+
+def test_filters_combine(world, many, client_for):
+    client = client_for("admin")
+    tickets = Ticket.objects.all()
+
+    assert set(_ids(client.get(f"/api/v1/tickets/?team={world.hr.pk}&page_size=200"))) == {
+        t.pk for t in tickets if t.team_id == world.hr.pk}
+    assert set(_ids(client.get("/api/v1/tickets/?priority=P1,P2&page_size=200"))) == {
+        t.pk for t in tickets if t.priority in ("P1", "P2")}
+    assert set(_ids(client.get(f"/api/v1/tickets/?requester={world.bob.pk}&status=new&page_size=200"))) == {
+        t.pk for t in tickets if t.requester_id == world.bob.pk}
+    assert _ids(client.get(f"/api/v1/tickets/?search={many[3].reference}")) == [many[3].pk]
+    assert _ids(client.get("/api/v1/tickets/?search=Ticket 11")) == [many[11].pk]
+    services.ticket_assign(ticket=many[0], assignee=world.it_agent, actor=world.it_lead)
+    assert _ids(client.get(f"/api/v1/tickets/?assignee={world.it_agent.pk}")) == [many[0].pk]
+    assert many[0].pk not in _ids(client.get("/api/v1/tickets/?assignee=none&page_size=200"))
+
+
+def test_sla_state_filters_at_risk_and_breached(world, many, client_for):
+    now = timezone.now()
+    at_risk, breached_running, breached_recorded = many[0], many[1], many[2]
+    SLAClock.objects.filter(ticket=at_risk, kind="resolution").update(
+        warn_at=now - dt.timedelta(minutes=1), due_at=now + dt.timedelta(minutes=5))
+    SLAClock.objects.filter(ticket=breached_running, kind="first_response").update(
+        warn_at=now - dt.timedelta(minutes=9), due_at=now - dt.timedelta(minutes=1))
+    SLAClock.objects.filter(ticket=breached_recorded, kind="resolution").update(state="breached")
+    client = client_for("admin")
+
+    assert _ids(client.get("/api/v1/tickets/?sla_state=at_risk")) == [at_risk.pk]
+    assert set(_ids(client.get("/api/v1/tickets/?sla_state=breached"))) == {breached_running.pk,
+                                                                               breached_recorded.pk}
+
+
+@pytest.mark.parametrize("role", ["admin", "it_agent", "alice"])
+def test_the_list_costs_the_same_queries_whatever_the_page_size(world, standard, file_ticket, client_for,
+                                                                  django_assert_max_num_queries, role):
+    for i in range(30):
+        ticket = file_ticket(title=f"T{i}")
+        services.ticket_assign(ticket=ticket, assignee=world.it_agent, actor=world.it_lead)
+    client = client_for(role)
+    client.get("/api/v1/tickets/?page_size=1")  # warm the token
+
+    # token + user's teams + tickets (with requester, assignee, team, item) + clocks
+    with django_assert_max_num_queries(4):
+        small = client.get("/api/v1/tickets/?page_size=2")
+    with django_assert_max_num_queries(4):
+        large = client.get("/api/v1/tickets/?page_size=30&ordering=due_at")
+
+    assert len(small.json()["results"]) == 2
+    assert len(large.json()["results"]) == 30
+    assert all(t["sla"]["resolution"] and t["assignee"] for t in large.json()["results"])
+
+
+# --- editing ------------------------------------------------------------------------------
+
+
+def test_the_team_edits_title_description_and_priority_in_one_patch(world, ticket, client_for):
+    response = client_for("it_agent").patch(
+        f"/api/v1/tickets/{ticket.pk}/",
+        {"title": "Laptop dead", "description": "No power at all.", "priority": "P1", "version": ticket.version},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["title"], body["description"], body["priority"]) == ("Laptop dead", "No power at all.", "P1")
+    assert body["version"] > ticket.version
+    kinds = [e.kind for e in Ticket.objects.get(pk=ticket.pk).events.all()]
+    assert "edited" in kinds and "priority" in kinds
+
+
+def test_a_patch_without_version_is_refused(ticket, client_for):
+    response = client_for("it_agent").patch(f"/api/v1/tickets/{ticket.pk}/", {"title": "X"}, format="json")
+
+    assert response.status_code == 400
+    assert "version" in response.json()["errors"]
+
+
+# --- lifecycle ----------------------------------------------------------------------------
+
+
+def test_transition_and_assign(world, ticket, client_for):
+    client = client_for("it_lead")
+
+    assigned = client.post(f"/api/v1/tickets/{ticket.pk}/assign/",
+                           {"assignee": world.it_agent.pk, "version": ticket.version}, format="json")
+    moved = client.post(f"/api/v1/tickets/{ticket.pk}/transition/",
+                        {"to": "resolved", "comment": "Fixed.", "version": assigned.json()["version"]},
+                        format="json")
+    unassigned = client.post(f"/api/v1/tickets/{ticket.pk}/assign/",
+                             {"assignee": None, "version": moved.json()["version"]}, format="json")
+
+    assert assigned.json()["assignee"]["id"] == world.it_agent.pk
+    assert moved.status_code == 200 and moved.json()["status"] == "resolved"
+    assert moved.json()["sla"]["resolution"]["state"] == "met"
+    assert unassigned.json()["assignee"] is None
+
+
+def test_escalations_appear_in_the_events(world, ticket, client_for):
+    from sla.services import sla_scan
+
+    sla_scan(now=timezone.now() + dt.timedelta(days=2))
+
+    events = client_for("alice").get(f"/api/v1/tickets/{ticket.pk}/events/").json()
+
+    escalations = [e for e in events if e["kind"] == "escalation"]
+    assert {e["data"]["step"] for e in escalations} >= {"warning", "breach"}
+    assert all(e["actor"] is None for e in escalations)
+
+
+def test_replies_and_files(world, ticket, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for("alice")
+    reply = client.post(f"/api/v1/tickets/{ticket.pk}/comments/", {"body": "Thanks!"}, format="json")
+    upload = client.post(f"/api/v1/tickets/{ticket.pk}/attachments/",
+                         {"file": SimpleUploadedFile("log.txt", b"boot log")}, format="multipart")
+
+    assert reply.status_code == 201 and reply.json()["internal"] is False
+    assert upload.status_code == 201
+    assert upload.json()[0]["name"] == "log.txt" and upload.json()[0]["size"] == 8
+    assert [f["name"] for f in client.get(f"/api/v1/tickets/{ticket.pk}/attachments/").json()] == ["log.txt"]

@@ -1,0 +1,318 @@
+"""Shapes of tickets and the catalog in the API. They validate types and shapes; the
+business rules (required service fields, legal transitions, who may do what) are the
+services' and come back as ApplicationError."""
+
+import math
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from sla import clocks as clk
+from sla.models import SLAClock
+from teams.api.serializers import TeamSummarySerializer, UserSummarySerializer
+from tickets.api.selectors import TICKET_ORDERINGS
+from tickets.constants import EventKind, FieldKind, Priority, Status
+from tickets.models import Attachment, Comment, ServiceCategory, ServiceItem, ServiceItemField, Ticket, TicketEvent
+
+BIGINT_MAX = 2**63 - 1
+VERSION_MAX = 2**31 - 1
+# Bounds of what a service field value may be before the service even looks at it:
+# PostgreSQL's jsonb refuses NUL characters and non-finite numbers.
+FIELD_TEXT_MAX = 10_000
+FIELD_NUMBER_MAX = Decimal(10) ** 15
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    """A database id in a request body: a bigint, so that nothing overflows a query."""
+    return serializers.IntegerField(min_value=1, max_value=BIGINT_MAX, **kwargs)
+
+
+def version_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=1, max_value=VERSION_MAX,
+        help_text="The ticket's `version` as you read it; a stale one is refused with 409.", **kwargs,
+    )
+
+
+# --- catalog -------------------------------------------------------------------------------
+
+
+class ServiceCategorySummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceCategory
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class ServiceItemFieldSerializer(serializers.ModelSerializer):
+    """One extra question of a service item; its answer goes in the ticket's `fields`."""
+
+    choices = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = ServiceItemField
+        fields = ["key", "label", "help_text", "kind", "choices", "required"]
+        read_only_fields = fields
+
+
+class ServiceItemSerializer(serializers.ModelSerializer):
+    category = ServiceCategorySummarySerializer(read_only=True)
+    team = TeamSummarySerializer(read_only=True)
+    fields = ServiceItemFieldSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ServiceItem
+        fields = ["id", "name", "description", "category", "team", "default_priority", "fields"]
+        read_only_fields = fields
+
+
+class ServiceItemSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceItem
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+# --- tickets --------------------------------------------------------------------------------
+
+SLA_STATES = ["running", "paused", "met", "breached", "stopped"]
+
+
+class SlaClockSerializer(serializers.Serializer):
+    """Where one target stands. `state`: running, paused, met, breached, or stopped (the
+    ticket was closed or cancelled before the target was met); `breached` is true as
+    soon as the due time has passed, even before the deadline scanner recorded it."""
+
+    due_at = serializers.DateTimeField(allow_null=True)
+    state = serializers.ChoiceField(choices=SLA_STATES)
+    breached = serializers.BooleanField()
+    remaining_seconds = serializers.IntegerField(
+        allow_null=True, help_text="Seconds until due (negative when overdue); null when paused or stopped."
+    )
+
+    def to_representation(self, clock: SLAClock) -> dict[str, Any]:
+        now = self.context.get("now") or timezone.now()
+        if clock.state in (SLAClock.State.BREACHED, SLAClock.State.MET):
+            state = clock.state
+        elif clock.stopped_at is not None:
+            state = "stopped"
+        elif clock.paused_at is not None:
+            state = "paused"
+        else:
+            state = "running"
+        remaining = clk.remaining_seconds(clock, now)
+        return {
+            "due_at": serializers.DateTimeField().to_representation(clock.due_at) if clock.due_at else None,
+            "state": state,
+            "breached": clk.display_state(clock, now) == "breached",
+            "remaining_seconds": None if remaining is None else math.floor(remaining),
+        }
+
+
+class TicketSlaSerializer(serializers.Serializer):
+    first_response = SlaClockSerializer(allow_null=True)
+    resolution = SlaClockSerializer(allow_null=True)
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    """A ticket as the API shows it."""
+
+    reference = serializers.CharField(read_only=True, help_text="e.g. SD-000123")
+    team = TeamSummarySerializer(read_only=True)
+    service_item = ServiceItemSummarySerializer(read_only=True)
+    requester = UserSummarySerializer(read_only=True)
+    assignee = UserSummarySerializer(read_only=True, allow_null=True)
+    fields = serializers.DictField(read_only=True, help_text="Answers to the service item's questions, by key.")
+    sla = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id", "reference", "title", "description", "status", "priority", "team", "service_item", "requester",
+            "assignee", "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at", "version",
+            "fields", "sla",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(TicketSlaSerializer)
+    def get_sla(self, ticket: Ticket) -> dict[str, Any]:
+        by_kind = {clock.kind: clock for clock in ticket.sla_clocks.all()}
+        clock_serializer = SlaClockSerializer(context=self.context)
+        return {
+            kind: clock_serializer.to_representation(by_kind[kind]) if kind in by_kind else None
+            for kind in (SLAClock.Kind.FIRST_RESPONSE, SLAClock.Kind.RESOLUTION)
+        }
+
+
+def _check_json_value(value: Any, depth: int = 0) -> str | None:
+    """Why a value cannot be stored as JSON in PostgreSQL, or None."""
+    if depth > 20:
+        return _("Too deeply nested.")
+    if isinstance(value, str):
+        if "\x00" in value:
+            return _("Null characters are not allowed.")
+        if len(value) > FIELD_TEXT_MAX:
+            return _("Enter at most %(n)d characters.") % {"n": FIELD_TEXT_MAX}
+    elif isinstance(value, float):
+        if not math.isfinite(value) or abs(value) >= FIELD_NUMBER_MAX:
+            return _("Enter a number below 10^15.")
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) >= FIELD_NUMBER_MAX:
+            return _("Enter a number below 10^15.")
+    elif isinstance(value, list):
+        for item in value:
+            problem = _check_json_value(item, depth + 1)
+            if problem:
+                return problem
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            problem = _check_json_value(key, depth + 1) or _check_json_value(item, depth + 1)
+            if problem:
+                return problem
+    return None
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    service_item = id_field(help_text="Id of an active service item (see service-items/).")
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=50_000)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False, allow_null=True,
+                                       help_text="P1 (urgent) … P4 (low); the service item's default when left out.")
+    fields = serializers.DictField(required=False, default=dict,
+                                   help_text="Answers to the service item's questions, by key.")
+
+    def validate_service_item(self, value: int) -> ServiceItem:
+        from tickets.selectors import active_service_item
+
+        try:
+            return active_service_item(pk=value)
+        except ServiceItem.DoesNotExist:
+            raise serializers.ValidationError(_("Unknown service item.")) from None
+
+    def validate(self, attrs: dict) -> dict:
+        item: ServiceItem = attrs["service_item"]
+        values = attrs.get("fields") or {}
+        errors = {}
+        for key, value in values.items():
+            problem = _check_json_value(key) or _check_json_value(value)
+            if problem:
+                errors[f"fields.{key}".replace("\x00", "")] = problem
+        for definition in item.fields.all():
+            raw = values.get(definition.key)
+            if definition.kind == FieldKind.NUMBER and isinstance(raw, str):
+                try:
+                    number = Decimal(raw.strip())
+                except InvalidOperation:
+                    continue  # the service names the field
+                if number.is_finite() and abs(number) >= FIELD_NUMBER_MAX:
+                    errors[f"fields.{definition.key}"] = _("Enter a number below 10^15.")
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    version = version_field()
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Status.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=50_000,
+                                    help_text="A public reply posted with the change.")
+    version = version_field()
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = id_field(allow_null=True, help_text="A member of the ticket's team, or null to unassign.")
+    version = version_field()
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+    internal = serializers.BooleanField(source="is_internal", read_only=True)
+    attachments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "body", "internal", "created_at", "attachments"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_attachments(self, comment: Comment) -> list[int]:
+        return [attachment.pk for attachment in comment.attachments.all()]
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=50_000)
+    internal = serializers.BooleanField(default=False, help_text="An internal note (service team only).")
+    version = version_field(required=False)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name", read_only=True)
+    uploaded_by = UserSummarySerializer(read_only=True)
+    download_url = serializers.SerializerMethodField(help_text="The file, for a signed-in browser session.")
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "comment", "uploaded_by", "created_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        return reverse("attachment-download", args=[attachment.pk])
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class TicketEventSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=EventKind.values, read_only=True)
+    actor = UserSummarySerializer(read_only=True, allow_null=True)
+    data = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "kind", "actor", "created_at", "data"]
+        read_only_fields = fields
+
+
+TICKET_FILTER_STATUS = Status.values
+SLA_FILTER_STATES = ["at_risk", "breached"]
+
+
+class TicketFilterSerializer(serializers.Serializer):
+    """The query of `GET tickets/`."""
+
+    status = serializers.ListField(child=serializers.ChoiceField(choices=Status.values), required=False)
+    priority = serializers.ListField(child=serializers.ChoiceField(choices=Priority.values), required=False)
+    team = id_field(required=False)
+    assignee = serializers.RegexField(r"^(none|[0-9]{1,18})$", required=False,
+                                      error_messages={"invalid": "Enter a user id or “none”."})
+    requester = id_field(required=False)
+    sla_state = serializers.ChoiceField(choices=SLA_FILTER_STATES, required=False)
+    search = serializers.CharField(required=False, max_length=200)
+    ordering = serializers.ChoiceField(choices=list(TICKET_ORDERINGS), required=False)
+
+    def to_internal_value(self, data):
+        # A QueryDict: the multi-valued filters come from getlist().
+        if hasattr(data, "getlist"):
+            flat = {key: data.get(key) for key in data if key not in ("status", "priority")}
+            for key in ("status", "priority"):
+                values = [v for raw in data.getlist(key) for v in raw.split(",") if v]
+                if values:
+                    flat[key] = values
+            data = flat
+        values = super().to_internal_value(data)
+        if "assignee" in values and values["assignee"] != "none":
+            values["assignee"] = int(values["assignee"])
+        return values
+

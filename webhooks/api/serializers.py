@@ -1,0 +1,50 @@
+from rest_framework import serializers
+
+from teams.api.serializers import UserSummarySerializer
+from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    """A receiver of ticket events. `secret` signs every delivery:
+    `X-Servicedesk-Signature: sha256=<hex HMAC-SHA256 of the raw body>`."""
+
+    url = serializers.CharField(max_length=500, help_text="https:// only.")
+    events = serializers.ListField(child=serializers.ChoiceField(choices=WebhookEvent.choices), allow_empty=False,
+                                   max_length=len(WebhookEvent.values))
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    active = serializers.BooleanField(required=False, default=True)
+    secret = serializers.CharField(read_only=True)
+    created_by = UserSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "name", "url", "events", "active", "secret", "created_by", "created_at", "updated_at"]
+        read_only_fields = ["id", "secret", "created_by", "created_at", "updated_at"]
+
+
+class WebhookEndpointUpdateSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=500, required=False)
+    events = serializers.ListField(child=serializers.ChoiceField(choices=WebhookEvent.choices), allow_empty=False,
+                                   max_length=len(WebhookEvent.values), required=False)
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    active = serializers.BooleanField(required=False)
+    rotate_secret = serializers.BooleanField(required=False, default=False,
+                                             help_text="Generate a new signing secret.")
+
+
+class WebhookAttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookAttempt
+        fields = ["number", "started_at", "duration_ms", "response_status", "error"]
+        read_only_fields = fields
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    payload = serializers.JSONField(read_only=True)
+    attempt_log = WebhookAttemptSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["id", "event", "payload", "state", "attempts", "next_attempt_at", "response_status", "last_error",
+                  "created_at", "sent_at", "attempt_log"]
+        read_only_fields = fields
