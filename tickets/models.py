@@ -1,12 +1,18 @@
 """The service catalog and the tickets filed against it."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .constants import EventKind, FieldKind, Priority, Status
+
+# Sorts after every real due time: the due time of a ticket whose clocks are not running.
+NO_DUE = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
 
 
 class Translated(models.Model):
@@ -135,6 +141,9 @@ class Ticket(models.Model):
             # Keyset pages of a team's open tickets, one index per queue order.
             models.Index(fields=["team", "sla_due_at", "id"], condition=Q(status__in=["new", "open", "pending"]),
                          name="ticket_team_open_due"),
+            # The API's "due_at" ordering: tickets without a running clock sort last.
+            models.Index(models.F("team"), Coalesce(models.F("sla_due_at"), models.Value(NO_DUE)), models.F("id"),
+                         condition=Q(status__in=["new", "open", "pending"]), name="ticket_team_open_next_due"),
             models.Index(fields=["team", "priority", "created_at", "id"],
                          condition=Q(status__in=["new", "open", "pending"]), name="ticket_team_open_priority"),
             models.Index(fields=["team", "created_at", "id"], condition=Q(status__in=["new", "open", "pending"]),

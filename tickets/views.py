@@ -1,6 +1,6 @@
 """The pages of the service desk: the employee portal (catalog, filing a request, my
-requests), the ticket page (requester's and agent's view of the same URL), and the team
-queue. Views stay thin: reads come from selectors, writes go through `tickets.services`,
+requests) and the ticket page (requester's and agent's view of the same URL); the team
+queue and the agents' tools are in `tickets.workspace_views`. Views stay thin: reads come from selectors, writes go through `tickets.services`,
 and an ApplicationError is shown on the form that caused it."""
 
 import datetime as dt
@@ -22,29 +22,27 @@ from django.views.decorators.http import require_POST, require_safe
 from servicedesk.exceptions import ApplicationError, ConflictError
 from sla import clocks as sla_clocks
 from sla.models import SLAClock
-from teams.selectors import team_members, user_teams, visible_teams
+from teams.selectors import team_members, user_teams
 
 from . import services
-from .constants import ALLOWED_TRANSITIONS, REQUESTER_TRANSITIONS, EventKind, Priority, Status
+from .constants import ALLOWED_TRANSITIONS, OPEN_STATUSES, REQUESTER_TRANSITIONS, EventKind, Priority, Status
 from .forms import (
     AssignForm,
     AttachForm,
     CatalogSearchForm,
     MyRequestsFilterForm,
     PriorityForm,
-    QueueFilterForm,
     ReplyForm,
     TicketCreateForm,
     TransitionForm,
 )
-from .models import Attachment, ServiceItem, Ticket, TicketEvent
+from .models import Attachment, CannedResponse, ServiceItem, Ticket, TicketEvent, TicketLink
 from .selectors import (
     active_service_item,
     can_see_internal,
     can_work_ticket,
     catalog,
     requester_tickets,
-    team_queue,
     ticket_comments,
     ticket_events,
     ticket_for_user,
@@ -143,6 +141,41 @@ class ClockView:
         )
 
 
+@dataclass(frozen=True)
+class RowBadge:
+    """The SLA state of a ticket from the summary on its row (no clock rows needed)."""
+
+    due_at: dt.datetime | None
+    state: str
+    state_label: str
+    remaining: str
+    label: str = ""
+
+
+def row_sla_badge(ticket: Ticket, now: dt.datetime) -> RowBadge | None:
+    """Time left or overdue, coloured by state, from `sla_due_at`/`sla_warn_at`/`sla_breached`."""
+    due = ticket.sla_due_at
+    if ticket.sla_breached or (due is not None and due <= now):
+        state = "breached"
+    elif due is not None and ticket.sla_warn_at is not None and ticket.sla_warn_at <= now:
+        state = "at_risk"
+    elif due is not None:
+        state = "on_track"
+    elif ticket.status == Status.PENDING:
+        state = "paused"
+    else:
+        return None
+    remaining = ""
+    if due is not None:
+        seconds = (due - now).total_seconds()
+        if seconds >= 0:
+            remaining = _("%(duration)s left") % {"duration": format_duration(seconds)}
+        else:
+            remaining = _("overdue by %(duration)s") % {"duration": format_duration(seconds)}
+    return RowBadge(due_at=due, state=state, state_label=str(SLA_STATE_LABELS[state]), remaining=remaining,
+                    label=_("Next due"))
+
+
 def next_clock(clocks, now: dt.datetime) -> ClockView | None:
     """The clock that runs out first among those still running (from prefetched rows);
     a paused clock when nothing runs; None when no target is live."""
@@ -193,6 +226,14 @@ def describe_event(event: TicketEvent) -> str:
             return _("Service standard changed from %(old)s to %(new)s") % {
                 "old": data["old_standard"], "new": data.get("standard", "?")}
         return _("Service standard applied: %(name)s") % {"name": data.get("standard", "?")}
+    if kind == EventKind.COLLABORATOR:
+        return _("Added %(name)s as a collaborator") % {"name": data.get("name", "?")}
+    if kind == EventKind.LINK:
+        return _("Linked to %(ref)s") % {"ref": data.get("other_ref", "?")}
+    if kind == EventKind.MERGED:
+        if data.get("target_ref"):
+            return _("Merged into %(ref)s") % {"ref": data["target_ref"]}
+        return _("Merged %(ref)s into this ticket") % {"ref": data.get("source_ref", "?")}
     if kind == EventKind.ESCALATION:
         step = str(data.get("step", ""))
         clock = _label(SLAClock.Kind, data.get("clock"))
@@ -241,6 +282,7 @@ def _render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpRespons
     if can_work:
         members = list(team_members(team=ticket.team))
         targets = sorted(ALLOWED_TRANSITIONS[ticket.status], key=STATUS_ORDER.index)
+        events = [(event, describe_event(event)) for event in ticket_events(ticket=ticket)]
         context.update({
             "members": members,
             "is_member": any(m.pk == user.pk for m in members),
@@ -251,9 +293,11 @@ def _render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpRespons
             or AssignForm(initial={**initial, "assignee": ticket.assignee_id}, members=members),
             "priority_form": forms.get("priority_form")
             or PriorityForm(initial={**initial, "priority": ticket.priority}),
-            "events": [(event, describe_event(event)) for event in ticket_events(ticket=ticket)],
+            "events": events,
+            "timeline": _timeline(context["comments"], events),
             "clocks": [ClockView.of(clock, now) for clock in ticket.sla_clocks.order_by("kind")],
         })
+        context.update(_agent_tools(request, ticket, forms, initial))
     elif user.pk == ticket.requester_id:
         allowed = ALLOWED_TRANSITIONS[ticket.status] & REQUESTER_TRANSITIONS.get(ticket.status, frozenset())
         reopen_until = None
@@ -269,6 +313,46 @@ def _render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpRespons
             "transition_form": forms.get("transition_form"),
         })
     return render(request, "tickets/ticket_detail.html", context)
+
+
+# Events that repeat what the timeline already shows as a message.
+_MESSAGE_EVENTS = {EventKind.COMMENT, EventKind.NOTE}
+
+
+def _timeline(comments, events) -> list[tuple[str, dt.datetime, object, str]]:
+    """Conversation and history in one list, in time order: ("comment", at, comment, "")
+    and ("event", at, event, text). A message's own event is not repeated."""
+    items = [("comment", c.created_at, c, "") for c in comments]
+    items += [("event", e.created_at, e, text) for e, text in events if e.kind not in _MESSAGE_EVENTS]
+    # A message and the events it caused share a transaction: show the message first.
+    return sorted(items, key=lambda item: (item[1], item[0] != "comment", item[2].pk))
+
+
+def _agent_tools(request: HttpRequest, ticket: Ticket, forms: dict, initial: dict) -> dict:
+    """The ticket page's tools for its team: canned responses, links and merge,
+    collaborators, transfer, and the requester's other open requests."""
+    from .workspace_views import CollaboratorForm, ReferenceForm, TransferForm, collaborator_candidates, transfer_teams
+
+    user = request.user
+    visible = tickets_visible_to(user=user)
+    links = [(link.kind, link.target) for link in
+             TicketLink.objects.filter(source=ticket, target__in=visible).select_related("target")]
+    links += [(link.kind, link.source) for link in
+              TicketLink.objects.filter(target=ticket, source__in=visible).select_related("source")]
+    return {
+        "canned_responses": list(CannedResponse.objects.filter(team_id=ticket.team_id).only("id", "title")),
+        "link_form": forms.get("link_form") or ReferenceForm(initial=initial, prefix="link"),
+        "merge_form": forms.get("merge_form") or ReferenceForm(initial=initial, prefix="merge"),
+        "collaborator_form": forms.get("collaborator_form")
+        or CollaboratorForm(initial=initial, candidates=list(collaborator_candidates(ticket))),
+        "transfer_form": forms.get("transfer_form") or TransferForm(initial=initial, teams=list(transfer_teams(ticket))),
+        "links": links,
+        "collaborators": list(ticket.collaborators.select_related("user").order_by("added_at")),
+        "other_requests": list(
+            visible.filter(requester_id=ticket.requester_id, status__in=OPEN_STATUSES).exclude(pk=ticket.pk)
+            .select_related("team").order_by("-created_at")[:10]
+        ),
+    }
 
 
 def _reply_form(user, ticket: Ticket, can_work: bool, see_internal: bool, initial=None, data=None, files=None):
@@ -341,24 +425,6 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 @login_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _ticket_or_404(request, pk))
-
-
-@require_safe
-@login_required
-def team_queue_view(request: HttpRequest, team_slug: str) -> HttpResponse:
-    """A team's queue, for its members and service admins; anyone else gets a 404."""
-    team = visible_teams(user=request.user).filter(slug=team_slug).first()
-    if team is None:
-        raise Http404(_("No such queue."))
-    members = list(team_members(team=team))
-    form = QueueFilterForm(request.GET or None, members=members)
-    filters = form.filters()
-    tickets = team_queue(team_id=team.pk, **filters).prefetch_related("sla_clocks")
-    page = Paginator(tickets, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    now = timezone.now()
-    rows = [(ticket, next_clock(ticket.sla_clocks.all(), now)) for ticket in page.object_list]
-    context = {"team": team, "form": form, "filters": filters, "page": page, "rows": rows}
-    return _render_page(request, "tickets/queue.html", "tickets/partials/queue_results.html", context)
 
 
 # --- changes to a ticket ----------------------------------------------------------------

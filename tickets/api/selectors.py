@@ -11,11 +11,11 @@ from django.db.models.functions import Coalesce
 from sla.models import SLAClock
 from teams.models import User
 from tickets.constants import EventKind
-from tickets.models import Attachment, ServiceItem, Ticket, TicketEvent
+from tickets.models import NO_DUE, Attachment, ServiceItem, Ticket, TicketEvent
 from tickets.selectors import can_see_internal, ticket_search_q, tickets_visible_to
 
 # Tickets without a running clock sort after all others, in both directions.
-NO_DUE_ASCENDING = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+NO_DUE_ASCENDING = NO_DUE
 NO_DUE_DESCENDING = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 # `ordering` value → keyset ordering (the last key is unique).

@@ -1,0 +1,62 @@
+"""Forms of the profile page: the user's own time zone, language and notifications."""
+
+import zoneinfo
+from functools import lru_cache
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from notifications.models import Preference
+from notifications.services import EVENT_LABELS, LEAD_DIGEST
+
+
+@lru_cache(maxsize=1)
+def timezone_choices() -> list[tuple[str, str]]:
+    """Every IANA time zone this machine knows, by name."""
+    names = sorted(n for n in zoneinfo.available_timezones() if "/" in n or n == "UTC")
+    return [(name, name.replace("_", " ")) for name in names]
+
+
+class ProfileForm(forms.Form):
+    timezone = forms.ChoiceField(label=_("Time zone"), help_text=_("Times on every page are shown in this zone."))
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES,
+                                 help_text=_("For the pages and for the emails you receive."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = timezone_choices()
+
+    def clean_timezone(self) -> str:
+        name = self.cleaned_data["timezone"]
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise forms.ValidationError(gettext("Unknown time zone.")) from None
+        return name
+
+
+def event_field_name(event: str) -> str:
+    return f"event_{event}"
+
+
+def default_delivery(event: str) -> str:
+    """What a user gets with no preference row: everything, except the leads' digest."""
+    return Preference.Delivery.NONE if event == LEAD_DIGEST else Preference.Delivery.BOTH
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice per kind of event: email, in the app, both or neither."""
+
+    def __init__(self, *args, current: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        for event, label in EVENT_LABELS.items():
+            self.fields[event_field_name(event)] = forms.ChoiceField(
+                label=gettext(label), choices=Preference.Delivery.choices,
+                initial=current.get(event, default_delivery(event)),
+            )
+
+    def deliveries(self) -> dict[str, str]:
+        return {event: self.cleaned_data[event_field_name(event)] for event in EVENT_LABELS}

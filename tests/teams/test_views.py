@@ -1,0 +1,122 @@
+"""The profile page: time zone, language, notification preferences, API token and
+availability, each the user's own."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from notifications.models import Preference
+from notifications.services import EVENT_LABELS
+
+PROFILE = reverse("profile")
+
+
+@pytest.fixture
+def alice(world):
+    client = Client()
+    client.force_login(world.alice)
+    return client
+
+
+def test_profile_is_linked_in_the_header(world, alice):
+    assert f'href="{PROFILE}"' in alice.get(reverse("catalog")).content.decode()
+
+
+def test_profile_needs_a_login(db):
+    assert Client().get(PROFILE).status_code == 302
+
+
+def test_time_zone_and_language_are_saved(world, alice):
+    response = alice.post(PROFILE, {"timezone": "Europe/Berlin", "language": "zh-hans"})
+    assert response.status_code == 302
+    world.alice.refresh_from_db()
+    assert (world.alice.timezone, world.alice.language) == ("Europe/Berlin", "zh-hans")
+    # the pages switch to the chosen language
+    assert response.cookies["django_language"].value == "zh-hans"
+
+
+@pytest.mark.parametrize("bad", ["Mars/Olympus", "../../etc/passwd", ""])
+def test_an_unknown_time_zone_is_refused(world, alice, bad):
+    response = alice.post(PROFILE, {"timezone": bad, "language": "en"})
+    assert response.status_code == 200
+    assert "timezone" in response.context["profile_form"].errors
+    world.alice.refresh_from_db()
+    assert world.alice.timezone == "Asia/Shanghai"
+
+
+def test_every_event_has_a_preference_select_with_the_current_choice(world, alice):
+    Preference.objects.create(user=world.alice, event="ticket_reply", delivery="email")
+    response = alice.get(PROFILE)
+    form = response.context["notifications_form"]
+    assert [name.removeprefix("event_") for name in form.fields] == list(EVENT_LABELS)
+    assert form["event_ticket_reply"].value() == "email"
+    assert form["event_lead_digest"].value() == "none"  # leads opt in to the digest
+
+
+def test_notification_preferences_are_saved(world, alice):
+    data = {f"event_{event}": "both" for event in EVENT_LABELS}
+    data.update(event_ticket_status="in_app", event_ticket_reply="none")
+    response = alice.post(reverse("profile-notifications"), data)
+    assert response.status_code == 302
+    prefs = dict(Preference.objects.filter(user=world.alice).values_list("event", "delivery"))
+    assert prefs["ticket_status"] == "in_app"
+    assert prefs["ticket_reply"] == "none"
+    assert prefs["sla_warning"] == "both"
+
+
+def test_an_unknown_delivery_is_refused(world, alice):
+    data = {f"event_{event}": "both" for event in EVENT_LABELS}
+    data["event_ticket_status"] = "carrier-pigeon"
+    response = alice.post(reverse("profile-notifications"), data)
+    assert response.status_code == 200
+    assert "event_ticket_status" in response.context["notifications_form"].errors
+    assert not Preference.objects.exists()
+
+
+def test_token_is_shown_once_after_create(world, alice):
+    alice.post(reverse("profile-token"), {"action": "create"})
+    token = Token.objects.get(user=world.alice)
+    assert token.key in alice.get(PROFILE).content.decode()
+    # the next visit shows only its start
+    html = alice.get(PROFILE).content.decode()
+    assert token.key not in html
+    assert token.key[:6] in html
+
+
+def test_regenerate_replaces_the_token(world, alice):
+    alice.post(reverse("profile-token"), {"action": "create"})
+    old = Token.objects.get(user=world.alice).key
+    alice.post(reverse("profile-token"), {"action": "regenerate"})
+    new = Token.objects.get(user=world.alice).key
+    assert new != old
+    assert new in alice.get(PROFILE).content.decode()
+
+
+def test_revoke_deletes_the_token(world, alice):
+    alice.post(reverse("profile-token"), {"action": "create"})
+    alice.post(reverse("profile-token"), {"action": "revoke"})
+    assert not Token.objects.filter(user=world.alice).exists()
+    assert "You have no API token." in alice.get(PROFILE).content.decode()
+
+
+def test_token_actions_need_csrf(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.alice)
+    assert client.post(reverse("profile-token"), {"action": "create"}).status_code == 403
+    assert not Token.objects.exists()
+
+
+def test_availability_per_team_on_the_profile(world):
+    client = Client()
+    client.force_login(world.it_agent)
+    assert "IT Support" in client.get(PROFILE).content.decode()
+    client.post(reverse("profile-availability"), {"team": world.it.pk, "available": "0"})
+    assert world.it_agent.memberships.get(team=world.it).is_available is False
+
+
+def test_availability_of_a_team_one_is_not_in_changes_nothing(world):
+    client = Client()
+    client.force_login(world.it_agent)
+    client.post(reverse("profile-availability"), {"team": world.hr.pk, "available": "0"})
+    assert world.hr_agent.memberships.get(team=world.hr).is_available is True

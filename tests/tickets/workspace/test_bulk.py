@@ -1,0 +1,121 @@
+"""Bulk triage through the queue page: each ticket changed or refused on its own, with
+the refusals listed; only the queue's own tickets are touched."""
+
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from tickets import services
+from tickets.models import Ticket, TicketEvent
+
+
+def bulk(client, tickets, **data):
+    return client.post(reverse("team-queue-bulk", args=["it"]),
+                       {"ticket": [t.pk for t in tickets], "query": "view=open&priority=P3", **data})
+
+
+def texts(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_bulk_assign_changes_the_open_and_refuses_the_closed(world, file_ticket, client_for):
+    # given two open tickets and one the requester cancelled
+    first, second, cancelled = file_ticket(), file_ticket(), file_ticket()
+    services.ticket_transition(ticket=cancelled, to="cancelled", actor=world.alice)
+    # when the lead assigns the three to it.agent
+    response = bulk(client_for(world.it_lead), [first, second, cancelled], action="assign",
+                    assignee=str(world.it_agent.pk))
+    # then two changed, the cancelled one refused with its reason, and the queue kept its filters
+    assert response.status_code == 302
+    assert response.url == reverse("team-queue", args=["it"]) + "?view=open&priority=P3"
+    messages = texts(response)
+    assert messages[0] == "2 changed, 1 refused."
+    assert messages[1] == f"{cancelled.reference} refused: A closed ticket cannot be assigned."
+    assert set(Ticket.objects.filter(assignee=world.it_agent).values_list("pk", flat=True)) == {first.pk, second.pk}
+    cancelled.refresh_from_db()
+    assert cancelled.assignee is None
+    # each change is in its ticket's history
+    assert TicketEvent.objects.filter(kind="assigned", actor=world.it_lead).count() == 2
+
+
+def test_bulk_status_with_illegal_moves_changes_nothing_half_way(world, file_ticket, client_for):
+    new, opened = file_ticket(), file_ticket()
+    services.ticket_transition(ticket=opened, to="open", actor=world.it_agent)
+    opened.refresh_from_db()
+    version_before = opened.version
+    # "new" may become cancelled; "open" may not
+    response = bulk(client_for(world.it_lead), [new, opened], action="status", status="cancelled")
+    assert texts(response)[0] == "1 changed, 1 refused."
+    assert "A open ticket cannot become cancelled" in texts(response)[1]
+    new.refresh_from_db()
+    opened.refresh_from_db()
+    assert new.status == "cancelled"
+    assert (opened.status, opened.version) == ("open", version_before)
+
+
+def test_bulk_priority_and_unassign(world, file_ticket, client_for):
+    tickets = [file_ticket(), file_ticket()]
+    for t in tickets:
+        services.ticket_assign(ticket=t, assignee=world.it_agent, actor=world.it_lead)
+    client = client_for(world.it_lead)
+    assert texts(bulk(client, tickets, action="priority", priority="P1"))[0] == "2 changed, 0 refused."
+    assert texts(bulk(client, tickets, action="assign", assignee="none"))[0] == "2 changed, 0 refused."
+    assert list(Ticket.objects.values_list("priority", "assignee")) == [("P1", None), ("P1", None)]
+
+
+def test_bulk_move_needs_a_reason(world, file_ticket, client_for):
+    ticket = file_ticket()
+    response = bulk(client_for(world.it_lead), [ticket], action="move", team=str(world.hr.pk), reason="  ")
+    assert "Say why the tickets move." in texts(response)
+    ticket.refresh_from_db()
+    assert ticket.team == world.it
+
+
+def test_bulk_move_with_a_reason(world, file_ticket, client_for):
+    ticket = file_ticket()
+    response = bulk(client_for(world.it_lead), [ticket], action="move", team=str(world.hr.pk),
+                    reason="Payroll question")
+    assert texts(response)[0] == "1 changed, 0 refused."
+    ticket.refresh_from_db()
+    assert ticket.team == world.hr
+    assert ticket.events.get(kind="team").data["reason"] == "Payroll question"
+
+
+def test_bulk_ignores_tickets_of_other_queues(world, file_ticket, client_for):
+    it_ticket = file_ticket()
+    hr_ticket = file_ticket(requester=world.bob, item=world.payslip)
+    response = bulk(client_for(world.admin), [it_ticket, hr_ticket], action="priority", priority="P2")
+    assert texts(response)[0] == "1 changed, 0 refused."
+    hr_ticket.refresh_from_db()
+    assert hr_ticket.priority == "P3"
+
+
+def test_bulk_on_another_teams_queue_is_404(world, file_ticket, client_for):
+    ticket = file_ticket()
+    response = bulk(client_for(world.hr_agent), [ticket], action="priority", priority="P1")
+    assert response.status_code == 404
+    ticket.refresh_from_db()
+    assert ticket.priority == "P3"
+
+
+def test_bulk_without_a_selection_says_so(world, file_ticket, client_for):
+    file_ticket()
+    response = bulk(client_for(world.it_lead), [], action="priority", priority="P1")
+    assert "Select at least one ticket." in texts(response)
+
+
+def test_bulk_assign_to_someone_outside_the_team_is_refused(world, file_ticket, client_for):
+    ticket = file_ticket()
+    response = bulk(client_for(world.it_lead), [ticket], action="assign", assignee=str(world.hr_agent.pk))
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.assignee is None
+
+
+def test_bulk_requires_csrf(world, file_ticket):
+    from django.test import Client
+
+    ticket = file_ticket()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.it_lead)
+    response = bulk(client, [ticket], action="priority", priority="P1")
+    assert response.status_code == 403
