@@ -34,14 +34,14 @@ SLA_ESCALATION = "sla_escalation"
 LEAD_DIGEST = "lead_digest"
 
 EVENT_LABELS = {
-    TICKET_CREATED: "New ticket in my team's queue",
-    TICKET_STATUS: "Status of my request changed",
-    TICKET_ASSIGNED: "A ticket was assigned to me",
-    TICKET_REPLY: "A reply on my request",
-    REQUESTER_REPLY: "The requester replied",
-    SLA_WARNING: "A ticket is at risk",
-    SLA_ESCALATION: "Escalations",
-    LEAD_DIGEST: "Daily digest of my team's queue (leads; off unless chosen)",
+    TICKET_CREATED: _lazy("New ticket in my team's queue"),
+    TICKET_STATUS: _lazy("Status of my request changed"),
+    TICKET_ASSIGNED: _lazy("A ticket was assigned to me"),
+    TICKET_REPLY: _lazy("A reply on my request"),
+    REQUESTER_REPLY: _lazy("The requester replied"),
+    SLA_WARNING: _lazy("A ticket is at risk"),
+    SLA_ESCALATION: _lazy("Escalations"),
+    LEAD_DIGEST: _lazy("Daily digest of my team's queue (leads; off unless chosen)"),
 }
 
 

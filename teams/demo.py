@@ -90,7 +90,7 @@ class Person:
 
 PEOPLE = [
     Person("admin", "Sam", "Admin", language="en", timezone="UTC", is_admin=True),
-    Person("it.lead", "Wei", "Zhang", language="zh-hans", teams=(("it", LEAD),)),
+    Person("it.lead", "Wei", "Zhang", language="en", teams=(("it", LEAD),)),
     Person("it.agent", "Tom", "Baker", teams=(("it", AGENT),)),
     Person("it.agent2", "Mei", "Lin", language="zh-hant", timezone="Asia/Taipei", teams=(("it", AGENT),)),
     Person("ops.lead", "Na", "Li", language="zh-hans", teams=(("ops", LEAD),)),
@@ -102,7 +102,7 @@ PEOPLE = [
     Person("training.lead", "Olivia", "Chen", teams=(("training", LEAD),)),
     Person("training.agent", "Jun", "Wang", language="zh-hans", teams=(("training", AGENT),)),
     Person("alice", "Alice", "Chen", department="sales"),
-    Person("bob", "Bob", "Lin", department="finance", language="zh-hant", timezone="Asia/Taipei"),
+    Person("bob", "Bob", "Lin", department="finance", language="en", timezone="Asia/Taipei"),
     Person("carol", "Carol", "Wu", department="engineering", language="zh-hans"),
     Person("dave", "Dave", "Miller", department="marketing", timezone="Europe/London"),
     Person("erin", "Erin", "Zhao", department="legal"),

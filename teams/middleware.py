@@ -1,8 +1,9 @@
-"""Show times in the viewer's own time zone."""
+"""Show times in the viewer's own time zone, and pages in their language."""
 
 import zoneinfo
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 
 class UserTimezoneMiddleware:
@@ -10,7 +11,13 @@ class UserTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        tzname = getattr(getattr(request, "user", None), "timezone", None)
+        user = getattr(request, "user", None)
+        # The language switcher's cookie wins; otherwise the language in the user's profile.
+        language = getattr(user, "language", None) if user is not None and user.is_authenticated else None
+        if language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        tzname = getattr(user, "timezone", None)
         if tzname:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(tzname))

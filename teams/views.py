@@ -17,34 +17,11 @@ from notifications.models import Preference
 from servicedesk.exceptions import ApplicationError
 from tickets import services as ticket_services
 
+from . import services
 from .forms import NotificationPreferencesForm, ProfileForm
 from .models import Membership, User
 
 TOKEN_SESSION_KEY = "profile:new-token"
-
-
-# --- writes of the profile (see the report: they belong in teams.services) -------------------
-
-
-@transaction.atomic
-def user_settings_update(*, user: User, timezone: str, language: str) -> User:
-    """The user's own time zone and language (validated by the form)."""
-    user.timezone, user.language = timezone, language
-    user.save(update_fields=["timezone", "language"])
-    return user
-
-
-@transaction.atomic
-def user_token_regenerate(*, user: User) -> Token:
-    """A new API token for the user; the old one stops working at once."""
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user)
-
-
-@transaction.atomic
-def user_token_revoke(*, user: User) -> int:
-    deleted, _detail = Token.objects.filter(user=user).delete()
-    return deleted
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -79,7 +56,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST)
     if not form.is_valid():
         return _render_profile(request, profile_form=form)
-    user = user_settings_update(user=request.user, **form.cleaned_data)
+    user = services.user_settings_update(user=request.user, **form.cleaned_data)
     translation.activate(user.language)
     messages.success(request, _("Your settings were saved."))
     response = redirect("profile")
@@ -114,11 +91,11 @@ def profile_token(request: HttpRequest) -> HttpResponse:
     """Create, regenerate or revoke the user's API token."""
     action = request.POST.get("action")
     if action in ("create", "regenerate"):
-        token = user_token_regenerate(user=request.user)
+        token = services.user_token_regenerate(user=request.user)
         request.session[TOKEN_SESSION_KEY] = token.key
         messages.success(request, _("Your new API token is shown below. Copy it now: it will not be shown again."))
     elif action == "revoke":
-        if user_token_revoke(user=request.user):
+        if services.user_token_revoke(user=request.user):
             messages.success(request, _("Your API token was revoked; requests with it are refused from now on."))
         else:
             messages.info(request, _("You have no API token."))

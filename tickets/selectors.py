@@ -68,41 +68,6 @@ def requester_tickets(*, user: User, status: str | None = None) -> QuerySet[Tick
     return qs.order_by("-created_at", "-id")
 
 
-QUEUE_SORTS = {
-    "age": ("created_at", "id"),
-    "-age": ("-created_at", "-id"),
-    "priority": ("priority", "created_at", "id"),
-    "updated": ("-updated_at", "-id"),
-}
-
-
-def team_queue(
-    *,
-    team_id: int,
-    status: str | None = None,
-    priority: str | None = None,
-    assignee: str | None = None,
-    search: str | None = None,
-    sort: str = "priority",
-) -> QuerySet[Ticket]:
-    """A team's queue with the filters of the queue page. `status` defaults to open work;
-    `assignee` is a user id, "me:<id>" is not needed: "none" means unassigned."""
-    qs = Ticket.objects.filter(team_id=team_id).select_related("requester", "service_item", "assignee")
-    if not status or status == "open":
-        qs = qs.filter(status__in=[Status.NEW, Status.OPEN, Status.PENDING])
-    elif status != "all" and status in Status.values:
-        qs = qs.filter(status=status)
-    if priority:
-        qs = qs.filter(priority=priority)
-    if assignee == "none":
-        qs = qs.filter(assignee__isnull=True)
-    elif assignee and assignee.isdigit():
-        qs = qs.filter(assignee_id=int(assignee))
-    if search:
-        qs = qs.filter(ticket_search_q(search))
-    return qs.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["priority"]))
-
-
 def ticket_search_q(text: str) -> Q:
     text = text.strip()
     q = Q(title__icontains=text) | Q(description__icontains=text)

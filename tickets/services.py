@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -716,3 +716,33 @@ def ticket_update(
     if priority is not UNSET and priority != locked.priority:
         locked = ticket_set_priority(ticket=locked, priority=priority, actor=actor)
     return locked
+
+
+@transaction.atomic
+def canned_response_save(*, team, title: str, body: str, canned=None):
+    """Create or edit a canned response of a team; titles are unique within a team."""
+    from .models import CannedResponse
+
+    title = (title or "").strip()
+    if CannedResponse.objects.filter(team=team, title=title).exclude(pk=canned.pk if canned else None).exists():
+        raise ApplicationError(_("The team already has a canned response with this title."),
+                               field_errors={"title": _("Choose another title.")})
+    canned = canned or CannedResponse(team=team)
+    canned.title, canned.body = title, body
+    try:
+        with transaction.atomic():
+            canned.save()
+    except IntegrityError:
+        raise ApplicationError(_("The team already has a canned response with this title."),
+                               field_errors={"title": _("Choose another title.")}) from None
+    return canned
+
+
+@transaction.atomic
+def canned_response_delete(*, canned) -> None:
+    canned.delete()
+
+
+@transaction.atomic
+def saved_view_delete(*, view) -> None:
+    view.delete()

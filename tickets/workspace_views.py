@@ -17,7 +17,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -519,7 +518,7 @@ def saved_view_delete(request: HttpRequest, team_slug: str, pk: int) -> HttpResp
     view = SavedView.objects.filter(team=team, owner=request.user, pk=pk).first()
     if view is None:
         raise Http404(_("No such view."))
-    _saved_view_delete(view=view)
+    services.saved_view_delete(view=view)
     messages.success(request, _("The view “%(name)s” was deleted.") % {"name": view.name})
     return _back_to_queue(team, request.POST.get("query", ""))
 
@@ -585,35 +584,6 @@ def team_settings(request: HttpRequest, team_slug: str) -> HttpResponse:
     })
 
 
-@transaction.atomic
-def _canned_response_save(*, team: Team, title: str, body: str, canned: CannedResponse | None = None):
-    """Create or edit a canned response of a team; titles are unique within a team.
-    (A write of the workspace with no service of its own yet: see tickets.services.)"""
-    title = (title or "").strip()
-    if CannedResponse.objects.filter(team=team, title=title).exclude(pk=canned.pk if canned else None).exists():
-        raise ApplicationError(_("The team already has a canned response with this title."),
-                               field_errors={"title": _("Choose another title.")})
-    canned = canned or CannedResponse(team=team)
-    canned.title, canned.body = title, body
-    try:
-        with transaction.atomic():
-            canned.save()
-    except IntegrityError:
-        raise ApplicationError(_("The team already has a canned response with this title."),
-                               field_errors={"title": _("Choose another title.")}) from None
-    return canned
-
-
-@transaction.atomic
-def _canned_response_delete(*, canned: CannedResponse) -> None:
-    canned.delete()
-
-
-@transaction.atomic
-def _saved_view_delete(*, view: SavedView) -> None:
-    view.delete()
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def canned_response_edit(request: HttpRequest, team_slug: str, pk: int | None = None) -> HttpResponse:
@@ -628,7 +598,7 @@ def canned_response_edit(request: HttpRequest, team_slug: str, pk: int | None = 
     form = CannedResponseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = _canned_response_save(team=team, canned=canned, **form.cleaned_data)
+            saved = services.canned_response_save(team=team, canned=canned, **form.cleaned_data)
         except ApplicationError as error:
             form.add_service_error(error)
         else:
@@ -644,7 +614,7 @@ def canned_response_delete(request: HttpRequest, team_slug: str, pk: int) -> Htt
     canned = CannedResponse.objects.filter(team=team, pk=pk).first()
     if canned is None:
         raise Http404(_("No such canned response."))
-    _canned_response_delete(canned=canned)
+    services.canned_response_delete(canned=canned)
     messages.success(request, _("The canned response “%(title)s” was deleted.") % {"title": canned.title})
     return redirect("team-settings", team_slug=team.slug)
 

@@ -6,7 +6,6 @@ after it was issued.
 """
 
 from django.contrib.auth import authenticate
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
@@ -16,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from teams.models import User
+from teams.services import user_token_issue, user_token_revoke
 
 from .views import ApiView
 
@@ -24,20 +23,6 @@ KEY_PREFIX_LENGTH = 6
 
 
 # --- services ----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def auth_token_issue(*, user: User) -> Token:
-    """The user's API token, created on first use."""
-    token, _created = Token.objects.get_or_create(user=user)
-    return token
-
-
-@transaction.atomic
-def auth_token_revoke(*, user: User) -> int:
-    """Delete the user's token; requests with it are refused from now on."""
-    deleted, _detail = Token.objects.filter(user=user).delete()
-    return deleted
 
 
 # --- serializers -------------------------------------------------------------------------
@@ -84,7 +69,7 @@ class TokenObtainView(ApiView, APIView):
         )
         if user is None or not user.is_active:
             raise serializers.ValidationError({"non_field_errors": [_("Unable to sign in with these credentials.")]})
-        token = auth_token_issue(user=user)
+        token = user_token_issue(user=user)
         return Response({"token": token.key})
 
 
@@ -101,5 +86,5 @@ class TokenListView(ApiView, APIView):
 
     @extend_schema(operation_id="auth_tokens_revoke", tags=["auth"], request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
-        auth_token_revoke(user=request.user)
+        user_token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
