@@ -9,11 +9,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_BENCH_DB = "postgres://postgres@127.0.0.1:5432/servicedesk_bench"
+# The bench process and the gunicorn it starts sign sessions with the same key.
+BENCH_SECRET_KEY = "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def setup(settings_module: str = "servicedesk.settings.test") -> None:
     os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", DEFAULT_BENCH_DB))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
+    os.environ.setdefault("SECRET_KEY", BENCH_SECRET_KEY)
     _ensure_database(os.environ["DATABASE_URL"])
     import django
 

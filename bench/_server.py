@@ -9,7 +9,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 
-from _django import ROOT
+from _django import BENCH_SECRET_KEY, ROOT
 
 
 def free_port() -> int:
@@ -24,7 +24,7 @@ def gunicorn(workers: int = 4):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "servicedesk.settings.production",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY", BENCH_SECRET_KEY),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",

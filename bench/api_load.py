@@ -102,6 +102,8 @@ def main() -> None:
     for key, value in figures.items():
         print(f"{key:>22}: {value}")
     print(json.dumps(figures))
+    if set(creates["statuses"]) != {"201"} or set(lists["statuses"]) != {"200"}:
+        raise SystemExit("some requests failed: the figures above are not valid")
 
 
 if __name__ == "__main__":

@@ -136,6 +136,24 @@ def queue_counts(*, team_id: int, user: User, now) -> dict[str, int]:
     )
 
 
+def queue_counts_recent(*, team_id: int, user: User, now) -> dict[str, int]:
+    """`queue_counts`, at most QUEUE_COUNTS_CACHE_SECONDS old. Counting a 200,000-ticket
+    queue costs tens of milliseconds; the tabs refresh themselves every few seconds, so
+    every page view need not count again."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    ttl = settings.QUEUE_COUNTS_CACHE_SECONDS
+    if ttl <= 0:
+        return queue_counts(team_id=team_id, user=user, now=now)
+    key = f"queue-counts:{team_id}:{user.pk}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = queue_counts(team_id=team_id, user=user, now=now)
+        cache.set(key, counts, ttl)
+    return counts
+
+
 def queue_filter(
     qs: QuerySet[Ticket], *, user: User, now, status=None, priority=None, service_item=None, assignee=None,
     sla=None, department=None, created_from=None, created_to=None, search=None,

@@ -42,7 +42,7 @@ from .selectors import (
     agent_dashboard,
     can_work_ticket,
     keyset_page,
-    queue_counts,
+    queue_counts_recent,
     queue_filter,
     queue_views,
     tickets_visible_to,
@@ -377,7 +377,7 @@ def _queue_rows(team: Team, user: User, values: dict, after: list | None, now: d
 
 
 def _tabs(team: Team, user: User, now: dt.datetime, current: str) -> list[dict]:
-    counts = queue_counts(team_id=team.pk, user=user, now=now)
+    counts = queue_counts_recent(team_id=team.pk, user=user, now=now)
     return [{"name": name, "label": label, "count": counts.get(name, 0), "current": name == current}
             for name, label in QUEUE_VIEWS]
 

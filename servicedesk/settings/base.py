@@ -127,6 +127,9 @@ ATTACHMENT_ALLOWED_EXTENSIONS = env.list(
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
+# The queue's tab counts may be this many seconds old (they refresh every 15 s anyway).
+QUEUE_COUNTS_CACHE_SECONDS = env.int("QUEUE_COUNTS_CACHE_SECONDS", default=10)
+
 # Ticket lifecycle knobs.
 TICKET_REOPEN_DAYS = env.int("TICKET_REOPEN_DAYS", default=7)
 TICKET_AUTOCLOSE_DAYS = env.int("TICKET_AUTOCLOSE_DAYS", default=5)

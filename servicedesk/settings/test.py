@@ -15,3 +15,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DEMO_MODE = True
+# Tests see every change at once; tests/tickets/selectors covers the cached counts.
+QUEUE_COUNTS_CACHE_SECONDS = 0

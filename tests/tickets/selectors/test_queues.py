@@ -104,3 +104,19 @@ def test_keyset_pages_cover_every_ticket_once_in_order(world, queue, sort):
         dues = [Ticket.objects.get(pk=pk).sla_due_at for pk in seen]
         dated = [d for d in dues if d is not None]
         assert dated == sorted(dated) and dues[len(dated):] == [None] * (len(dues) - len(dated))
+
+
+def test_recent_counts_are_reused_within_their_lifetime(world, queue, settings, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from tickets.selectors import queue_counts_recent
+
+    now, _t = queue
+    settings.QUEUE_COUNTS_CACHE_SECONDS = 60
+    cache.clear()
+    with django_assert_num_queries(1):
+        first = queue_counts_recent(team_id=world.it.pk, user=world.it_agent, now=now)
+    with django_assert_num_queries(0):
+        again = queue_counts_recent(team_id=world.it.pk, user=world.it_agent, now=now)
+    assert first == again == queue_counts(team_id=world.it.pk, user=world.it_agent, now=now)
+    cache.clear()
