@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from servicedesk.db import insert_rows
 
@@ -34,14 +34,14 @@ SLA_ESCALATION = "sla_escalation"
 LEAD_DIGEST = "lead_digest"
 
 EVENT_LABELS = {
-    TICKET_CREATED: _lazy("New ticket in my team's queue"),
-    TICKET_STATUS: _lazy("Status of my request changed"),
-    TICKET_ASSIGNED: _lazy("A ticket was assigned to me"),
-    TICKET_REPLY: _lazy("A reply on my request"),
-    REQUESTER_REPLY: _lazy("The requester replied"),
-    SLA_WARNING: _lazy("A ticket is at risk"),
-    SLA_ESCALATION: _lazy("Escalations"),
-    LEAD_DIGEST: _lazy("Daily digest of my team's queue (leads; off unless chosen)"),
+    TICKET_CREATED: gettext_lazy("New ticket in my team's queue"),
+    TICKET_STATUS: gettext_lazy("Status of my request changed"),
+    TICKET_ASSIGNED: gettext_lazy("A ticket was assigned to me"),
+    TICKET_REPLY: gettext_lazy("A reply on my request"),
+    REQUESTER_REPLY: gettext_lazy("The requester replied"),
+    SLA_WARNING: gettext_lazy("A ticket is at risk"),
+    SLA_ESCALATION: gettext_lazy("Escalations"),
+    LEAD_DIGEST: gettext_lazy("Daily digest of my team's queue (leads; off unless chosen)"),
 }
 
 
@@ -138,8 +138,8 @@ def ticket_created(*, ticket) -> None:
     leads = [m.user for m in Membership.objects.filter(team_id=ticket.team_id, role="lead").select_related("user")]
     enqueue(
         recipients=leads, event=TICKET_CREATED, ticket=ticket, key=f"created:{ticket.pk}",
-        subject=_lazy("[%(reference)s] New request: %(title)s"),
-        body=_lazy("A new request is waiting in your team's queue: %(reference)s %(title)s"),
+        subject=gettext_lazy("[%(reference)s] New request: %(title)s"),
+        body=gettext_lazy("A new request is waiting in your team's queue: %(reference)s %(title)s"),
         exclude=ticket.requester,
     )
 
@@ -148,8 +148,8 @@ def ticket_status_changed(*, ticket, old: str, actor) -> None:
     enqueue(
         recipients=[ticket.requester], event=TICKET_STATUS, ticket=ticket,
         key=f"status:{ticket.pk}:{ticket.version}",
-        subject=_lazy("[%(reference)s] Status changed: %(title)s"),
-        body=_lazy("Your request %(reference)s changed status. Open it to see where it stands."),
+        subject=gettext_lazy("[%(reference)s] Status changed: %(title)s"),
+        body=gettext_lazy("Your request %(reference)s changed status. Open it to see where it stands."),
         exclude=actor,
     )
 
@@ -158,8 +158,8 @@ def ticket_assigned(*, ticket, actor) -> None:
     enqueue(
         recipients=[ticket.assignee], event=TICKET_ASSIGNED, ticket=ticket,
         key=f"assigned:{ticket.pk}:{ticket.version}",
-        subject=_lazy("[%(reference)s] Assigned to you: %(title)s"),
-        body=_lazy("%(reference)s %(title)s was assigned to you."),
+        subject=gettext_lazy("[%(reference)s] Assigned to you: %(title)s"),
+        body=gettext_lazy("%(reference)s %(title)s was assigned to you."),
         exclude=actor,
     )
 
@@ -170,8 +170,8 @@ def ticket_replied(*, ticket, comment) -> None:
         return
     enqueue(
         recipients=[ticket.requester], event=TICKET_REPLY, ticket=ticket, key=f"reply:{comment.pk}",
-        subject=_lazy("[%(reference)s] New reply: %(title)s"),
-        body=_lazy("The service team replied to your request %(reference)s. Open it to read and answer."),
+        subject=gettext_lazy("[%(reference)s] New reply: %(title)s"),
+        body=gettext_lazy("The service team replied to your request %(reference)s. Open it to read and answer."),
         exclude=comment.author,
     )
 
@@ -186,8 +186,8 @@ def requester_replied(*, ticket, comment) -> None:
                       .select_related("user")]
     enqueue(
         recipients=recipients, event=REQUESTER_REPLY, ticket=ticket, key=f"requester-reply:{comment.pk}",
-        subject=_lazy("[%(reference)s] The requester replied: %(title)s"),
-        body=_lazy("The requester answered on %(reference)s %(title)s."),
+        subject=gettext_lazy("[%(reference)s] The requester replied: %(title)s"),
+        body=gettext_lazy("The requester answered on %(reference)s %(title)s."),
         exclude=comment.author,
     )
 

@@ -145,7 +145,7 @@ class StandardForm(ApplicationErrorForm):
         label=gettext_lazy("first response target (business minutes)"),
         help_text=gettext_lazy("Minutes (90) or hours and minutes (1h 30) of business time."))
     resolution_minutes = BusinessMinutesField(label=gettext_lazy("resolution target (business minutes)"))
-    warning_percent = forms.IntegerField(label=gettext_lazy("warn at % of target"), initial=80,
+    warning_percent = forms.IntegerField(label=gettext_lazy("warn at percent of target"), initial=80,
                                          help_text=gettext_lazy("The ticket is at risk from this share of the "
                                                                 "target on."))
     pause_on_pending = forms.BooleanField(label=gettext_lazy("pause while waiting on requester"), required=False,

@@ -160,7 +160,7 @@ class ServiceStandard(models.Model):
                                  related_name="standards")
     first_response_minutes = models.PositiveIntegerField(_("first response target (business minutes)"))
     resolution_minutes = models.PositiveIntegerField(_("resolution target (business minutes)"))
-    warning_percent = models.PositiveSmallIntegerField(_("warn at % of target"), default=80)
+    warning_percent = models.PositiveSmallIntegerField(_("warn at percent of target"), default=80)
     pause_on_pending = models.BooleanField(_("pause while waiting on requester"), default=True)
     escalation_chain = models.ForeignKey(EscalationChain, verbose_name=_("escalation chain"), null=True,
                                          blank=True, on_delete=models.SET_NULL, related_name="standards")

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from notifications import services as notify
 from servicedesk.db import insert_rows, update_rows
@@ -180,16 +180,16 @@ class ScanResult:
 
 STEP_TEXT = {
     "warning": (
-        _lazy("[%(reference)s] At risk: %(title)s"),
-        _lazy("%(reference)s %(title)s is close to its due time."),
+        gettext_lazy("[%(reference)s] At risk: %(title)s"),
+        gettext_lazy("%(reference)s %(title)s is close to its due time."),
     ),
     "breach": (
-        _lazy("[%(reference)s] Overdue: %(title)s"),
-        _lazy("%(reference)s %(title)s has passed its due time."),
+        gettext_lazy("[%(reference)s] Overdue: %(title)s"),
+        gettext_lazy("%(reference)s %(title)s has passed its due time."),
     ),
     "level": (
-        _lazy("[%(reference)s] Escalated: %(title)s"),
-        _lazy("%(reference)s %(title)s was escalated because its target is at risk or breached."),
+        gettext_lazy("[%(reference)s] Escalated: %(title)s"),
+        gettext_lazy("%(reference)s %(title)s was escalated because its target is at risk or breached."),
     ),
 }
 
@@ -350,7 +350,7 @@ def _apply_action(action: str, ticket, level: EscalationLevel, leads) -> None:
         tickets.ticket_assign(ticket=ticket, assignee=leads[ticket.team_id][0], actor=None)
     elif action == "reassign_team" and level.reassign_team_id and level.reassign_team_id != ticket.team_id:
         tickets.ticket_move_team(ticket=ticket, team=level.reassign_team, actor=None,
-                                 reason=str(_lazy("Escalation level %(n)d") % {"n": level.order}))
+                                 reason=str(gettext_lazy("Escalation level %(n)d") % {"n": level.order}))
 
 
 # --- re-planning after a calendar or chain edit -----------------------------------------

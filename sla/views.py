@@ -65,7 +65,7 @@ FIELD_LABELS = {
     "calendar": gettext_lazy("business calendar"),
     "first_response_minutes": gettext_lazy("first response target (business minutes)"),
     "resolution_minutes": gettext_lazy("resolution target (business minutes)"),
-    "warning_percent": gettext_lazy("warn at % of target"),
+    "warning_percent": gettext_lazy("warn at percent of target"),
     "pause_on_pending": gettext_lazy("pause while waiting on requester"),
     "escalation_chain": gettext_lazy("escalation chain"),
     "version": gettext_lazy("version"),
