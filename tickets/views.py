@@ -536,17 +536,14 @@ def ticket_attach(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         if not form.cleaned_data["attachments"]:
             form.add_error("attachments", _("Choose at least one file."))
-        elif form.cleaned_data["version"] != ticket.version:
-            # attachment_add takes no expected_version yet: refuse a stale page here.
-            return _conflict(request, ticket, ConflictError(
-                _("%(ref)s was changed by someone else since you opened it. Reload to see the changes.")
-                % {"ref": ticket.reference}
-            ))
         else:
             try:
                 stored = services.attachment_add(
                     ticket=ticket, uploads=form.cleaned_data["attachments"], actor=request.user,
+                    expected_version=form.cleaned_data["version"],
                 )
+            except ConflictError as error:
+                return _conflict(request, ticket, error)
             except ApplicationError as error:
                 _refuse_if_denied(error)
                 form.add_service_error(error)
