@@ -277,11 +277,11 @@ def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
         admins = None
         level_users: dict[int, list] = {}
         recorded_at = timezone.now()
-        events, follow_ups = [], []
-        # One notification per clock and cycle: when a late scan fires the warning, the
-        # breach and a level at once, people get the most severe one, sent to everybody
-        # any of them names (the history keeps every step).
-        per_clock: dict[int, tuple[SLAClock, clk.Step, dict]] = {}
+        follow_ups = []
+        # One history entry and one notification per clock and cycle: when a late scan
+        # fires the warning, the breach and a level at once, the entry lists every step
+        # and people hear of the most severe one, sent to everybody any of them names.
+        per_clock: dict[int, dict] = {}
         for clock, step in fired:
             ticket = clock.ticket
             recipients: list = []
@@ -311,17 +311,19 @@ def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
                 if level.reassign:
                     follow_ups.append((f"reassign_{level.reassign}", ticket, level))
                     actions.append(f"reassign_{level.reassign}")
-            recipients = {u.pk: u for u in recipients if u is not None}
+            entry = per_clock.setdefault(clock.pk, {"clock": clock, "steps": [], "recipients": {}, "actions": []})
+            entry["steps"].append(step)  # in time order: the last is the most severe
+            entry["recipients"].update({u.pk: u for u in recipients if u is not None})
+            entry["actions"].extend(actions)
+        events, messages = [], []
+        for entry in per_clock.values():
+            clock, step, recipients = entry["clock"], entry["steps"][-1], entry["recipients"]
             events.append((
-                ticket.pk, EventKind.ESCALATION, recorded_at,
-                {"clock": clock.kind, "step": step.key, "due_at": _iso(clock.due_at), "at": _iso(step.at),
-                 "notified": sorted(u.username for u in recipients.values()), "actions": actions},
+                clock.ticket_id, EventKind.ESCALATION, recorded_at,
+                {"clock": clock.kind, "step": step.key, "steps": [s.key for s in entry["steps"]],
+                 "due_at": _iso(clock.due_at), "at": _iso(step.at),
+                 "notified": sorted(u.username for u in recipients.values()), "actions": entry["actions"]},
             ))
-            if clock.pk in per_clock:
-                recipients = {**per_clock[clock.pk][2], **recipients}
-            per_clock[clock.pk] = (clock, step, recipients)  # steps come in time order: the last is the worst
-        messages = []
-        for clock, step, recipients in per_clock.values():
             kind = step.key.split(":")[0]
             subject, body = STEP_TEXT[kind]
             messages.append(notify.Message(

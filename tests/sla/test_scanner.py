@@ -67,7 +67,11 @@ def test_warning_then_breach_then_levels_in_order(world, standard, file_ticket):
     ticket.refresh_from_db()
     assert ("resolution", "level:2") in _steps(ticket)
     assert ticket.priority == "P2"  # raised from P3 by level 2
-    assert ticket.events.filter(kind=EventKind.ESCALATION).count() == len(_steps(ticket))
+    # One history entry per clock and cycle, listing every step it recorded.
+    entries = ticket.events.filter(kind=EventKind.ESCALATION)
+    assert entries.count() == 3
+    listed = sorted((e.data["clock"], step) for e in entries for step in e.data["steps"])
+    assert listed == _steps(ticket)
 
 
 def test_running_the_scan_twice_records_each_step_once(world, standard, file_ticket):
