@@ -2,6 +2,7 @@
 messages land in the outbox and a Celery task delivers them (see `deliver_outbox`)."""
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -43,6 +44,17 @@ EVENT_LABELS = {
     SLA_ESCALATION: gettext_lazy("Escalations"),
     LEAD_DIGEST: gettext_lazy("Daily digest of my team's queue (leads; off unless chosen)"),
 }
+
+
+@functools.cache
+def _ticket_url_pattern() -> str:
+    return reverse("ticket-detail", args=[987654321]).replace("987654321", "{}")
+
+
+def ticket_url(pk: int) -> str:
+    """The ticket page's path; reverse() once per process, not once per message (the
+    scanner writes thousands of messages a cycle)."""
+    return _ticket_url_pattern().format(pk)
 
 
 def _channels_for(user, event: str, prefs: dict) -> list[str]:
@@ -105,13 +117,10 @@ def enqueue_many(messages: list[Message]) -> int:
         return texts[key]
 
     rows = []
-    urls: dict[int, str] = {}
     for message, user in wanted:
         ticket = message.ticket
         context = {"reference": ticket.reference if ticket else "", "title": ticket.title if ticket else ""}
-        if ticket is not None and ticket.pk not in urls:
-            urls[ticket.pk] = reverse("ticket-detail", args=[ticket.pk])
-        url = urls.get(ticket.pk, "") if ticket is not None else ""
+        url = ticket_url(ticket.pk) if ticket is not None else ""
         language = user.language or settings.LANGUAGE_CODE
         subject = (translated(message.subject, language) % context)[:255]
         body = translated(message.body, language) % context
