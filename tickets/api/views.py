@@ -2,6 +2,7 @@
 `tickets_visible_to` (via `api_ticket`), so one out of reach is a 404; every change is
 a service call, whose refusals come back as 400/403/409 (servicedesk.api)."""
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 
 from servicedesk.api.serializers import ErrorSerializer
 from servicedesk.api.views import ApiView
+from sla.models import SLAClock
 from teams.models import User
 from tickets import services
 from tickets.models import Ticket
@@ -142,7 +144,13 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
             priority=data.get("priority"),
             fields=data.get("fields") or {},
         )
-        return self._ticket_response(ticket, status.HTTP_201_CREATED)
+        # The ticket just written is the answer: load only the relations the serializer
+        # reads instead of reading the whole ticket back.
+        prefetch_related_objects(
+            [ticket], Prefetch("sla_clocks", queryset=SLAClock.objects.order_by("kind")), "team", "assignee",
+        )
+        return Response(TicketSerializer(ticket, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="One ticket", responses={200: TicketSerializer, 404: ERRORS[404]})
     def retrieve(self, request: Request, pk: str) -> Response:
