@@ -566,11 +566,11 @@ def tickets_bulk_update(*, actor: User, tickets: Iterable[Ticket], action: str, 
 
 
 @transaction.atomic
-def collaborator_add(*, ticket: Ticket, user: User, actor: User) -> None:
+def collaborator_add(*, ticket: Ticket, user: User, actor: User, expected_version: int | None = None) -> None:
     """Pull an agent of another team into the ticket: they see it and may write notes."""
     from .models import Collaborator
 
-    ticket = _lock(ticket)
+    ticket = _lock(ticket, expected_version)
     _require_staff(ticket, actor)
     if not Membership.objects.filter(user=user).exists():
         raise ApplicationError(_("Only members of a service team can collaborate."),
@@ -585,12 +585,13 @@ def collaborator_add(*, ticket: Ticket, user: User, actor: User) -> None:
 
 
 @transaction.atomic
-def ticket_link(*, source: Ticket, target: Ticket, actor: User) -> None:
+def ticket_link(*, source: Ticket, target: Ticket, actor: User, expected_version: int | None = None) -> None:
     """Mark two tickets as related (both sides show the link)."""
     from .models import TicketLink
 
     if source.pk == target.pk:
         raise ApplicationError(_("A ticket cannot be linked to itself."), field_errors={"target": _("Same ticket.")})
+    source = _lock(source, expected_version)
     _require_staff(source, actor)
     _link, created = TicketLink.objects.get_or_create(
         source=source, target=target, defaults={"kind": TicketLink.Kind.RELATED, "created_by": actor}
@@ -601,7 +602,7 @@ def ticket_link(*, source: Ticket, target: Ticket, actor: User) -> None:
 
 
 @transaction.atomic
-def ticket_merge(*, source: Ticket, target: Ticket, actor: User) -> Ticket:
+def ticket_merge(*, source: Ticket, target: Ticket, actor: User, expected_version: int | None = None) -> Ticket:
     """Merge a duplicate into the ticket that carries on. The duplicate keeps its whole
     history, tells its requester where the work continues, and is resolved then closed;
     the surviving ticket records the merge and gets the duplicate's description as a note."""
@@ -609,7 +610,7 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User) -> Ticket:
 
     if source.pk == target.pk:
         raise ApplicationError(_("A ticket cannot be merged into itself."), field_errors={"target": _("Same ticket.")})
-    source = _lock(source)
+    source = _lock(source, expected_version)
     target = _lock(target)
     _require_staff(source, actor)
     _require_staff(target, actor)

@@ -689,15 +689,6 @@ def ticket_canned(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tickets/partials/reply_body.html", {"field": form["body"]})
 
 
-def _check_version(request: HttpRequest, ticket: Ticket, form: VersionedForm) -> HttpResponse | None:
-    """Refuse a change made from a stale page (for services that take no version)."""
-    if form.cleaned_data["version"] != ticket.version:
-        return _conflict(request, ticket, ConflictError(
-            _("%(ref)s was changed by someone else since you opened it. Reload to see the changes.")
-            % {"ref": ticket.reference}))
-    return None
-
-
 @require_POST
 @login_required
 def ticket_link(request: HttpRequest, pk: int) -> HttpResponse:
@@ -705,10 +696,9 @@ def ticket_link(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _staff_ticket_or_404(request, pk)
     form = ReferenceForm(request.POST, user=request.user, ticket=ticket, prefix="link")
     if form.is_valid():
-        if (stale := _check_version(request, ticket, form)) is not None:
-            return stale
         try:
-            services.ticket_link(source=ticket, target=form.other, actor=request.user)
+            services.ticket_link(source=ticket, target=form.other, actor=request.user,
+                                 expected_version=form.cleaned_data["version"])
         except ConflictError as error:
             return _conflict(request, ticket, error)
         except ApplicationError as error:
@@ -728,14 +718,13 @@ def ticket_merge(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _staff_ticket_or_404(request, pk)
     form = ReferenceForm(request.POST, user=request.user, ticket=ticket, prefix="merge")
     if form.is_valid():
-        if (stale := _check_version(request, ticket, form)) is not None:
-            return stale
         if not form.cleaned_data["confirm"]:
             return render(request, "tickets/merge_confirm.html", {
                 "ticket": ticket, "target": form.other, "form": form,
             })
         try:
-            target = services.ticket_merge(source=ticket, target=form.other, actor=request.user)
+            target = services.ticket_merge(source=ticket, target=form.other, actor=request.user,
+                                           expected_version=form.cleaned_data["version"])
         except ConflictError as error:
             return _conflict(request, ticket, error)
         except ApplicationError as error:
@@ -765,11 +754,10 @@ def ticket_collaborator_add(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _staff_ticket_or_404(request, pk)
     form = CollaboratorForm(request.POST, candidates=list(collaborator_candidates(ticket)))
     if form.is_valid():
-        if (stale := _check_version(request, ticket, form)) is not None:
-            return stale
         person = form.candidates[form.cleaned_data["user"]]
         try:
-            services.collaborator_add(ticket=ticket, user=person, actor=request.user)
+            services.collaborator_add(ticket=ticket, user=person, actor=request.user,
+                                      expected_version=form.cleaned_data["version"])
         except ConflictError as error:
             return _conflict(request, ticket, error)
         except ApplicationError as error:

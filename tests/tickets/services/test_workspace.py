@@ -224,3 +224,24 @@ def test_only_the_lead_may_change_the_assignment_mode(world):
     services.team_set_assignment_mode(team=world.it, mode="round_robin", actor=world.it_lead)
 
     assert Team.objects.get(pk=world.it.pk).assignment_mode == "round_robin"
+
+
+@pytest.mark.parametrize("action", ["link", "merge", "collaborator"])
+def test_workspace_changes_from_a_stale_page_are_refused(world, file_ticket, action):
+    from servicedesk.exceptions import ConflictError
+
+    ticket, other = file_ticket(), file_ticket()
+    seen = ticket.version
+    services.comment_create(ticket=ticket, author=world.it_agent, body="Someone else answered first")
+    events = ticket.events.count()
+
+    with pytest.raises(ConflictError):
+        if action == "link":
+            services.ticket_link(source=ticket, target=other, actor=world.it_lead, expected_version=seen)
+        elif action == "merge":
+            services.ticket_merge(source=ticket, target=other, actor=world.it_lead, expected_version=seen)
+        else:
+            services.collaborator_add(ticket=ticket, user=world.hr_agent, actor=world.it_lead, expected_version=seen)
+
+    assert ticket.events.count() == events
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.OPEN
