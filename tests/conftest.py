@@ -1,6 +1,9 @@
 """Fixtures shared by the whole suite: a small world of teams, people and a catalog."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from teams.models import Membership
 from tests.factories import (
@@ -11,7 +14,8 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
-from tickets.constants import FieldKind
+from tickets.constants import FieldKind, Status
+from tickets.models import Ticket
 
 
 @pytest.fixture
@@ -64,3 +68,33 @@ def file_ticket(world):
         )
 
     return _file
+
+
+def set_sla(ticket, *, warn=None, due=None, breached=False, **fields):
+    Ticket.objects.filter(pk=ticket.pk).update(sla_warn_at=warn, sla_due_at=due, sla_breached=breached, **fields)
+
+
+@pytest.fixture
+def queue(world, file_ticket):
+    """Eight IT tickets with known views (the same set as the selector tests):
+    unassigned 3, mine (it.agent) 3, at risk 2, breached 1, waiting 1, open 7."""
+    now = timezone.now()
+    h = dt.timedelta(hours=1)
+    spec = [
+        # title, assignee, status, warn, due, breached
+        ("unassigned fresh", None, Status.NEW, now + h, now + 2 * h, False),
+        ("unassigned at risk", None, Status.NEW, now - h, now + h, False),
+        ("mine at risk", "agent", Status.OPEN, now - h, now + h, False),
+        ("mine breached", "agent", Status.OPEN, now - 3 * h, now - h, True),
+        ("lead's on track", "lead", Status.OPEN, now + h, now + 3 * h, False),
+        ("waiting", "agent", Status.PENDING, None, None, False),
+        ("打印机卡纸了", None, Status.OPEN, now + 2 * h, now + 4 * h, False),
+        ("done", "agent", Status.RESOLVED, None, None, False),
+    ]
+    people = {"agent": world.it_agent, "lead": world.it_lead, None: None}
+    tickets = {}
+    for title, who, status, warn, due, breached in spec:
+        ticket = file_ticket(title=title, requester=world.bob if "打印机" in title else world.alice)
+        set_sla(ticket, warn=warn, due=due, breached=breached, assignee=people[who], status=status)
+        tickets[title] = Ticket.objects.get(pk=ticket.pk)
+    return tickets

@@ -6,35 +6,8 @@ import pytest
 from django.utils import timezone
 
 from tickets import services
-from tickets.constants import Status
 from tickets.models import Ticket
 from tickets.selectors import OPEN, keyset_page, queue_counts, queue_filter, queue_views
-
-
-@pytest.fixture
-def queue(world, file_ticket):
-    """Eight IT tickets with known SLA situations (set directly on the ticket rows)."""
-    now = timezone.now()
-    h = dt.timedelta(hours=1)
-    spec = [
-        # title, assignee, status, warn, due, breached
-        ("unassigned fresh", None, Status.NEW, now + h, now + 2 * h, False),
-        ("unassigned at risk", None, Status.NEW, now - h, now + h, False),
-        ("mine at risk", "agent", Status.OPEN, now - h, now + h, False),
-        ("mine breached", "agent", Status.OPEN, now - 3 * h, now - h, True),
-        ("lead's on track", "lead", Status.OPEN, now + h, now + 3 * h, False),
-        ("waiting", "agent", Status.PENDING, None, None, False),
-        ("打印机卡纸了", None, Status.OPEN, now + 2 * h, now + 4 * h, False),
-        ("done", "agent", Status.RESOLVED, None, None, False),
-    ]
-    people = {"agent": world.it_agent, "lead": world.it_lead, None: None}
-    tickets = {}
-    for title, who, status, warn, due, breached in spec:
-        ticket = file_ticket(title=title, requester=world.bob if "打印机" in title else world.alice)
-        Ticket.objects.filter(pk=ticket.pk).update(assignee=people[who], status=status, sla_warn_at=warn,
-                                                   sla_due_at=due, sla_breached=breached)
-        tickets[title] = ticket
-    return now, tickets
 
 
 def _titles(qs):
@@ -47,7 +20,7 @@ def _view(world, now, name):
 
 
 def test_each_view_holds_exactly_its_tickets(world, queue):
-    now, _t = queue
+    now = timezone.now()
     assert _titles(_view(world, now, "unassigned")) == ["unassigned at risk", "unassigned fresh", "打印机卡纸了"]
     assert _titles(_view(world, now, "mine")) == ["mine at risk", "mine breached", "waiting"]
     assert _titles(_view(world, now, "at_risk")) == ["mine at risk", "unassigned at risk"]
@@ -57,20 +30,20 @@ def test_each_view_holds_exactly_its_tickets(world, queue):
 
 
 def test_counts_match_the_views_in_one_query(world, queue, django_assert_num_queries):
-    now, _t = queue
+    now = timezone.now()
     with django_assert_num_queries(1):
         counts = queue_counts(team_id=world.it.pk, user=world.it_agent, now=now)
     assert counts == {"unassigned": 3, "mine": 3, "at_risk": 2, "breached": 1, "pending": 1, "open": 7}
 
 
 def test_text_search_finds_a_chinese_word_inside_a_chinese_title(world, queue):
-    now, _t = queue
+    now = timezone.now()
     qs = queue_filter(Ticket.objects.filter(team=world.it), user=world.it_agent, now=now, search="卡纸")
     assert _titles(qs) == ["打印机卡纸了"]
 
 
 def test_text_search_looks_in_comments_and_references(world, queue):
-    now, tickets = queue
+    now, tickets = timezone.now(), queue
     services.comment_create(ticket=tickets["lead's on track"], author=world.it_lead, body="Replaced the toner")
     base = Ticket.objects.filter(team=world.it)
 
@@ -80,7 +53,7 @@ def test_text_search_looks_in_comments_and_references(world, queue):
 
 
 def test_filters_combine(world, queue):
-    now, _t = queue
+    now = timezone.now()
     base = Ticket.objects.filter(team=world.it)
     assert _titles(queue_filter(base, user=world.it_agent, now=now, assignee="me", sla="at_risk")) == ["mine at risk"]
     assert _titles(queue_filter(base, user=world.it_agent, now=now, department=world.finance.pk)) == ["打印机卡纸了"]
@@ -90,7 +63,6 @@ def test_filters_combine(world, queue):
 
 @pytest.mark.parametrize("sort", ["due", "priority", "age", "-age", "updated"])
 def test_keyset_pages_cover_every_ticket_once_in_order(world, queue, sort):
-    now, _t = queue
     qs = Ticket.objects.filter(team=world.it, status__in=OPEN)
     seen, after = [], None
     while True:
@@ -111,7 +83,7 @@ def test_recent_counts_are_reused_within_their_lifetime(world, queue, settings, 
 
     from tickets.selectors import queue_counts_recent
 
-    now, _t = queue
+    now = timezone.now()
     settings.QUEUE_COUNTS_CACHE_SECONDS = 60
     cache.clear()
     with django_assert_num_queries(1):

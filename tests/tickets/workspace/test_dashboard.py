@@ -5,7 +5,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.tickets.workspace.conftest import set_sla
+from tests.conftest import set_sla
 from tickets import services
 
 

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import set_sla
 from tests.factories import ServiceItemFactory
-from tests.tickets.workspace.conftest import set_sla
 from tickets import services
 from tickets.models import Ticket
 from tickets.workspace_views import decode_cursor, encode_cursor
