@@ -16,7 +16,9 @@ env = environ.Env()
 
 # Local state of the embedded default (SQLite file, filesystem broker, uploads, mail).
 VAR_DIR = Path(env.str("SERVICEDESK_VAR_DIR", default=str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+if "DATABASE_URL" not in env:
+    # The embedded SQLite file needs its folder; a real deployment may run read-only.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
 # The fallback key only serves the embedded demo; production.py refuses to start without one.
