@@ -11,6 +11,7 @@ import io
 import random
 
 QUEUE_TEAM = "bench-queue"
+CREATED_PREFIX = "Bench create "
 OTHER_TEAMS = ["bench-other-1", "bench-other-2", "bench-other-3", "bench-other-4"]
 
 
@@ -52,28 +53,60 @@ def world():
     if created:
         WorkingHours.objects.bulk_create(
             WorkingHours(calendar=calendar, weekday=d, start=dt.time(0), end=dt.time(0)) for d in range(7))
-    ServiceStandard.objects.get_or_create(
+    standard, _ = ServiceStandard.objects.get_or_create(
         name="Bench queue standard", team=team,
         defaults={"calendar": calendar, "first_response_minutes": 240, "resolution_minutes": 2400})
-    return {"team": team, "others": others, "lead": lead, "agents": agents, "requesters": requesters,
+    return {"standard": standard, "team": team, "others": others, "lead": lead, "agents": agents, "requesters": requesters,
             "items": items, "departments": departments}
+
+
+def _clocks(ticket_id, standard_id, status, created, due, breached, now) -> list[tuple]:
+    """The first-response and resolution clocks of an open bench ticket, consistent with
+    the ticket's SLA summary: paused while pending, the earlier one due at `due`."""
+    started = created.isoformat()
+    rows = []
+    for kind, target, offset in (("first_response", 240, 0), ("resolution", 2400, 2160)):
+        if status == "pending":
+            state, clock_due, warn, paused, check = ("breached" if breached else "running"), None, None, now, None
+        else:
+            clock_due = due + dt.timedelta(minutes=offset)
+            warn = clock_due - dt.timedelta(minutes=480)
+            state = "breached" if clock_due < now else "running"
+            # What the scanner would wait for next: the warning, then the breach.
+            paused, check = None, (None if state == "breached" else warn if warn > now else clock_due)
+        breached_at = (clock_due or now - dt.timedelta(hours=1)) if state == "breached" else None
+        rows.append((ticket_id, kind, standard_id, state, target, started, None if paused else started, 0,
+                     warn.isoformat() if warn else None, clock_due.isoformat() if clock_due else None,
+                     paused.isoformat() if paused else None, 0, breached_at.isoformat() if breached_at else None,
+                     check.isoformat() if check else None))
+    return rows
 
 
 def load_tickets(total: int, open_in_team: int, *, seed: int = 7) -> dict:
     """Make sure the bench tickets exist; return the world and whether it loaded."""
     from django.db import connection
 
+    from sla.models import SLAClock
     from tickets.models import Ticket
 
     w = world()
     bench_teams = [w["team"].pk] + [t.pk for t in w["others"]]
+    # Tickets an earlier API benchmark filed are not part of the loaded set.
+    Ticket.objects.filter(team_id__in=bench_teams, title__startswith=CREATED_PREFIX).delete()
     have = Ticket.objects.filter(team_id__in=bench_teams).count()
     have_open = Ticket.objects.filter(team=w["team"], status__in=["new", "open", "pending"]).count()
-    if have == total and have_open == open_in_team:
+    has_clocks = SLAClock.objects.filter(ticket__team=w["team"]).exists()
+    if have == total and have_open == open_in_team and has_clocks:
         return {**w, "loaded": False}
-    Ticket.objects.filter(team_id__in=bench_teams).delete()
+    with connection.cursor() as cur:
+        # A bench database only: every ticket goes, with everything that refers to one
+        # (the scanner benchmark reloads its own on its next run).
+        cur.execute("TRUNCATE tickets_ticket CASCADE")
     rng = random.Random(seed)
     now = dt.datetime.now(dt.UTC)
+    clock_columns = ["ticket_id", "kind", "standard_id", "state", "target_minutes", "started_at", "run_started_at",
+                     "consumed_seconds", "warn_at", "due_at", "paused_at", "paused_seconds", "breached_at",
+                     "next_check_at"]
     columns = ["id", "requester_id", "requester_department_id", "team_id", "service_item_id", "title", "description",
                "fields", "priority", "status", "assignee_id", "created_at", "updated_at", "version", "sla_due_at",
                "sla_warn_at", "sla_breached", "first_response_at", "resolved_at", "closed_at"]
@@ -82,7 +115,7 @@ def load_tickets(total: int, open_in_team: int, *, seed: int = 7) -> dict:
         cur.execute("SELECT COALESCE(MAX(id), 0) FROM tickets_ticket")
         first_id = cur.fetchone()[0] + 1
         for base in range(0, total, chunk):
-            rows = []
+            rows, clocks = [], []
             for n in range(base, min(base + chunk, total)):
                 tid = first_id + n
                 req = w["requesters"][n % 50]
@@ -99,6 +132,7 @@ def load_tickets(total: int, open_in_team: int, *, seed: int = 7) -> dict:
                         warn = due - dt.timedelta(minutes=480)
                         breached = due < now
                     closed = resolved = None
+                    clocks += _clocks(tid, w["standard"].pk, status, created, due, breached, now)
                 else:
                     team_id = rng.choice(bench_teams)
                     status, assignee, due, warn, breached = "closed", rng.choice(w["agents"]).pk, None, None, False
@@ -112,7 +146,9 @@ def load_tickets(total: int, open_in_team: int, *, seed: int = 7) -> dict:
                     None, resolved.isoformat() if resolved else None, closed.isoformat() if closed else None,
                 ))
             _copy(cur, "tickets_ticket", columns, rows)
+            _copy(cur, "sla_slaclock", clock_columns, clocks)
             print(f"  loaded {min(base + chunk, total):,} tickets", flush=True)
         cur.execute("SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'), (SELECT MAX(id) FROM tickets_ticket))")
-        cur.execute("VACUUM ANALYZE tickets_ticket" if connection.connection.autocommit else "ANALYZE tickets_ticket")
+        for table in ("tickets_ticket", "sla_slaclock"):
+            cur.execute(f"VACUUM ANALYZE {table}" if connection.connection.autocommit else f"ANALYZE {table}")
     return {**w, "loaded": True}

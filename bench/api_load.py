@@ -69,7 +69,7 @@ def main() -> None:
     queries = _queries_per_list(team_id, w["agents"][0])
 
     def create(worker: int, i: int):
-        body = json.dumps({"service_item": item_id, "title": f"Bench create {worker}-{i}",
+        body = json.dumps({"service_item": item_id, "title": f"{_load.CREATED_PREFIX}{worker}-{i}",
                            "description": "Printer on floor 3 is jammed."})
         return "POST", "/api/v1/tickets/", body, {"Authorization": f"Token {requester_token}",
                                                   "Content-Type": "application/json"}

@@ -55,18 +55,31 @@ def _save_clock(clock: SLAClock) -> None:
     ])
 
 
-def _sync_ticket(ticket, clocks: list[SLAClock]) -> None:
-    """Copy the clocks' next due, warning and breach onto the ticket row (queues sort and
-    filter by these through an index)."""
-    from tickets.models import Ticket
-
+def _summarise(ticket, clocks: list[SLAClock]) -> bool:
+    """Set the clocks' next due, warning and breach on the ticket (queues sort and filter
+    by these through an index); True when they changed."""
     running = [c for c in clocks if c.stopped_at is None and c.paused_at is None and c.due_at]
     due = min((c.due_at for c in running), default=None)
     warn = min((c.warn_at for c in running if c.warn_at), default=None)
     breached = any(c.state == SLAClock.State.BREACHED for c in clocks)
-    if (ticket.sla_due_at, ticket.sla_warn_at, ticket.sla_breached) != (due, warn, breached):
-        ticket.sla_due_at, ticket.sla_warn_at, ticket.sla_breached = due, warn, breached
-        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=due, sla_warn_at=warn, sla_breached=breached)
+    if (ticket.sla_due_at, ticket.sla_warn_at, ticket.sla_breached) == (due, warn, breached):
+        return False
+    ticket.sla_due_at, ticket.sla_warn_at, ticket.sla_breached = due, warn, breached
+    return True
+
+
+def _store_summary(ticket) -> None:
+    from tickets.models import Ticket
+
+    Ticket.objects.filter(pk=ticket.pk).update(
+        sla_due_at=ticket.sla_due_at, sla_warn_at=ticket.sla_warn_at, sla_breached=ticket.sla_breached
+    )
+
+
+def _sync_ticket(ticket, clocks: list[SLAClock]) -> None:
+    """Copy the clocks' summary onto the ticket row when it changed."""
+    if _summarise(ticket, clocks):
+        _store_summary(ticket)
 
 
 def _sla_event(ticket, actor, **data) -> None:
@@ -80,9 +93,12 @@ def _iso(value: dt.datetime | None) -> str | None:
 # --- clocks of one ticket ---------------------------------------------------------------
 
 
-def ticket_clocks_start(*, ticket) -> list[SLAClock]:
-    """Start the first-response and resolution clocks of a new ticket under the standard
-    that matches it (none when no standard covers its team)."""
+def ticket_clocks_plan(*, ticket) -> list[SLAClock]:
+    """The first-response and resolution clocks of a ticket under the standard that
+    matches it (none when no standard covers its team), counted from its `created_at`,
+    and the ticket's SLA summary set from them. Nothing is written: a new ticket is
+    inserted with its summary instead of updated right after (every index of the
+    ticket table would be written twice)."""
     standard = standard_for(team_id=ticket.team_id, service_item=ticket.service_item, priority=ticket.priority)
     if standard is None:
         return []
@@ -97,12 +113,31 @@ def ticket_clocks_start(*, ticket) -> list[SLAClock]:
         )
         clk.refresh_schedule(clock, cal, levels, set())
         clocks.append(clock)
+    _summarise(ticket, clocks)
+    return clocks
+
+
+def ticket_clocks_write(*, ticket, clocks: list[SLAClock]) -> TicketEvent | None:
+    """Write the planned clocks of a ticket that is now stored; returns their history
+    entry, unsaved, for the caller to write with its own."""
+    if not clocks:
+        return None
     SLAClock.objects.bulk_create(clocks)
-    _sync_ticket(ticket, clocks)
-    _sla_event(
-        ticket, None, standard=standard.name, standard_id=standard.pk, version=standard.version,
-        first_response_due=_iso(clocks[0].due_at), resolution_due=_iso(clocks[1].due_at),
+    standard = clocks[0].standard
+    return TicketEvent(
+        ticket=ticket, actor=None, kind=EventKind.SLA,
+        data={"standard": standard.name, "standard_id": standard.pk, "version": standard.version,
+              "first_response_due": _iso(clocks[0].due_at), "resolution_due": _iso(clocks[1].due_at)},
     )
+
+
+def ticket_clocks_start(*, ticket) -> list[SLAClock]:
+    """Start the clocks of a ticket filed before any standard covered it."""
+    clocks = ticket_clocks_plan(ticket=ticket)
+    event = ticket_clocks_write(ticket=ticket, clocks=clocks)
+    if event is not None:
+        _store_summary(ticket)
+        event.save()
     return clocks
 
 

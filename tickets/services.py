@@ -210,7 +210,7 @@ def ticket_create(
     cleaned_fields = validate_item_fields(item=service_item, values=fields)
     uploads = _validate_uploads(attachments)
 
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         requester=requester,
         requester_department_id=requester.department_id,
         team_id=service_item.team_id,
@@ -219,10 +219,17 @@ def ticket_create(
         description=description or "",
         fields=cleaned_fields,
         priority=priority,
+        created_at=timezone.now(),
     )
-    _event(ticket, requester, EventKind.CREATED, status=ticket.status, priority=priority, team=ticket.team_id)
+    if ServiceItem.team.is_cached(service_item):
+        ticket.team = service_item.team
+    clocks = sla.ticket_clocks_plan(ticket=ticket)
+    ticket.save(force_insert=True)
+    events = [TicketEvent(ticket=ticket, actor=requester, kind=EventKind.CREATED,
+                          data={"status": ticket.status, "priority": priority, "team": ticket.team_id})]
+    sla_event = sla.ticket_clocks_write(ticket=ticket, clocks=clocks)
+    TicketEvent.objects.bulk_create(events + ([sla_event] if sla_event else []))
     _store_attachments(ticket, None, uploads, requester)
-    sla.ticket_clocks_start(ticket=ticket)
     _auto_assign(ticket)
     notify.ticket_created(ticket=ticket)
     webhooks.webhook_event(event="ticket.created", ticket=ticket, data={})
@@ -509,9 +516,8 @@ def _auto_assign(ticket: Ticket) -> None:
         pick = order[0]
     team.round_robin_last_id = pick
     team.save(update_fields=["round_robin_last"])
-    ticket.assignee_id = pick
+    ticket.assignee = assignee = User.objects.get(pk=pick)
     _save(ticket, "assignee")
-    assignee = User.objects.get(pk=pick)
     _event(ticket, None, EventKind.ASSIGNED, old=None, new=pick, new_name=assignee.display_name,
            auto=team.assignment_mode)
     notify.ticket_assigned(ticket=ticket, actor=None)

@@ -147,6 +147,8 @@ class CursorPagination(BasePagination):
         return page
 
     def _position(self, instance) -> list[Any]:
+        if isinstance(instance, dict):  # a values() row
+            return [instance[name] for name, _desc in self.keys]
         return [getattr(instance, name) for name, _desc in self.keys]
 
     def get_next_link(self) -> str | None:

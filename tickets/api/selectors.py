@@ -48,6 +48,19 @@ def with_ticket_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     )
 
 
+# A ticket as the API list reads it: plain rows (values()), not model instances. A page
+# of 50 tickets with their requester, assignee, team, service item and two clocks each
+# is ~350 model instances, which cost more than everything else in the request.
+_PERSON = ("username", "first_name", "last_name")
+TICKET_ROW = (
+    "id", "title", "description", "status", "priority", "created_at", "updated_at", "first_response_at",
+    "resolved_at", "closed_at", "version", "fields", "team_id", "team__name", "service_item_id",
+    "service_item__name", "requester_id", *(f"requester__{c}" for c in _PERSON),
+    "assignee_id", *(f"assignee__{c}" for c in _PERSON),
+)
+CLOCK_ROW = ("ticket_id", "kind", "state", "due_at", "warn_at", "paused_at", "stopped_at")
+
+
 def api_ticket_list(
     *,
     user: User,
@@ -60,9 +73,9 @@ def api_ticket_list(
     sla_state: str | None = None,
     search: str | None = None,
     ordering: str = DEFAULT_TICKET_ORDERING,
-) -> QuerySet[Ticket]:
-    """The tickets a user may see, filtered; `ordering` "due_at" sorts by the next due
-    time of the ticket's running clocks (annotated as `next_due`).
+) -> QuerySet:
+    """The tickets a user may see, filtered, as TICKET_ROW rows; `ordering` "due_at"
+    sorts by the next due time of the ticket's running clocks (annotated as `next_due`).
 
     That time is `Ticket.sla_due_at`, which sla.services keeps equal to the earliest
     `due_at` of the running clocks in the same transaction: the same order as a Min over
@@ -91,7 +104,18 @@ def api_ticket_list(
     if ordering.lstrip("-") == "due_at":
         sentinel = NO_DUE_DESCENDING if ordering.startswith("-") else NO_DUE_ASCENDING
         qs = qs.annotate(next_due=Coalesce(F("sla_due_at"), Value(sentinel, output_field=DateTimeField())))
-    return with_ticket_relations(qs)
+        return qs.values(*TICKET_ROW, "next_due")
+    return qs.values(*TICKET_ROW)
+
+
+def api_ticket_clocks(*, ticket_ids: list[int]) -> dict[int, list[Any]]:
+    """The SLA clocks of a page of ticket rows, by ticket, as named tuples with the
+    attributes `sla.clocks` reads (state, due_at, warn_at, paused_at, stopped_at)."""
+    by_ticket: dict[int, list[Any]] = {}
+    rows = SLAClock.objects.filter(ticket_id__in=ticket_ids).order_by("kind").values_list(*CLOCK_ROW, named=True)
+    for clock in rows:
+        by_ticket.setdefault(clock.ticket_id, []).append(clock)
+    return by_ticket
 
 
 def api_ticket(*, user: User, pk: Any) -> Ticket:

@@ -2,7 +2,7 @@
 `tickets_visible_to` (via `api_ticket`), so one out of reach is a 404; every change is
 a service call, whose refusals come back as 400/403/409 (servicedesk.api)."""
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
@@ -15,7 +15,6 @@ from rest_framework.response import Response
 
 from servicedesk.api.serializers import ErrorSerializer
 from servicedesk.api.views import ApiView
-from sla.models import SLAClock
 from teams.models import User
 from tickets import services
 from tickets.models import Ticket
@@ -36,6 +35,7 @@ from .serializers import (
     TicketSerializer,
     TicketUpdateSerializer,
     TransitionSerializer,
+    ticket_representation,
 )
 
 ERRORS = {
@@ -103,9 +103,12 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = TicketFilterSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
         self._filters = dict(serializer.validated_data)
-        qs = selectors.api_ticket_list(user=request.user, now=timezone.now(), **self._filters)
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        now = timezone.now()
+        rows = self.paginate_queryset(selectors.api_ticket_list(user=request.user, now=now, **self._filters))
+        clocks = selectors.api_ticket_clocks(ticket_ids=[row["id"] for row in rows])
+        return self.get_paginated_response(
+            [ticket_representation(row, clocks.get(row["id"], ()), now) for row in rows]
+        )
 
     @extend_schema(
         summary="File a request",
@@ -144,11 +147,9 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
             priority=data.get("priority"),
             fields=data.get("fields") or {},
         )
-        # The ticket just written is the answer: load only the relations the serializer
-        # reads instead of reading the whole ticket back.
-        prefetch_related_objects(
-            [ticket], Prefetch("sla_clocks", queryset=SLAClock.objects.order_by("kind")), "team", "assignee",
-        )
+        # The ticket just written is the answer (its team, service item, requester and
+        # assignee are loaded): only its clocks are read back.
+        prefetch_related_objects([ticket], "sla_clocks")
         return Response(TicketSerializer(ticket, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
 
