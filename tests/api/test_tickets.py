@@ -268,3 +268,48 @@ def test_replies_and_files(world, ticket, client_for):
     assert upload.status_code == 201
     assert upload.json()[0]["name"] == "log.txt" and upload.json()[0]["size"] == 8
     assert [f["name"] for f in client.get(f"/api/v1/tickets/{ticket.pk}/attachments/").json()] == ["log.txt"]
+
+
+def test_a_listed_ticket_reads_the_same_as_the_ticket_itself(world, standard, file_ticket, client_for):
+    # The list builds tickets from plain rows, one ticket from its model: one shape.
+    world.it_agent.first_name, world.it_agent.last_name = "Wei", "Zhang"
+    world.it_agent.save()
+    assigned = file_ticket(title="Assigned, paused", fields={"asset_tag": "LT-7", "count": 3})
+    services.ticket_assign(ticket=assigned, assignee=world.it_agent, actor=world.it_lead)
+    services.ticket_transition(ticket=assigned, to="pending", actor=world.it_agent)
+    unassigned = file_ticket(title="Unassigned")
+    client = client_for("it_agent")
+
+    listed = {t["id"]: t for t in client.get("/api/v1/tickets/?ordering=due_at").json()["results"]}
+
+    for ticket in (assigned, unassigned):
+        alone = client.get(f"/api/v1/tickets/{ticket.pk}/").json()
+        for body in (alone, listed[ticket.pk]):
+            for clock in body["sla"].values():
+                if clock and clock["remaining_seconds"] is not None:
+                    clock["remaining_seconds"] = "ticking"  # read a moment apart
+        assert listed[ticket.pk] == alone
+    assert listed[assigned.pk]["assignee"] == {"id": world.it_agent.pk, "username": world.it_agent.username,
+                                               "display_name": "Wei Zhang"}
+    assert listed[assigned.pk]["sla"]["first_response"]["state"] == "paused"
+    assert listed[unassigned.pk]["assignee"] is None
+
+
+def test_a_filed_ticket_is_inserted_once_with_its_sla_summary(world, standard, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client_for("alice").post("/api/v1/tickets/", laptop_payload(world), format="json")
+
+    assert response.status_code == 201
+    writes = [q["sql"].split(" (")[0] for q in ctx.captured_queries if q["sql"].startswith(("INSERT", "UPDATE"))]
+    # Every index of the ticket table is written once: no update right after the insert.
+    assert writes.count('INSERT INTO "tickets_ticket"') == 1
+    assert not [w for w in writes if w.startswith('UPDATE "tickets_ticket"')]
+    ticket = Ticket.objects.get(pk=response.json()["id"])
+    first, resolution = ticket.sla_clocks.order_by("kind")
+    assert first.started_at == ticket.created_at
+    assert ticket.sla_due_at == min(first.due_at, resolution.due_at)
+    assert ticket.sla_warn_at == min(first.warn_at, resolution.warn_at)
+    assert list(ticket.events.values_list("kind", flat=True).order_by("id")) == ["created", "sla"]
