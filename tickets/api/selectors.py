@@ -51,12 +51,12 @@ def with_ticket_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
 # A ticket as the API list reads it: plain rows (values()), not model instances. A page
 # of 50 tickets with their requester, assignee, team, service item and two clocks each
 # is ~350 model instances, which cost more than everything else in the request.
-_PERSON = ("username", "first_name", "last_name")
+PERSON_COLUMNS = ("username", "first_name", "last_name")
 TICKET_ROW = (
     "id", "title", "description", "status", "priority", "created_at", "updated_at", "first_response_at",
     "resolved_at", "closed_at", "version", "fields", "team_id", "team__name", "service_item_id",
-    "service_item__name", "requester_id", *(f"requester__{c}" for c in _PERSON),
-    "assignee_id", *(f"assignee__{c}" for c in _PERSON),
+    "service_item__name", "requester_id", *(f"requester__{c}" for c in PERSON_COLUMNS),
+    "assignee_id", *(f"assignee__{c}" for c in PERSON_COLUMNS),
 )
 CLOCK_ROW = ("ticket_id", "kind", "state", "due_at", "warn_at", "paused_at", "stopped_at")
 

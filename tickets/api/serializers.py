@@ -16,7 +16,7 @@ from rest_framework import serializers
 from sla import clocks as clk
 from sla.models import SLAClock
 from teams.api.serializers import TeamSummarySerializer, UserSummarySerializer
-from tickets.api.selectors import TICKET_ORDERINGS
+from tickets.api.selectors import PERSON_COLUMNS, TICKET_ORDERINGS, TICKET_ROW
 from tickets.constants import EventKind, FieldKind, Priority, Status
 from tickets.models import (
     Attachment,
@@ -193,15 +193,12 @@ def ticket_representation(row: Mapping[str, Any], clocks: Iterable[Any], now) ->
 
 def ticket_row(ticket: Ticket) -> dict[str, Any]:
     """A ticket instance (with its relations loaded) as a TICKET_ROW row."""
-    row = {name: getattr(ticket, name) for name in (
-        "id", "title", "description", "status", "priority", "created_at", "updated_at", "first_response_at",
-        "resolved_at", "closed_at", "version", "fields", "team_id", "service_item_id", "requester_id", "assignee_id",
-    )}
+    row = {name: getattr(ticket, name) for name in TICKET_ROW if "__" not in name}
     row["team__name"] = ticket.team.name
     row["service_item__name"] = ticket.service_item.name
     for role in ("requester", "assignee"):
         person = getattr(ticket, role) if row[f"{role}_id"] is not None else None
-        for column in ("username", "first_name", "last_name"):
+        for column in PERSON_COLUMNS:
             row[f"{role}__{column}"] = getattr(person, column) if person is not None else None
     return row
 
