@@ -222,7 +222,7 @@ def ticket_create(
         created_at=timezone.now(),
     )
     if ServiceItem.team.is_cached(service_item):
-        ticket.team = service_item.team
+        ticket.team = service_item.team  # the API's answer names the team: no query for it
     clocks = sla.ticket_clocks_plan(ticket=ticket)
     ticket.save(force_insert=True)
     events = [TicketEvent(ticket=ticket, actor=requester, kind=EventKind.CREATED,
