@@ -111,8 +111,7 @@ def _formatter():
     return when
 
 
-def clock_representation(clock: SLAClock, now, when=None) -> dict[str, Any]:
-    when = when or _formatter()
+def clock_representation(clock: SLAClock, now, when) -> dict[str, Any]:
     if clock.state in (SLAClock.State.BREACHED, SLAClock.State.MET):
         state = clock.state
     elif clock.stopped_at is not None:
@@ -133,7 +132,8 @@ def clock_representation(clock: SLAClock, now, when=None) -> dict[str, Any]:
 class SlaClockSerializer(serializers.Serializer):
     """Where one target stands. `state`: running, paused, met, breached, or stopped (the
     ticket was closed or cancelled before the target was met); `breached` is true as
-    soon as the due time has passed, even before the deadline scanner recorded it."""
+    soon as the due time has passed, even before the deadline scanner recorded it.
+    The schema of a clock; `clock_representation` writes it."""
 
     due_at = serializers.DateTimeField(allow_null=True)
     state = serializers.ChoiceField(choices=SLA_STATES)
@@ -141,9 +141,6 @@ class SlaClockSerializer(serializers.Serializer):
     remaining_seconds = serializers.IntegerField(
         allow_null=True, help_text="Seconds until due (negative when overdue); null when paused or stopped."
     )
-
-    def to_representation(self, clock: SLAClock) -> dict[str, Any]:
-        return clock_representation(clock, self.context.get("now") or timezone.now())
 
 
 class TicketSlaSerializer(serializers.Serializer):
