@@ -142,9 +142,9 @@ def enqueue_many(messages: list[Message]) -> int:
 # --- ticket events (called by tickets.services inside its transaction) -------------------
 
 def ticket_created(*, ticket) -> None:
-    from teams.models import Membership
+    from teams.selectors import team_leads
 
-    leads = [m.user for m in Membership.objects.filter(team_id=ticket.team_id, role="lead").select_related("user")]
+    leads = team_leads(team_id=ticket.team_id)
     enqueue(
         recipients=leads, event=TICKET_CREATED, ticket=ticket, key=f"created:{ticket.pk}",
         subject=gettext_lazy("[%(reference)s] New request: %(title)s"),

@@ -73,3 +73,14 @@ def update_rows(model: type[models.Model], fields: Sequence[str], objs: Sequence
             f"UPDATE {qn(meta.db_table)} AS t SET {assignments} FROM (VALUES {values}) AS v({names}) "  # noqa: S608
             f"WHERE t.{qn(meta.pk.column)} = v.c0"
         )
+
+
+def remember_related(instance: models.Model, name: str, objects: Sequence[models.Model]) -> None:
+    """Fill `instance.<name>.all()` with objects just written, as `prefetch_related(name)`
+    would, so that showing them does not read back what this request wrote."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset

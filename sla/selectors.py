@@ -1,25 +1,44 @@
 """Reads of service standards: matching a ticket, listing what admins edit."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+
+from servicedesk import refcache
 
 from .models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard, StandardChange
 
 
-def standard_for(*, team_id: int, service_item, priority: str) -> ServiceStandard | None:
-    """The current standard that matches most specifically: service item beats category
-    beats the team default; a priority match beats "any priority"."""
-    candidates = (
-        ServiceStandard.objects.filter(is_current=True, team_id=team_id)
-        .filter(Q(service_item__isnull=True) | Q(service_item_id=service_item.pk))
-        .filter(Q(category__isnull=True) | Q(category_id=service_item.category_id))
-        .filter(Q(priority="") | Q(priority=priority))
-        .select_related("calendar")
-    )
+def _team_standards(team_id: int) -> list[tuple[ServiceStandard, list[EscalationLevel]]]:
+    """The team's current standards, each with its calendar and escalation levels
+    (from the reference cache: every filed ticket needs them)."""
+
+    def load():
+        standards = list(ServiceStandard.objects.filter(is_current=True, team_id=team_id).select_related("calendar"))
+        levels = chain_levels(chain_ids=[s.escalation_chain_id for s in standards if s.escalation_chain_id])
+        return [(standard, levels.get(standard.escalation_chain_id, [])) for standard in standards]
+
+    return refcache.get(("team_standards", team_id), load)
+
+
+def standard_and_levels_for(
+    *, team_id: int, service_item, priority: str
+) -> tuple[ServiceStandard, list[EscalationLevel]] | None:
+    """The current standard that matches most specifically, with its escalation levels:
+    service item beats category beats the team default; a priority match beats "any
+    priority"."""
     best = None
-    for standard in candidates:
-        if best is None or (standard.specificity, standard.pk) > (best.specificity, best.pk):
-            best = standard
+    for standard, levels in _team_standards(team_id):
+        if (standard.service_item_id not in (None, service_item.pk)
+                or standard.category_id not in (None, service_item.category_id)
+                or standard.priority not in ("", priority)):
+            continue
+        if best is None or (standard.specificity, standard.pk) > (best[0].specificity, best[0].pk):
+            best = (standard, levels)
     return best
+
+
+def standard_for(*, team_id: int, service_item, priority: str) -> ServiceStandard | None:
+    match = standard_and_levels_for(team_id=team_id, service_item=service_item, priority=priority)
+    return match[0] if match else None
 
 
 def chain_levels(*, chain_ids) -> dict[int, list[EscalationLevel]]:

@@ -20,7 +20,7 @@ from webhooks import services as webhooks
 
 from . import clocks as clk
 from .models import Escalation, EscalationLevel, ServiceStandard, SLAClock
-from .selectors import chain_levels, standard_for
+from .selectors import chain_levels, standard_and_levels_for
 
 logger = logging.getLogger(__name__)
 
@@ -99,11 +99,12 @@ def ticket_clocks_plan(*, ticket) -> list[SLAClock]:
     and the ticket's SLA summary set from them. Nothing is written: a new ticket is
     inserted with its summary instead of updated right after (every index of the
     ticket table would be written twice)."""
-    standard = standard_for(team_id=ticket.team_id, service_item=ticket.service_item, priority=ticket.priority)
-    if standard is None:
+    match = standard_and_levels_for(team_id=ticket.team_id, service_item=ticket.service_item,
+                                    priority=ticket.priority)
+    if match is None:
         return []
+    standard, levels = match
     cal = clk.calendar_value(standard.calendar)
-    levels = _levels_for(standard)
     start = ticket.created_at
     clocks = []
     for kind in KINDS:
@@ -178,7 +179,9 @@ def ticket_clocks_on_status(*, ticket, old: str, new: str, at: dt.datetime) -> N
 def ticket_clocks_rematch(*, ticket, actor, reason: str) -> None:
     """A change of priority, team or service item matches the standard again; the clocks
     keep the business time already used and take the new targets."""
-    standard = standard_for(team_id=ticket.team_id, service_item=ticket.service_item, priority=ticket.priority)
+    match = standard_and_levels_for(team_id=ticket.team_id, service_item=ticket.service_item,
+                                    priority=ticket.priority)
+    standard, levels = match if match else (None, [])
     clocks = _locked_clocks(ticket)
     if not clocks:
         if standard is not None and ticket.status in (Status.NEW, Status.OPEN, Status.PENDING):
@@ -188,7 +191,6 @@ def ticket_clocks_rematch(*, ticket, actor, reason: str) -> None:
     if standard is None or standard.pk == old.pk:
         return
     cal = clk.calendar_value(standard.calendar)
-    levels = _levels_for(standard)
     for clock in clocks:
         clock.standard = standard
         clock.target_minutes = clk.target_for(standard, clock.kind)

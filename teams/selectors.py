@@ -2,6 +2,8 @@
 
 from django.db.models import QuerySet
 
+from servicedesk import refcache
+
 from .models import Membership, Team, User
 
 
@@ -43,3 +45,21 @@ def visible_teams(*, user: User) -> QuerySet[Team]:
     if user.is_admin_role:
         return Team.objects.all()
     return user_teams(user=user)
+
+
+def team_assignment_mode(*, team_id: int) -> str | None:
+    """How new tickets in the team are handed out (None for no such team); from the
+    reference cache, as every filed ticket asks."""
+    return refcache.get(
+        ("team_assignment_mode", team_id),
+        lambda: Team.objects.filter(pk=team_id).values_list("assignment_mode", flat=True).first(),
+    )
+
+
+def team_leads(*, team_id: int) -> list[User]:
+    """The leads of a team (told about every new ticket); from the reference cache."""
+    return refcache.get(
+        ("team_leads", team_id),
+        lambda: [m.user for m in Membership.objects.filter(team_id=team_id, role=Membership.Role.LEAD)
+                 .select_related("user").order_by("user_id")],
+    )

@@ -1,8 +1,11 @@
 """Reads of tickets and the catalog. Visibility is decided here, in the query itself,
 so that a ticket a user may not see is simply not found (404), never a 403 that leaks it."""
 
+import contextlib
+
 from django.db.models import F, Prefetch, Q, QuerySet
 
+from servicedesk import refcache
 from teams.models import User
 from teams.selectors import user_team_ids
 
@@ -90,9 +93,15 @@ def catalog(*, search: str | None = None) -> QuerySet[ServiceCategory]:
 
 
 def active_service_item(*, pk: int) -> ServiceItem:
-    return ServiceItem.objects.select_related("team", "category").prefetch_related("fields").get(
-        pk=pk, is_active=True
+    """A catalog item that takes requests, with its team, category and fields (from the
+    reference cache: every filed ticket reads it). Raises ServiceItem.DoesNotExist."""
+    item = refcache.get(
+        ("service_item", pk),
+        lambda: ServiceItem.objects.select_related("team", "category").prefetch_related("fields").filter(pk=pk).first(),
     )
+    if item is None or not item.is_active:
+        raise ServiceItem.DoesNotExist("No active service item with this id.")
+    return item
 
 
 # --- the team lead's workspace: queue views, filters, keyset pages ----------------------
@@ -147,10 +156,14 @@ def queue_counts_recent(*, team_id: int, user: User, now) -> dict[str, int]:
     if ttl <= 0:
         return queue_counts(team_id=team_id, user=user, now=now)
     key = f"queue-counts:{team_id}:{user.pk}"
-    counts = cache.get(key)
+    try:
+        counts = cache.get(key)
+    except Exception:  # the shared cache (Redis) is down: count instead
+        return queue_counts(team_id=team_id, user=user, now=now)
     if counts is None:
         counts = queue_counts(team_id=team_id, user=user, now=now)
-        cache.set(key, counts, ttl)
+        with contextlib.suppress(Exception):
+            cache.set(key, counts, ttl)
     return counts
 
 

@@ -18,6 +18,8 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from notifications import services as notify
+from servicedesk import refcache
+from servicedesk.db import remember_related
 from servicedesk.exceptions import ApplicationError, ConflictError
 from sla import services as sla
 from teams.models import Membership, User
@@ -228,6 +230,7 @@ def ticket_create(
     events = [TicketEvent(ticket=ticket, actor=requester, kind=EventKind.CREATED,
                           data={"status": ticket.status, "priority": priority, "team": ticket.team_id})]
     sla_event = sla.ticket_clocks_write(ticket=ticket, clocks=clocks)
+    remember_related(ticket, "sla_clocks", clocks)  # the answer shows them without reading them back
     TicketEvent.objects.bulk_create(events + ([sla_event] if sla_event else []))
     _store_attachments(ticket, None, uploads, requester)
     _auto_assign(ticket)
@@ -493,8 +496,9 @@ def _auto_assign(ticket: Ticket) -> None:
     gets two in a row while others are available.
     """
     from teams.models import Team
+    from teams.selectors import team_assignment_mode
 
-    if ticket.assignee_id or Team.objects.filter(pk=ticket.team_id, assignment_mode="none").exists():
+    if ticket.assignee_id or team_assignment_mode(team_id=ticket.team_id) == Team.Assignment.NONE:
         return
     team = Team.objects.select_for_update().get(pk=ticket.team_id)
     members = list(
@@ -684,6 +688,7 @@ def team_set_assignment_mode(*, team, mode: str, actor: User) -> None:
     if mode not in Team.Assignment.values:
         raise ApplicationError(_("Unknown assignment mode."), field_errors={"mode": _("Unknown mode.")})
     Team.objects.filter(pk=team.pk).update(assignment_mode=mode)
+    refcache.invalidate()  # an UPDATE sends no signal; filing reads the mode from the cache
 
 
 UNSET: Any = object()

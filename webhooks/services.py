@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from servicedesk.exceptions import ApplicationError
 
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from .selectors import active_endpoint_events
 
 logger = logging.getLogger(__name__)
 
@@ -193,11 +194,11 @@ def webhook_events(*, events: Iterable[tuple[str, Any, dict]]) -> int:
         raise ValueError(f"unknown webhook event(s) {sorted(unknown)!r}")
     if not events:
         return 0
-    endpoints = list(WebhookEndpoint.objects.filter(active=True).only("id", "events"))
+    endpoints = active_endpoint_events()
     now = timezone.now()
     rows = []
     for event, ticket, data in events:
-        subscribed = [endpoint.pk for endpoint in endpoints if event in endpoint.events]
+        subscribed = [pk for pk, wanted in endpoints if event in wanted]
         if not subscribed:
             continue
         payload = {"event": event, "occurred_at": now, "ticket": ticket_payload(ticket), "data": data}

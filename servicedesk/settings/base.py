@@ -170,6 +170,34 @@ def celery_transport_options(broker_url: str) -> dict:
 
 
 CELERY_BROKER_TRANSPORT_OPTIONS = celery_transport_options(CELERY_BROKER_URL)
+
+
+def cache_settings(broker_url: str, database_name: str) -> dict:
+    """Django's cache: `CACHE_URL` when set; else, when the broker is Redis, the same
+    Redis server (database 1, or 2 when the broker uses 1), so that throttling counters,
+    queue counts and the reference cache are shared by every web and worker process;
+    else a per-process memory cache (the embedded default, one web process)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    url = env("CACHE_URL", default="")
+    if not url and broker_url.startswith(("redis://", "rediss://")):
+        parts = urlsplit(broker_url)
+        broker_db = parts.path.strip("/") or "0"
+        url = urlunsplit(parts._replace(path="/2" if broker_db == "1" else "/1"))
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if url.startswith(("redis://", "rediss://")):
+        return {"default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            # Per database by default: the test suite and a benchmark may share one Redis.
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default=f"sd:{Path(str(database_name)).name}"),
+            "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+        }}
+    return {"default": env.cache_url_config(url)}
+
+
+CACHES = cache_settings(CELERY_BROKER_URL, DATABASES["default"]["NAME"])
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True

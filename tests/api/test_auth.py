@@ -4,6 +4,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from servicedesk.api.throttling import _SettingsRateMixin
+
 
 def test_a_token_is_obtained_with_username_and_password_and_works(world):
     client = APIClient()
@@ -87,12 +89,17 @@ def test_a_session_write_needs_the_csrf_token(world):
 # --- throttling ---------------------------------------------------------------------------
 
 
-def _rates(settings, **rates):
+# 30 s into a minute: the counters count per fixed window, and a test must not straddle two.
+CLOCK = 1_800_000_030.0
+
+
+def _rates(settings, monkeypatch, clock=CLOCK, **rates):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    monkeypatch.setattr(_SettingsRateMixin, "timer", lambda self: clock, raising=False)
 
 
-def test_a_user_over_the_rate_gets_429_with_retry_after(settings, client_for):
-    _rates(settings, user="3/min", anon="100/min")
+def test_a_user_over_the_rate_gets_429_with_retry_after(settings, monkeypatch, client_for):
+    _rates(settings, monkeypatch, user="3/min", anon="100/min")
     client = client_for("alice")
 
     codes = [client.get("/api/v1/users/me/").status_code for _ in range(4)]
@@ -100,11 +107,22 @@ def test_a_user_over_the_rate_gets_429_with_retry_after(settings, client_for):
     assert codes == [200, 200, 200, 429]
     response = client.get("/api/v1/users/me/")
     assert response.status_code == 429
-    assert 0 < int(response["Retry-After"]) <= 60
+    assert int(response["Retry-After"]) == 30  # the rest of the minute
 
 
-def test_the_user_rate_is_per_user(settings, client_for):
-    _rates(settings, user="2/min", anon="100/min")
+def test_the_count_starts_again_in_the_next_period(settings, monkeypatch, client_for):
+    _rates(settings, monkeypatch, user="2/min", anon="100/min")
+    client = client_for("alice")
+    codes = [client.get("/api/v1/users/me/").status_code for _ in range(3)]
+
+    _rates(settings, monkeypatch, clock=CLOCK + 60, user="2/min", anon="100/min")
+
+    assert codes == [200, 200, 429]
+    assert client.get("/api/v1/users/me/").status_code == 200
+
+
+def test_the_user_rate_is_per_user(settings, monkeypatch, client_for):
+    _rates(settings, monkeypatch, user="2/min", anon="100/min")
     alice, bob = client_for("alice"), client_for("bob")
     for _ in range(2):
         alice.get("/api/v1/users/me/")
@@ -113,8 +131,8 @@ def test_the_user_rate_is_per_user(settings, client_for):
     assert bob.get("/api/v1/users/me/").status_code == 200
 
 
-def test_anonymous_requests_are_throttled_per_address(settings, world):
-    _rates(settings, user="1000/min", anon="2/min")
+def test_anonymous_requests_are_throttled_per_address(settings, monkeypatch, world):
+    _rates(settings, monkeypatch, user="1000/min", anon="2/min")
     client = APIClient()
     payload = {"username": "alice", "password": "wrong"}
 

@@ -2,7 +2,6 @@
 `tickets_visible_to` (via `api_ticket`), so one out of reach is a 404; every change is
 a service call, whose refusals come back as 400/403/409 (servicedesk.api)."""
 
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
@@ -147,9 +146,8 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
             priority=data.get("priority"),
             fields=data.get("fields") or {},
         )
-        # The ticket just written is the answer (its team, service item, requester and
-        # assignee are loaded): only its clocks are read back.
-        prefetch_related_objects([ticket], "sla_clocks")
+        # The ticket just written is the answer: its team, service item, requester,
+        # assignee and clocks are loaded, nothing is read back.
         return Response(TicketSerializer(ticket, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
 
