@@ -1,6 +1,8 @@
 from django.db.models import QuerySet
 
-from .models import Notification
+from servicedesk import refcache
+
+from .models import Notification, Preference
 
 
 def unread_count(*, user) -> int:
@@ -9,3 +11,25 @@ def unread_count(*, user) -> int:
 
 def user_notifications(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).select_related("ticket")
+
+
+def delivery_preferences(*, user_ids, events) -> dict[tuple[int, str], str]:
+    """{(user id, event): delivery} of the preferences these users set for these events
+    (no entry means both channels)."""
+    return {
+        (p.user_id, p.event): p.delivery
+        for p in Preference.objects.filter(user_id__in=set(user_ids), event__in=set(events))
+    }
+
+
+def new_ticket_audience(*, team_id: int, event: str) -> tuple[list, dict[tuple[int, str], str]]:
+    """The leads of a team, told about each of its new tickets, with their preferences
+    for that event; from the reference cache, as every filed ticket asks."""
+    from teams.models import Membership
+
+    def load():
+        leads = [m.user for m in Membership.objects.filter(team_id=team_id, role=Membership.Role.LEAD)
+                 .select_related("user").order_by("user_id")]
+        return leads, delivery_preferences(user_ids=[lead.pk for lead in leads], events=[event])
+
+    return refcache.get(("new_ticket_audience", team_id, event), load)

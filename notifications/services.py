@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from servicedesk.db import insert_rows
 
 from .models import Notification, OutboxMessage, Preference
+from .selectors import delivery_preferences, new_ticket_audience
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +89,10 @@ def enqueue(*, recipients: Iterable, event: str, ticket, key: str, subject: str,
     return enqueue_many([Message(recipients, event, ticket, key, subject, body, exclude)])
 
 
-def enqueue_many(messages: list[Message]) -> int:
+def enqueue_many(messages: list[Message], *, prefs: dict[tuple[int, str], str] | None = None) -> int:
     """Outbox rows for many messages in two statements (preferences, insert), whatever
-    their number: the deadline scanner writes a batch of escalations at once."""
+    their number: the deadline scanner writes a batch of escalations at once. A caller
+    that knows the recipients' preferences (`delivery_preferences`) passes them."""
     wanted = []
     for message in messages:
         users = {u.pk: u for u in message.recipients if u is not None and u.is_active}
@@ -99,12 +101,8 @@ def enqueue_many(messages: list[Message]) -> int:
         wanted.extend((message, user) for user in users.values())
     if not wanted:
         return 0
-    prefs = {
-        (p.user_id, p.event): p.delivery
-        for p in Preference.objects.filter(
-            user_id__in={u.pk for _m, u in wanted}, event__in={m.event for m, _u in wanted}
-        )
-    }
+    if prefs is None:
+        prefs = delivery_preferences(user_ids={u.pk for _m, u in wanted}, events={m.event for m, _u in wanted})
     now = timezone.now()
     texts: dict[tuple[str, str], str] = {}
 
@@ -142,15 +140,14 @@ def enqueue_many(messages: list[Message]) -> int:
 # --- ticket events (called by tickets.services inside its transaction) -------------------
 
 def ticket_created(*, ticket) -> None:
-    from teams.selectors import team_leads
-
-    leads = team_leads(team_id=ticket.team_id)
-    enqueue(
+    leads, prefs = new_ticket_audience(team_id=ticket.team_id, event=TICKET_CREATED)
+    message = Message(
         recipients=leads, event=TICKET_CREATED, ticket=ticket, key=f"created:{ticket.pk}",
         subject=gettext_lazy("[%(reference)s] New request: %(title)s"),
         body=gettext_lazy("A new request is waiting in your team's queue: %(reference)s %(title)s"),
         exclude=ticket.requester,
     )
+    enqueue_many([message], prefs=prefs)
 
 
 def ticket_status_changed(*, ticket, old: str, actor) -> None:

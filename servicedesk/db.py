@@ -49,6 +49,30 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
         return cursor.fetchall() if returning else []
 
 
+def insert_objects(objs: Sequence[models.Model]) -> None:
+    """`bulk_create` for a few objects on a hot path (filing a ticket): one INSERT …
+    RETURNING id through `insert_rows`, without the ORM's statement compiler, which cost
+    more than the statement itself. Values are prepared as the ORM would (`pre_save`
+    fills `auto_now_add`); the objects get their primary keys."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs)
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if f is not meta.pk]
+    for obj in objs:
+        # As bulk_create: take the ids of related objects saved since (a new ticket's).
+        obj._prepare_related_fields_for_save(operation_name="insert_objects")
+    rows = [[f.pre_save(obj, True) for f in fields] for obj in objs]
+    ids = insert_rows(model, [f.name for f in fields], rows, returning=[meta.pk.name])
+    for obj, (pk,) in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
 def update_rows(model: type[models.Model], fields: Sequence[str], objs: Sequence[models.Model]) -> None:
     """UPDATE the given fields of many objects in one statement (UPDATE … FROM VALUES)."""
     if not objs:

@@ -1,7 +1,8 @@
 """A process-local cache of reference data: the things every filed ticket reads and
 service admins seldom change (the service item and its fields, the team's service
 standards with their calendars and escalation levels, the team's settings and leads,
-the webhook endpoints).
+the webhook endpoints), and the API tokens with their users, which every API request
+reads.
 
 Filing a ticket read all of them from PostgreSQL each time: six statements and their
 ORM work, about a third of the request. Here each web or worker process keeps them in
@@ -87,8 +88,10 @@ def _dirty() -> bool:
     return False
 
 
-def get(key: Hashable, load: Callable[[], T]) -> T:
-    """The value cached under `key` for the current generation, else `load()`."""
+def get(key: Hashable, load: Callable[[], T], *, keep_none: bool = True) -> T:
+    """The value cached under `key` for the current generation, else `load()`.
+    `keep_none=False` does not keep a None (a wrong API token: strangers' guesses would
+    push real entries out)."""
     if not enabled() or _dirty():
         return load()
     generation = _generation()
@@ -104,6 +107,8 @@ def get(key: Hashable, load: Callable[[], T]) -> T:
     if blob is not None:
         return pickle.loads(blob)
     value = load()
+    if value is None and not keep_none:
+        return value
     blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     with _lock:
         _entries[key] = (generation, blob)

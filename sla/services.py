@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from notifications import services as notify
-from servicedesk.db import insert_rows, update_rows
+from servicedesk.db import insert_objects, insert_rows, update_rows
 from tickets.constants import EventKind, Priority, Status
 from tickets.models import TicketEvent
 from webhooks import services as webhooks
@@ -123,7 +123,7 @@ def ticket_clocks_write(*, ticket, clocks: list[SLAClock]) -> TicketEvent | None
     entry, unsaved, for the caller to write with its own."""
     if not clocks:
         return None
-    SLAClock.objects.bulk_create(clocks)
+    insert_objects(clocks)
     standard = clocks[0].standard
     return TicketEvent(
         ticket=ticket, actor=None, kind=EventKind.SLA,

@@ -7,6 +7,8 @@ class TeamsConfig(AppConfig):
     verbose_name = _("Teams and people")
 
     def ready(self) -> None:
+        from rest_framework.authtoken.models import Token
+
         from servicedesk import refcache
 
         from .models import Membership, Team, User
@@ -17,3 +19,6 @@ class TeamsConfig(AppConfig):
         refcache.watch(Team, ignore_update_fields=frozenset({"round_robin_last"}))
         refcache.watch(User, ignore_update_fields=frozenset({"last_login"}))
         refcache.watch(Membership)
+        # API requests authenticate from the cache: issuing or revoking a token must reach
+        # every process at once.
+        refcache.watch(Token)

@@ -19,7 +19,12 @@ def user_team_ids(*, user: User) -> list[int]:
         return []
     cached = getattr(user, "_team_ids_cache", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).values_list("team_id", flat=True))
+        # Every page and API request asks (it decides what the user may see); memberships
+        # are reference data, so a change reaches the next request of every process.
+        cached = refcache.get(
+            ("user_team_ids", user.pk),
+            lambda: list(Membership.objects.filter(user_id=user.pk).order_by("team_id").values_list("team_id", flat=True)),
+        )
         user._team_ids_cache = cached
     return cached
 
@@ -55,11 +60,3 @@ def team_assignment_mode(*, team_id: int) -> str | None:
         lambda: Team.objects.filter(pk=team_id).values_list("assignment_mode", flat=True).first(),
     )
 
-
-def team_leads(*, team_id: int) -> list[User]:
-    """The leads of a team (told about every new ticket); from the reference cache."""
-    return refcache.get(
-        ("team_leads", team_id),
-        lambda: [m.user for m in Membership.objects.filter(team_id=team_id, role=Membership.Role.LEAD)
-                 .select_related("user").order_by("user_id")],
-    )

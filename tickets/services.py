@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from notifications import services as notify
 from servicedesk import refcache
-from servicedesk.db import remember_related
+from servicedesk.db import insert_objects, remember_related
 from servicedesk.exceptions import ApplicationError, ConflictError
 from sla import services as sla
 from teams.models import Membership, User
@@ -231,7 +231,7 @@ def ticket_create(
                           data={"status": ticket.status, "priority": priority, "team": ticket.team_id})]
     sla_event = sla.ticket_clocks_write(ticket=ticket, clocks=clocks)
     remember_related(ticket, "sla_clocks", clocks)  # the answer shows them without reading them back
-    TicketEvent.objects.bulk_create(events + ([sla_event] if sla_event else []))
+    insert_objects(events + ([sla_event] if sla_event else []))
     _store_attachments(ticket, None, uploads, requester)
     _auto_assign(ticket)
     notify.ticket_created(ticket=ticket)

@@ -20,6 +20,20 @@ DEFAULT_RATES = {"user": "2000/min", "anon": "100/min"}
 logger = logging.getLogger(__name__)
 
 
+def _count(cache, key: str, ttl: int) -> int:
+    """Add one to a counter that lives `ttl` seconds; its new value. On Redis in one
+    round trip (SET NX + INCR in a pipeline), elsewhere with Django's add and incr."""
+    client_of = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client_of is None or not type(cache).__name__ == "RedisCache":
+        cache.add(key, 0, ttl)
+        return cache.incr(key)
+    full_key = cache.make_and_validate_key(key)
+    pipe = client_of(full_key, write=True).pipeline(transaction=False)
+    pipe.set(full_key, 0, ex=ttl, nx=True)
+    pipe.incr(full_key)
+    return pipe.execute()[1]
+
+
 class _SettingsRateMixin:
     scope: str
 
@@ -41,8 +55,7 @@ class _SettingsRateMixin:
         self.window_ends = (window + 1) * self.duration
         key = f"{self.key}:{window}"
         try:
-            self.cache.add(key, 0, self.duration + 1)
-            count = self.cache.incr(key)
+            count = _count(self.cache, key, self.duration + 1)
         except Exception:
             logger.warning("throttle counters unreachable; request let through", exc_info=True)
             return True

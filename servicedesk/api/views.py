@@ -7,8 +7,9 @@ report); setting them here keeps the API right whatever the settings say.
 from drf_spectacular.settings import patched_settings
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerView
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 
+from .authentication import CachedTokenAuthentication
 from .exception_handler import api_exception_handler
 from .pagination import CursorPagination
 from .schema import SWAGGER_UI_SETTINGS
@@ -19,7 +20,7 @@ class ApiView:
     """Mixin for every API view and viewset (put it first among the bases)."""
 
     # Token first: an anonymous request gets 401 with `WWW-Authenticate: Token`.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
     throttle_classes = API_THROTTLES
     pagination_class = CursorPagination
     # Ids are digits; an id beyond bigint simply matches nothing (Django answers an

@@ -17,10 +17,12 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from notifications.models import OutboxMessage
+from notifications.services import TICKET_CREATED, preference_set
 from servicedesk import refcache
 from sla import standards
 from sla.models import SLAClock
 from teams.models import Membership
+from teams.services import user_token_revoke
 from tests.factories import MembershipFactory, ServiceItemFieldFactory, ServiceStandardFactory, UserFactory
 from tickets import selectors
 from tickets import services as tickets
@@ -33,7 +35,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE_TABLES = ("tickets_serviceitem", "tickets_servicecategory", "tickets_serviceitemfield",
                     "sla_servicestandard", "sla_businesscalendar", "sla_escalationlevel", "teams_team",
-                    "teams_membership", "webhooks_webhookendpoint", "sla_slaclock")
+                    "teams_membership", "webhooks_webhookendpoint", "sla_slaclock", "authtoken_token",
+                    "notifications_preference")
 
 
 @pytest.fixture
@@ -128,6 +131,43 @@ def test_a_new_lead_is_told_about_the_next_ticket(world, standard, alice):
     assert OutboxMessage.objects.filter(recipient=carol, ticket_id=created.data["id"]).exists()
 
 
+def test_a_lead_who_turned_notices_off_is_not_told(world, standard, alice):
+    _file(alice, world)
+
+    preference_set(user=world.it_lead, event=TICKET_CREATED, delivery="none")
+    created = _file(alice, world)
+
+    assert not OutboxMessage.objects.filter(recipient=world.it_lead, ticket_id=created.data["id"]).exists()
+
+
+def test_a_revoked_token_is_refused_at_once(world, standard, alice):
+    assert _file(alice, world).status_code == 201
+
+    user_token_revoke(user=world.alice)
+
+    assert _file(alice, world).status_code == 401
+
+
+def test_a_deactivated_user_is_refused_at_once(world, standard, alice):
+    assert _file(alice, world).status_code == 201
+
+    world.alice.is_active = False
+    world.alice.save()
+
+    assert _file(alice, world).status_code == 401
+
+
+def test_an_agent_who_leaves_the_team_loses_its_tickets_at_once(world, standard, alice, client_for):
+    ticket_id = _file(alice, world).data["id"]
+    agent = client_for("it_agent")
+    assert agent.get(f"/api/v1/tickets/{ticket_id}/").status_code == 200
+
+    Membership.objects.get(user=world.it_agent, team=world.it).delete()
+
+    assert agent.get(f"/api/v1/tickets/{ticket_id}/").status_code == 404
+    assert agent.get("/api/v1/tickets/").data["results"] == []
+
+
 def test_an_edit_that_rolls_back_leaves_nothing_behind(world, standard, alice):
     assert _file(alice, world).status_code == 201
 
@@ -143,9 +183,8 @@ def test_an_edit_that_rolls_back_leaves_nothing_behind(world, standard, alice):
     assert _file(alice, world).status_code == 201
 
 
-def test_an_edit_in_another_process_is_seen_by_the_next_ticket(world, standard, alice):
-    assert _file(alice, world).status_code == 201
-
+def _in_another_process(code: str) -> None:
+    """Run `code` in a separate Python process on the test database and the same Redis."""
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -153,11 +192,26 @@ def test_an_edit_in_another_process_is_seen_by_the_next_ticket(world, standard, 
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
         "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
     }
-    retire = ("import django; django.setup(); from tickets.models import ServiceItem; "
-              f"item = ServiceItem.objects.get(pk={world.laptop.pk}); item.is_active = False; item.save()")
-    subprocess.run([sys.executable, "-c", retire], env=env, cwd=ROOT, check=True, timeout=60)
+    subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code],
+                   env=env, cwd=ROOT, check=True, timeout=60)
+
+
+def test_an_edit_in_another_process_is_seen_by_the_next_ticket(world, standard, alice):
+    assert _file(alice, world).status_code == 201
+
+    _in_another_process("from tickets.models import ServiceItem; "
+                        f"item = ServiceItem.objects.get(pk={world.laptop.pk}); item.is_active = False; item.save()")
 
     assert _file(alice, world).status_code == 400
+
+
+def test_a_token_revoked_in_another_process_is_refused(world, standard, alice):
+    assert _file(alice, world).status_code == 201
+
+    _in_another_process("from teams.models import User; from teams.services import user_token_revoke; "
+                        f"user_token_revoke(user=User.objects.get(pk={world.alice.pk}))")
+
+    assert _file(alice, world).status_code == 401
 
 
 def test_filing_works_when_redis_is_unreachable(world, standard, alice):
