@@ -226,7 +226,7 @@ def ticket_create(
     if ServiceItem.team.is_cached(service_item):
         ticket.team = service_item.team  # the API's answer names the team: no query for it
     clocks = sla.ticket_clocks_plan(ticket=ticket)
-    ticket.save(force_insert=True)
+    insert_objects([ticket])
     events = [TicketEvent(ticket=ticket, actor=requester, kind=EventKind.CREATED,
                           data={"status": ticket.status, "priority": priority, "team": ticket.team_id})]
     sla_event = sla.ticket_clocks_write(ticket=ticket, clocks=clocks)

@@ -121,6 +121,17 @@ def test_the_count_starts_again_in_the_next_period(settings, monkeypatch, client
     assert client.get("/api/v1/users/me/").status_code == 200
 
 
+def test_throttling_also_counts_in_a_per_process_cache(settings, monkeypatch, client_for):
+    """The embedded default (no Redis) counts with Django's cache add and incr."""
+    _rates(settings, monkeypatch, user="2/min", anon="100/min")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    client = client_for("alice")
+
+    codes = [client.get("/api/v1/users/me/").status_code for _ in range(3)]
+
+    assert codes == [200, 200, 429]
+
+
 def test_the_user_rate_is_per_user(settings, monkeypatch, client_for):
     _rates(settings, monkeypatch, user="2/min", anon="100/min")
     alice, bob = client_for("alice"), client_for("bob")
