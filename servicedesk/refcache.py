@@ -33,7 +33,8 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCacheClient
 from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -43,7 +44,7 @@ T = TypeVar("T")
 # Bounded so that a catalog of many items cannot grow a worker without limit.
 MAX_ENTRIES = 4096
 
-_entries: "OrderedDict[Hashable, tuple[str, bytes]]" = OrderedDict()
+_entries: "OrderedDict[Hashable, tuple[str | bytes, bytes]]" = OrderedDict()
 _lock = threading.Lock()
 _local = threading.local()  # generation read for the current request; dirty flag
 
@@ -61,20 +62,43 @@ def _generation_key() -> str:
     return f"refcache:generation:{connection.settings_dict['NAME']}"
 
 
-def _generation() -> str | None:
+def _redis():
+    """A Redis client on the cache's own connection pool, or None for other backends.
+    Django's cache API builds a client for every call, which doubled the cost of the
+    one read each request makes."""
+    backend = caches["default"]
+    client = getattr(backend, "_refcache_client", None)
+    if client is None:
+        inner = getattr(backend, "_cache", None)
+        client = inner.get_client(write=True) if isinstance(inner, RedisCacheClient) else False
+        backend._refcache_client = client
+    return client or None
+
+
+def _read_generation() -> str | bytes | None:
+    key = _generation_key()
+    client = _redis()
+    if client is None:
+        if cache.get(key) is None:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+        return cache.get(key)
+    full_key = cache.make_and_validate_key(key)
+    value = client.get(full_key)
+    if value is None:
+        client.set(full_key, uuid.uuid4().hex, nx=True)
+        value = client.get(full_key)
+    return value
+
+
+def _generation() -> str | bytes | None:
     """The current generation (read once per request), or None when it cannot be read."""
     memo = getattr(_local, "generation", None)
     if memo is not None and getattr(_local, "in_request", False):
         return memo
-    key = _generation_key()
     try:
-        value = cache.get(key)
-        if value is None:
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-            value = cache.get(key)
+        _local.generation = _read_generation()
     except Exception:  # Redis down: read from the database instead
-        return None
-    _local.generation = None if value is None else str(value)
+        _local.generation = None
     return _local.generation
 
 
@@ -122,8 +146,13 @@ def _bump() -> None:
     _local.generation = None
     if not enabled():
         return
+    key = _generation_key()
     try:
-        cache.set(_generation_key(), uuid.uuid4().hex, timeout=None)
+        client = _redis()
+        if client is None:
+            cache.set(key, uuid.uuid4().hex, timeout=None)
+        else:
+            client.set(cache.make_and_validate_key(key), uuid.uuid4().hex)
     except Exception:
         # Every process keeps using what it has until Redis answers again: say so loudly.
         import logging

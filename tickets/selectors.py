@@ -13,15 +13,21 @@ from .constants import Status
 from .models import Collaborator, Comment, ServiceCategory, ServiceItem, Ticket, TicketEvent, parse_reference
 
 
-def tickets_visible_to(*, user: User) -> QuerySet[Ticket]:
+def tickets_visible_to(*, user: User, team_id: int | None = None) -> QuerySet[Ticket]:
     """Every ticket the user may open: service admins all; agents and leads their teams';
-    everybody their own requests."""
+    everybody their own requests. With `team_id`, only that team's tickets."""
     qs = Ticket.objects.all()
     if not user.is_authenticated:
         return qs.none()
+    if team_id is not None:
+        qs = qs.filter(team_id=team_id)
     if user.is_admin_role:
         return qs
     team_ids = user_team_ids(user=user)
+    if team_id is not None and team_id in team_ids:
+        # Every ticket of a team one works in is visible: the three-way OR below would
+        # only cost the planner time (a third of a team queue's SQL time).
+        return qs
     # A subquery, not a join: a join on collaborators would repeat tickets.
     collaborating = Collaborator.objects.filter(user=user).values("ticket_id")
     return qs.filter(Q(requester=user) | Q(team_id__in=team_ids) | Q(pk__in=collaborating))

@@ -164,6 +164,24 @@ def test_filters_combine(world, many, client_for):
     assert many[0].pk not in _ids(client.get("/api/v1/tickets/?assignee=none&page_size=200"))
 
 
+@pytest.mark.parametrize(("role", "team", "sees"), [
+    # A team one works in: all of its tickets.
+    ("it_agent", "it", lambda t, w: t.team_id == w.it.pk),
+    # A team one does not work in: only what one may see anyway (here: nothing).
+    ("hr_agent", "it", lambda t, w: False),
+    # A requester filtering by team: still only their own requests.
+    ("alice", "it", lambda t, w: t.team_id == w.it.pk and t.requester_id == w.alice.pk),
+    ("admin", "hr", lambda t, w: t.team_id == w.hr.pk),
+])
+def test_the_team_filter_never_widens_what_one_may_see(world, many, client_for, role, team, sees):
+    team_id = getattr(world, team).pk
+
+    listed = set(_ids(client_for(role).get(f"/api/v1/tickets/?team={team_id}&page_size=200")))
+
+    assert listed == {t.pk for t in Ticket.objects.all() if sees(t, world)}
+    assert listed or role == "hr_agent"
+
+
 def test_sla_state_filters_at_risk_and_breached(world, many, client_for):
     now = timezone.now()
     at_risk, breached_running, breached_recorded = many[0], many[1], many[2]

@@ -80,13 +80,11 @@ def api_ticket_list(
     That time is `Ticket.sla_due_at`, which sla.services keeps equal to the earliest
     `due_at` of the running clocks in the same transaction: the same order as a Min over
     the clocks, without a join and GROUP BY on every page."""
-    qs = tickets_visible_to(user=user)
+    qs = tickets_visible_to(user=user, team_id=team)
     if status:
         qs = qs.filter(status__in=status)
     if priority:
         qs = qs.filter(priority__in=priority)
-    if team is not None:
-        qs = qs.filter(team_id=team)
     if assignee == "none":
         qs = qs.filter(assignee__isnull=True)
     elif assignee is not None:
