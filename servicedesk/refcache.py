@@ -33,11 +33,12 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCacheClient
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from .cache import redis_client
 
 T = TypeVar("T")
 
@@ -62,22 +63,9 @@ def _generation_key() -> str:
     return f"refcache:generation:{connection.settings_dict['NAME']}"
 
 
-def _redis():
-    """A Redis client on the cache's own connection pool, or None for other backends.
-    Django's cache API builds a client for every call, which doubled the cost of the
-    one read each request makes."""
-    backend = caches["default"]
-    client = getattr(backend, "_refcache_client", None)
-    if client is None:
-        inner = getattr(backend, "_cache", None)
-        client = inner.get_client(write=True) if isinstance(inner, RedisCacheClient) else False
-        backend._refcache_client = client
-    return client or None
-
-
 def _read_generation() -> str | bytes | None:
     key = _generation_key()
-    client = _redis()
+    client = redis_client()
     if client is None:
         if cache.get(key) is None:
             cache.add(key, uuid.uuid4().hex, timeout=None)
@@ -148,7 +136,7 @@ def _bump() -> None:
         return
     key = _generation_key()
     try:
-        client = _redis()
+        client = redis_client()
         if client is None:
             cache.set(key, uuid.uuid4().hex, timeout=None)
         else:

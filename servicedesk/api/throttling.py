@@ -12,9 +12,10 @@ filing tickets.
 import logging
 import math
 
-from django.core.cache.backends.redis import RedisCacheClient
 from rest_framework import throttling
 from rest_framework.settings import api_settings
+
+from servicedesk.cache import redis_client
 
 DEFAULT_RATES = {"user": "2000/min", "anon": "100/min"}
 
@@ -24,12 +25,12 @@ logger = logging.getLogger(__name__)
 def _count(cache, key: str, ttl: int) -> int:
     """Add one to a counter that lives `ttl` seconds; its new value. On Redis in one
     round trip (SET NX + INCR in a pipeline), elsewhere with Django's add and incr."""
-    client = getattr(cache, "_cache", None)  # through DRF's proxy to the backend's client
-    if not isinstance(client, RedisCacheClient):
+    client = redis_client()
+    if client is None:
         cache.add(key, 0, ttl)
         return cache.incr(key)
     full_key = cache.make_and_validate_key(key)
-    pipe = client.get_client(full_key, write=True).pipeline(transaction=False)
+    pipe = client.pipeline(transaction=False)
     pipe.set(full_key, 0, ex=ttl, nx=True)
     pipe.incr(full_key)
     return pipe.execute()[1]

@@ -11,8 +11,9 @@ from .views import SwaggerView
 v1 = [
     path("auth/token/", auth.TokenObtainView.as_view(), name="api-auth-token"),
     path("auth/tokens/", auth.TokenListView.as_view(), name="api-auth-tokens"),
-    path("", include("teams.api.urls")),
+    # Tickets first: most requests are about them, and each app's routes are tried in turn.
     path("", include("tickets.api.urls")),
+    path("", include("teams.api.urls")),
     path("", include("sla.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("webhooks.api.urls")),
