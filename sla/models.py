@@ -211,7 +211,8 @@ class SLAClock(models.Model):
         MET = "met", _("met")
         BREACHED = "breached", _("breached")
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="sla_clocks")
+    # No index of its own: the (ticket, kind) unique constraint serves it.
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="sla_clocks", db_index=False)
     kind = models.CharField(max_length=15, choices=Kind.choices)
     standard = models.ForeignKey(ServiceStandard, on_delete=models.PROTECT, related_name="clocks")
     state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)

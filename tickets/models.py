@@ -101,12 +101,14 @@ class ServiceItemField(models.Model):
 class Ticket(models.Model):
     """One request from an employee to a service team."""
 
+    # requester, team and assignee have no index of their own: the composite indexes in
+    # Meta start with them (a ticket row is inserted into every index of this table).
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requester"), on_delete=models.PROTECT,
-                                  related_name="requested_tickets")
+                                  related_name="requested_tickets", db_index=False)
     requester_department = models.ForeignKey("teams.Department", verbose_name=_("department"), null=True,
                                              blank=True, on_delete=models.SET_NULL, related_name="+")
     team = models.ForeignKey("teams.Team", verbose_name=_("service team"), on_delete=models.PROTECT,
-                             related_name="tickets")
+                             related_name="tickets", db_index=False)
     service_item = models.ForeignKey(ServiceItem, verbose_name=_("service"), on_delete=models.PROTECT,
                                      related_name="tickets")
     title = models.CharField(_("title"), max_length=200)
@@ -115,7 +117,7 @@ class Ticket(models.Model):
     priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices, default=Priority.P3)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="assigned_tickets")
+                                 on_delete=models.SET_NULL, related_name="assigned_tickets", db_index=False)
     # Not auto_now_add: ticket_create sets it, because the SLA clocks it plans before the
     # insert count from it.
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -229,7 +231,8 @@ class Attachment(models.Model):
 class TicketEvent(models.Model):
     """Append-only history of a ticket: who changed what, when, from what to what."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: event_ticket_created (ticket, created_at) serves it.
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", db_index=False)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     kind = models.CharField(max_length=20, choices=EventKind.choices)
