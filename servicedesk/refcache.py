@@ -27,6 +27,7 @@ Rules that keep it correct:
 
 import pickle
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -44,8 +45,11 @@ T = TypeVar("T")
 
 # Bounded so that a catalog of many items cannot grow a worker without limit.
 MAX_ENTRIES = 4096
+# A safety net, not the mechanism: should a change's message to Redis be lost (Redis
+# restarting at that very moment), no process keeps the old value longer than this.
+MAX_AGE_SECONDS = 300
 
-_entries: "OrderedDict[Hashable, tuple[str | bytes, bytes]]" = OrderedDict()
+_entries: "OrderedDict[Hashable, tuple[str | bytes, float, bytes]]" = OrderedDict()
 _lock = threading.Lock()
 _local = threading.local()  # generation read for the current request; dirty flag
 
@@ -109,11 +113,12 @@ def get(key: Hashable, load: Callable[[], T], *, keep_none: bool = True) -> T:
     generation = _generation()
     if generation is None:
         return load()
+    now = time.monotonic()
     with _lock:
         entry = _entries.get(key)
-        if entry is not None and entry[0] == generation:
+        if entry is not None and entry[0] == generation and now - entry[1] < MAX_AGE_SECONDS:
             _entries.move_to_end(key)
-            blob = entry[1]
+            blob = entry[2]
         else:
             blob = None
     if blob is not None:
@@ -123,7 +128,7 @@ def get(key: Hashable, load: Callable[[], T], *, keep_none: bool = True) -> T:
         return value
     blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     with _lock:
-        _entries[key] = (generation, blob)
+        _entries[key] = (generation, now, blob)
         _entries.move_to_end(key)
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)

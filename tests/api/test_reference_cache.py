@@ -8,6 +8,7 @@ cache is bypassed on purpose, since that transaction could still roll back."""
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -241,3 +242,14 @@ def test_readers_get_their_own_copy(world):
     first.name = "changed by a careless caller"
 
     assert selectors.active_service_item(pk=world.laptop.pk).name == "Laptop repair"
+
+
+def test_an_entry_older_than_the_safety_net_is_read_again(world, monkeypatch):
+    selectors.active_service_item(pk=world.laptop.pk)
+    ServiceItem.objects.filter(pk=world.laptop.pk).update(name="Renamed behind the cache's back")
+
+    assert selectors.active_service_item(pk=world.laptop.pk).name == "Laptop repair"  # still cached
+    later = time.monotonic() + refcache.MAX_AGE_SECONDS + 1
+    monkeypatch.setattr(refcache.time, "monotonic", lambda: later)
+
+    assert selectors.active_service_item(pk=world.laptop.pk).name == "Renamed behind the cache's back"
