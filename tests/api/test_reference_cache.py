@@ -69,6 +69,8 @@ def test_a_second_ticket_reads_no_reference_data(world, standard, alice):
     assert first.status_code == second.status_code == 201
     reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
     assert [sql for sql in reads if any(f'FROM "{table}"' in sql for table in REFERENCE_TABLES)] == []
+    # The ticket, its clocks, its history and the lead's notifications, and nothing else.
+    assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["BEGIN", *["INSERT"] * 4, "COMMIT"]
     assert second.data["sla"]["first_response"]["state"] == "running"
     assert second.data["team"]["name"] == world.it.name
 
@@ -253,3 +255,18 @@ def test_an_entry_older_than_the_safety_net_is_read_again(world, monkeypatch):
     monkeypatch.setattr(refcache.time, "monotonic", lambda: later)
 
     assert selectors.active_service_item(pk=world.laptop.pk).name == "Renamed behind the cache's back"
+
+
+@pytest.mark.parametrize("page_size", [10, 100])
+def test_a_team_list_with_a_token_is_two_statements(world, standard, alice, client_for, page_size,
+                                                     django_assert_num_queries):
+    for _ in range(3):
+        _file(alice, world)
+    agent = client_for("it_agent")
+    path = f"/api/v1/tickets/?team={world.it.pk}&status=new,open,pending&ordering=due_at&page_size={page_size}"
+    agent.get(path)  # fills the cache
+
+    with django_assert_num_queries(2):  # the tickets, their clocks
+        response = agent.get(path)
+
+    assert len(response.data["results"]) == 3
