@@ -198,6 +198,9 @@ def cache_settings(broker_url: str, database_name: str) -> dict:
 
 
 CACHES = cache_settings(CELERY_BROKER_URL, DATABASES["default"]["NAME"])
+# servicedesk.refcache: on by default when the cache above is Redis; false turns it off
+# (every read of reference data goes to PostgreSQL again).
+REFERENCE_CACHE = env.bool("REFERENCE_CACHE", default=None)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True

@@ -270,3 +270,14 @@ def test_a_team_list_with_a_token_is_two_statements(world, standard, alice, clie
         response = agent.get(path)
 
     assert len(response.data["results"]) == 3
+
+
+def test_the_reference_cache_can_be_turned_off(world, settings):
+    settings.REFERENCE_CACHE = False
+
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.active_service_item(pk=world.laptop.pk)
+        selectors.active_service_item(pk=world.laptop.pk)
+
+    assert not refcache.enabled()
+    assert sum('FROM "tickets_serviceitem"' in q["sql"] for q in ctx.captured_queries) == 2
