@@ -25,6 +25,7 @@ Rules that keep it correct:
   Redis being unreachable also means reading from the database, never an error.
 """
 
+import logging
 import pickle
 import threading
 import time
@@ -42,6 +43,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from .cache import redis_client
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 # Bounded so that a catalog of many items cannot grow a worker without limit.
 MAX_ENTRIES = 4096
@@ -147,10 +150,8 @@ def _bump() -> None:
         else:
             client.set(cache.make_and_validate_key(key), uuid.uuid4().hex)
     except Exception:
-        # Every process keeps using what it has until Redis answers again: say so loudly.
-        import logging
-
-        logging.getLogger(__name__).exception("reference cache: could not move the generation")
+        # Every process keeps what it has until the next change or MAX_AGE_SECONDS: say so.
+        logger.exception("reference cache: could not move the generation")
 
 
 def invalidate() -> None:

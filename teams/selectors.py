@@ -59,4 +59,3 @@ def team_assignment_mode(*, team_id: int) -> str | None:
         ("team_assignment_mode", team_id),
         lambda: Team.objects.filter(pk=team_id).values_list("assignment_mode", flat=True).first(),
     )
-

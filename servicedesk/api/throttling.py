@@ -12,6 +12,7 @@ filing tickets.
 import logging
 import math
 
+from django.core.cache import cache
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
@@ -22,9 +23,10 @@ DEFAULT_RATES = {"user": "2000/min", "anon": "100/min"}
 logger = logging.getLogger(__name__)
 
 
-def _count(cache, key: str, ttl: int) -> int:
-    """Add one to a counter that lives `ttl` seconds; its new value. On Redis in one
-    round trip (SET NX + INCR in a pipeline), elsewhere with Django's add and incr."""
+def _count(key: str, ttl: int) -> int:
+    """Add one to a counter in Django's default cache that lives `ttl` seconds; its new
+    value. On Redis in one round trip (SET NX + INCR in a pipeline), elsewhere with
+    Django's add and incr."""
     client = redis_client()
     if client is None:
         cache.add(key, 0, ttl)
@@ -57,7 +59,7 @@ class _SettingsRateMixin:
         self.window_ends = (window + 1) * self.duration
         key = f"{self.key}:{window}"
         try:
-            count = _count(self.cache, key, self.duration + 1)
+            count = _count(key, self.duration + 1)
         except Exception:
             logger.warning("throttle counters unreachable; request let through", exc_info=True)
             return True
