@@ -3,14 +3,19 @@ cycle): one INSERT or UPDATE statement per call, whatever the number of rows.
 
 On PostgreSQL the rows are rendered with the driver's own quoting (`mogrify`) into a
 single statement sent through Django's cursor, so that statement counters and query
-logging still see it. Other databases (the embedded SQLite demo) fall back to the ORM.
+logging still see it; `batched_inserts()` sends several such INSERTs as one statement.
+Other databases (the embedded SQLite demo) fall back to the ORM.
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 def _adapt(field: models.Field, value: Any) -> Any:
@@ -21,56 +26,178 @@ def _adapt(field: models.Field, value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class _InsertShape:
+    """What an INSERT of some columns of a table looks like, worked out once per process:
+    quoting names through Django's connection proxy costs more than sending the rows."""
+
+    head: str  # INSERT INTO "table" ("a", "b") VALUES
+    tail: str  # ON CONFLICT … RETURNING …
+    fields: tuple[models.Field, ...]
+    row_template: str
+    returning_pk: str | None  # the quoted pk column when the statement returns just the pk
+
+
+@cache
+def _insert_shape(model: type[models.Model], fields: tuple[str, ...], conflict_do_nothing: bool,
+                  returning: tuple[str, ...]) -> _InsertShape:
+    meta = model._meta
+    qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    model_fields = tuple(meta.get_field(name) for name in fields)
+    columns = ", ".join(qn(f.column) for f in model_fields)
+    tail = " ON CONFLICT DO NOTHING" if conflict_do_nothing else ""
+    if returning:
+        tail += " RETURNING " + ", ".join(qn(meta.get_field(c).column) for c in returning)
+    return _InsertShape(
+        head=f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ",
+        tail=tail,
+        fields=model_fields,
+        row_template="(" + ", ".join(["%s"] * len(fields)) + ")",
+        returning_pk=qn(meta.pk.column) if tuple(returning) == (meta.pk.name,) else None,
+    )
+
+
+@dataclass
+class _QueuedInsert:
+    sql: str
+    returning_pk: str | None
+    on_ids: Callable[[list[tuple]], None] | None
+
+
+# The INSERTs waiting for the end of a `batched_inserts()` block (None outside one).
+_queue: ContextVar[list[_QueuedInsert] | None] = ContextVar("servicedesk_insert_queue", default=None)
+
+
+@contextmanager
+def batched_inserts() -> Iterator[None]:
+    """Send the INSERTs made inside the block through `insert_objects` and `insert_rows`
+    (those that ask for no RETURNING columns but the primary key) to PostgreSQL as one
+    statement when the block ends: one round trip instead of one per table.
+
+    Filing a ticket writes its clocks, its history and the lead's notifications this
+    way. The objects get their primary keys when the block ends, not before: code inside
+    must not need them (or read the rows back) until then. Foreign keys are checked at
+    commit, so the order of the tables does not matter. On other databases, and when
+    the block raises, nothing is queued or sent.
+    """
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql" or _queue.get() is not None:
+        yield
+        return
+    queue: list[_QueuedInsert] = []
+    token = _queue.set(queue)
+    try:
+        yield
+    finally:
+        _queue.reset(token)
+    _send(queue)
+
+
+def _send(queue: list[_QueuedInsert]) -> None:
+    """One statement for the queued INSERTs: data-modifying CTEs, each run exactly once
+    (PostgreSQL runs them to completion whether or not the final SELECT reads them),
+    and the primary keys of those that return them, tagged with their position."""
+    if not queue:
+        return
+    if len(queue) == 1:
+        sql = queue[0].sql
+        returning = [0] if queue[0].returning_pk else []
+    else:
+        returning = [i for i, q in enumerate(queue) if q.returning_pk]
+        ctes = ", ".join(f"s{i} AS ({q.sql})" for i, q in enumerate(queue))
+        selects = " UNION ALL ".join(f"SELECT {i}, {queue[i].returning_pk} FROM s{i}" for i in returning)
+        sql = f"WITH {ctes} {selects or 'SELECT NULL, NULL WHERE false'}"
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall() if returning else []
+    if len(queue) == 1:
+        if queue[0].on_ids:
+            queue[0].on_ids(rows)
+        return
+    by_statement: dict[int, list[tuple]] = {i: [] for i in returning}
+    for index, pk in rows:
+        by_statement[index].append((pk,))
+    for i in returning:
+        if queue[i].on_ids:
+            queue[i].on_ids(by_statement[i])
+
+
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]],
                 *, conflict_do_nothing: bool = False, returning: Sequence[str] = ()) -> list[tuple]:
     """INSERT rows (tuples in the order of `fields`); optionally ON CONFLICT DO NOTHING and
-    RETURNING some columns (the rows really inserted)."""
+    RETURNING some columns (the rows really inserted).
+
+    Inside `batched_inserts()` a statement without RETURNING waits for the end of the
+    block (and this returns []); one with RETURNING runs at once."""
     if not rows:
         return []
-    meta = model._meta
-    model_fields = [meta.get_field(name) for name in fields]
-    if connection.vendor != "postgresql":
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor != "postgresql":
+        meta = model._meta
+        model_fields = [meta.get_field(name) for name in fields]
         objs = [model(**{f.attname: v for f, v in zip(model_fields, row, strict=True)}) for row in rows]
         model.objects.bulk_create(objs, ignore_conflicts=conflict_do_nothing)
         return [tuple(getattr(o, meta.get_field(c).attname) for c in returning) for o in objs] if returning else []
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in model_fields)
-    template = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        values = b",".join(
-            raw.mogrify(template, [_adapt(f, v) for f, v in zip(model_fields, row, strict=True)]) for row in rows
-        ).decode()
-        sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608
-        if conflict_do_nothing:
-            sql += " ON CONFLICT DO NOTHING"
-        if returning:
-            sql += " RETURNING " + ", ".join(connection.ops.quote_name(meta.get_field(c).column) for c in returning)
+    shape = _insert_shape(model, tuple(fields), conflict_do_nothing, tuple(returning))
+    with conn.cursor() as cursor:
+        sql = _render(cursor, shape, rows)
+        queue = _queue.get()
+        if queue is not None and not returning:
+            queue.append(_QueuedInsert(sql, None, None))
+            return []
         cursor.execute(sql)
         return cursor.fetchall() if returning else []
+
+
+def _render(cursor, shape: _InsertShape, rows: Sequence[Sequence[Any]]) -> str:
+    """The statement with its values quoted by the driver (`mogrify`), as a string."""
+    params = []
+    for row in rows:
+        params.extend(_adapt(f, v) for f, v in zip(shape.fields, row, strict=True))
+    values = cursor.cursor.mogrify(",".join([shape.row_template] * len(rows)), params).decode()
+    return shape.head + values + shape.tail
 
 
 def insert_objects(objs: Sequence[models.Model]) -> None:
     """`bulk_create` for a few objects on a hot path (filing a ticket): one INSERT …
     RETURNING id through `insert_rows`, without the ORM's statement compiler, which cost
     more than the statement itself. Values are prepared as the ORM would (`pre_save`
-    fills `auto_now_add`); the objects get their primary keys."""
+    fills `auto_now_add`); the objects get their primary keys (inside
+    `batched_inserts()`, when the block ends)."""
     if not objs:
         return
     model = type(objs[0])
-    if connection.vendor != "postgresql":
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor != "postgresql":
         model.objects.bulk_create(objs)
         return
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if f is not meta.pk]
+    fields = _insert_fields(model)
     for obj in objs:
         # As bulk_create: take the ids of related objects saved since (a new ticket's).
         obj._prepare_related_fields_for_save(operation_name="insert_objects")
     rows = [[f.pre_save(obj, True) for f in fields] for obj in objs]
-    ids = insert_rows(model, [f.name for f in fields], rows, returning=[meta.pk.name])
-    for obj, (pk,) in zip(objs, ids, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = connection.alias
+    shape = _insert_shape(model, tuple(f.name for f in fields), False, (meta.pk.name,))
+
+    def take_ids(ids: list[tuple]) -> None:
+        for obj, (pk,) in zip(objs, ids, strict=True):
+            obj.pk = pk
+            obj._state.adding = False
+            obj._state.db = DEFAULT_DB_ALIAS
+
+    with conn.cursor() as cursor:
+        sql = _render(cursor, shape, rows)
+        queue = _queue.get()
+        if queue is not None:
+            queue.append(_QueuedInsert(sql, shape.returning_pk, take_ids))
+            return
+        cursor.execute(sql)
+        take_ids(cursor.fetchall())
+
+
+@cache
+def _insert_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
+    meta = model._meta
+    return tuple(f for f in meta.concrete_fields if f is not meta.pk)
 
 
 def update_rows(model: type[models.Model], fields: Sequence[str], objs: Sequence[models.Model]) -> None:

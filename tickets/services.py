@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from notifications import services as notify
 from servicedesk import refcache
-from servicedesk.db import insert_objects, remember_related
+from servicedesk.db import batched_inserts, insert_objects, remember_related
 from servicedesk.exceptions import ApplicationError, ConflictError
 from sla import services as sla
 from teams.models import Membership, User
@@ -227,14 +227,17 @@ def ticket_create(
         ticket.team = service_item.team  # the API's answer names the team: no query for it
     clocks = sla.ticket_clocks_plan(ticket=ticket)
     insert_objects([ticket])
-    events = [TicketEvent(ticket=ticket, actor=requester, kind=EventKind.CREATED,
-                          data={"status": ticket.status, "priority": priority, "team": ticket.team_id})]
-    sla_event = sla.ticket_clocks_write(ticket=ticket, clocks=clocks)
+    # The clocks, the history and the leads' notifications need the ticket's id and
+    # nothing from each other: one round trip to the database for the three.
+    with batched_inserts():
+        events = [TicketEvent(ticket=ticket, actor=requester, kind=EventKind.CREATED,
+                              data={"status": ticket.status, "priority": priority, "team": ticket.team_id})]
+        sla_event = sla.ticket_clocks_write(ticket=ticket, clocks=clocks)
+        insert_objects(events + ([sla_event] if sla_event else []))
+        notify.ticket_created(ticket=ticket)
     remember_related(ticket, "sla_clocks", clocks)  # the answer shows them without reading them back
-    insert_objects(events + ([sla_event] if sla_event else []))
     _store_attachments(ticket, None, uploads, requester)
     _auto_assign(ticket)
-    notify.ticket_created(ticket=ticket)
     webhooks.webhook_event(event="ticket.created", ticket=ticket, data={})
     return ticket
 
