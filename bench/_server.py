@@ -19,7 +19,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(workers: int = 4):
+def gunicorn(workers: int = 4, worker_class: str = "sync"):
+    """gunicorn as docker-compose.yml runs it: the default synchronous workers, each
+    serving one connection at a time, closing it after the answer (a client's next
+    request goes to whichever worker is free). `worker_class="gthread"` keeps
+    connections open instead (one thread per worker)."""
     port = free_port()
     env = {
         **os.environ,
@@ -34,7 +38,7 @@ def gunicorn(workers: int = 4):
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "servicedesk.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "--worker-class", "gthread", "--threads", "1", "--log-level", "warning", "--keep-alive", "30"],
+         "--worker-class", worker_class, "--threads", "1", "--log-level", "warning", "--keep-alive", "30"],
         cwd=ROOT, env=env, start_new_session=True,
     )
     try:

@@ -58,6 +58,8 @@ def main() -> None:
     parser.add_argument("--lists", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"],
+                        help="gunicorn worker class (default sync, as docker-compose.yml runs it)")
     args = parser.parse_args()
     _django.setup()
     from django.conf import settings
@@ -77,7 +79,7 @@ def main() -> None:
     def listing(worker: int, i: int):
         return "GET", _list_path(team_id), None, {"Authorization": f"Token {agent_token}"}
 
-    with _server.gunicorn(workers=args.workers) as port:
+    with _server.gunicorn(workers=args.workers, worker_class=args.worker_class) as port:
         _http.run(port, listing, total=args.concurrency * 5, concurrency=args.concurrency)  # warm the workers
         creates = _http.run(port, create, total=args.creates, concurrency=args.concurrency)
         lists = _http.run(port, listing, total=args.lists, concurrency=args.concurrency)

@@ -56,6 +56,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="requests per view")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"],
+                        help="gunicorn worker class (default sync, as docker-compose.yml runs it)")
     args = parser.parse_args()
     _django.setup()
     from django.conf import settings
@@ -68,7 +70,7 @@ def main() -> None:
     paths = {view: f"/queues/{slug}/?view={view}" for view in VIEWS}
     queries = {view: _queries(path, agent) for view, path in paths.items()}
     p50, p95, per_s, statuses = {}, {}, {}, {}
-    with _server.gunicorn(workers=args.workers) as port:
+    with _server.gunicorn(workers=args.workers, worker_class=args.worker_class) as port:
         for view, path in paths.items():
             def request(worker: int, i: int, path=path):
                 return "GET", path, None, {"Cookie": cookie}
