@@ -92,6 +92,7 @@ def main() -> None:
         "create_p95_ms": creates["p95_ms"],
         "create_p99_ms": creates["p99_ms"],
         "create_statuses": creates["statuses"],
+        "create_client_cpu_ms": creates["client_cpu_ms"],
         "lists_per_s": lists["per_s"],
         "list_p50_ms": lists["p50_ms"],
         "list_p95_ms": lists["p95_ms"],

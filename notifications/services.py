@@ -110,8 +110,11 @@ def enqueue_many(messages: list[Message], *, prefs: dict[tuple[int, str], str] |
         # Translating the same lazy string once per language, not once per row.
         key = (language, id(text))
         if key not in texts:
-            with translation.override(language):
-                texts[key] = str(text)
+            if language == translation.get_language():
+                texts[key] = str(text)  # switching to the language already active costs more than the rest
+            else:
+                with translation.override(language):
+                    texts[key] = str(text)
         return texts[key]
 
     rows = []
