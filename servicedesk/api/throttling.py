@@ -25,17 +25,18 @@ logger = logging.getLogger(__name__)
 
 def _count(key: str, ttl: int) -> int:
     """Add one to a counter in Django's default cache that lives `ttl` seconds; its new
-    value. On Redis in one round trip (SET NX + INCR in a pipeline), elsewhere with
-    Django's add and incr."""
+    value. On Redis one INCR (the window's first request also sets the expiry: a key
+    left without one is harmless, its window being over), elsewhere Django's add and
+    incr."""
     client = redis_client()
     if client is None:
         cache.add(key, 0, ttl)
         return cache.incr(key)
     full_key = cache.make_and_validate_key(key)
-    pipe = client.pipeline(transaction=False)
-    pipe.set(full_key, 0, ex=ttl, nx=True)
-    pipe.incr(full_key)
-    return pipe.execute()[1]
+    count = client.incr(full_key)
+    if count == 1:
+        client.expire(full_key, ttl)
+    return count
 
 
 class _SettingsRateMixin:

@@ -1,5 +1,7 @@
 """API tokens and request throttling."""
 
+import random
+
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -119,6 +121,25 @@ def test_the_count_starts_again_in_the_next_period(settings, monkeypatch, client
 
     assert codes == [200, 200, 429]
     assert client.get("/api/v1/users/me/").status_code == 200
+
+
+def test_a_window_counter_expires_with_its_window(settings, monkeypatch, client_for):
+    from django.core.cache import cache
+
+    from servicedesk.cache import redis_client
+
+    # A window no other test or earlier run has counted in.
+    clock = 1_900_000_030.0 + 60 * random.randrange(10**6)
+    _rates(settings, monkeypatch, clock=clock, user="5/min", anon="100/min")
+    client = client_for("alice")
+    assert client.get("/api/v1/users/me/").status_code == 200
+    assert client.get("/api/v1/users/me/").status_code == 200
+
+    window = int(clock // 60)
+    keys = list(redis_client().scan_iter(cache.make_and_validate_key(f"throttle_user_*:{window}")))
+    assert len(keys) == 1
+    assert int(redis_client().get(keys[0])) == 2
+    assert 0 < redis_client().ttl(keys[0]) <= 61  # set by the window's first request, kept by the second
 
 
 def test_throttling_also_counts_in_a_per_process_cache(settings, monkeypatch, client_for):
