@@ -93,16 +93,16 @@ def batched_inserts() -> Iterator[None]:
 
 
 def _send(queue: list[_QueuedInsert]) -> None:
-    """One statement for the queued INSERTs: data-modifying CTEs, each run exactly once
-    (PostgreSQL runs them to completion whether or not the final SELECT reads them),
-    and the primary keys of those that return them, tagged with their position."""
+    """One statement for the queued INSERTs: a single one as it is, several as
+    data-modifying CTEs, each run exactly once (PostgreSQL runs them to completion whether
+    or not the final SELECT reads them), selecting the primary keys of those that return
+    them, tagged with their position."""
     if not queue:
         return
+    returning = [i for i, q in enumerate(queue) if q.returning_pk]
     if len(queue) == 1:
         sql = queue[0].sql
-        returning = [0] if queue[0].returning_pk else []
     else:
-        returning = [i for i, q in enumerate(queue) if q.returning_pk]
         ctes = ", ".join(f"s{i} AS ({q.sql})" for i, q in enumerate(queue))
         selects = " UNION ALL ".join(f"SELECT {i}, {queue[i].returning_pk} FROM s{i}" for i in returning)
         sql = f"WITH {ctes} {selects or 'SELECT NULL, NULL WHERE false'}"
@@ -110,15 +110,13 @@ def _send(queue: list[_QueuedInsert]) -> None:
         cursor.execute(sql)
         rows = cursor.fetchall() if returning else []
     if len(queue) == 1:
-        if queue[0].on_ids:
-            queue[0].on_ids(rows)
-        return
-    by_statement: dict[int, list[tuple]] = {i: [] for i in returning}
+        rows = [(0, *row) for row in rows]
+    ids: dict[int, list[tuple]] = {i: [] for i in returning}
     for index, pk in rows:
-        by_statement[index].append((pk,))
+        ids[index].append((pk,))
     for i in returning:
         if queue[i].on_ids:
-            queue[i].on_ids(by_statement[i])
+            queue[i].on_ids(ids[i])
 
 
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]],
