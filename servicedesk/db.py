@@ -35,6 +35,7 @@ class _InsertShape:
     tail: str  # ON CONFLICT … RETURNING …
     fields: tuple[models.Field, ...]
     row_template: str
+    returns: bool  # has a RETURNING clause
     returning_pk: str | None  # the quoted pk column when the statement returns just the pk
 
 
@@ -53,6 +54,7 @@ def _insert_shape(model: type[models.Model], fields: tuple[str, ...], conflict_d
         tail=tail,
         fields=model_fields,
         row_template="(" + ", ".join(["%s"] * len(fields)) + ")",
+        returns=bool(returning),
         returning_pk=qn(meta.pk.column) if tuple(returning) == (meta.pk.name,) else None,
     )
 
@@ -135,15 +137,24 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
         objs = [model(**{f.attname: v for f, v in zip(model_fields, row, strict=True)}) for row in rows]
         model.objects.bulk_create(objs, ignore_conflicts=conflict_do_nothing)
         return [tuple(getattr(o, meta.get_field(c).attname) for c in returning) for o in objs] if returning else []
-    shape = _insert_shape(model, tuple(fields), conflict_do_nothing, tuple(returning))
+    return _send_or_queue(conn, _insert_shape(model, tuple(fields), conflict_do_nothing, tuple(returning)), rows)
+
+
+def _send_or_queue(conn, shape: _InsertShape, rows: Sequence[Sequence[Any]],
+                   on_ids: Callable[[list[tuple]], None] | None = None) -> list[tuple]:
+    """Send the INSERT now, or queue it inside `batched_inserts()` when nobody waits for
+    what it returns (none, or the primary keys handed to `on_ids` later)."""
     with conn.cursor() as cursor:
         sql = _render(cursor, shape, rows)
         queue = _queue.get()
-        if queue is not None and not returning:
-            queue.append(_QueuedInsert(sql, None, None))
+        if queue is not None and (on_ids is not None or not shape.returns):
+            queue.append(_QueuedInsert(sql, shape.returning_pk if on_ids else None, on_ids))
             return []
         cursor.execute(sql)
-        return cursor.fetchall() if returning else []
+        result = cursor.fetchall() if shape.returns else []
+    if on_ids is not None:
+        on_ids(result)
+    return result
 
 
 def _render(cursor, shape: _InsertShape, rows: Sequence[Sequence[Any]]) -> str:
@@ -157,7 +168,7 @@ def _render(cursor, shape: _InsertShape, rows: Sequence[Sequence[Any]]) -> str:
 
 def insert_objects(objs: Sequence[models.Model]) -> None:
     """`bulk_create` for a few objects on a hot path (filing a ticket): one INSERT …
-    RETURNING id through `insert_rows`, without the ORM's statement compiler, which cost
+    RETURNING id rendered as `insert_rows` does, without the ORM's statement compiler, which cost
     more than the statement itself. Values are prepared as the ORM would (`pre_save`
     fills `auto_now_add`); the objects get their primary keys (inside
     `batched_inserts()`, when the block ends)."""
@@ -174,7 +185,6 @@ def insert_objects(objs: Sequence[models.Model]) -> None:
         # As bulk_create: take the ids of related objects saved since (a new ticket's).
         obj._prepare_related_fields_for_save(operation_name="insert_objects")
     rows = [[f.pre_save(obj, True) for f in fields] for obj in objs]
-    shape = _insert_shape(model, tuple(f.name for f in fields), False, (meta.pk.name,))
 
     def take_ids(ids: list[tuple]) -> None:
         for obj, (pk,) in zip(objs, ids, strict=True):
@@ -182,14 +192,8 @@ def insert_objects(objs: Sequence[models.Model]) -> None:
             obj._state.adding = False
             obj._state.db = DEFAULT_DB_ALIAS
 
-    with conn.cursor() as cursor:
-        sql = _render(cursor, shape, rows)
-        queue = _queue.get()
-        if queue is not None:
-            queue.append(_QueuedInsert(sql, shape.returning_pk, take_ids))
-            return
-        cursor.execute(sql)
-        take_ids(cursor.fetchall())
+    _send_or_queue(conn, _insert_shape(model, tuple(f.name for f in fields), False, (meta.pk.name,)), rows,
+                   take_ids)
 
 
 @cache
