@@ -331,3 +331,44 @@ def test_a_filed_ticket_is_inserted_once_with_its_sla_summary(world, standard, c
     assert ticket.sla_due_at == min(first.due_at, resolution.due_at)
     assert ticket.sla_warn_at == min(first.warn_at, resolution.warn_at)
     assert list(ticket.events.values_list("kind", flat=True).order_by("id")) == ["created", "sla"]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai", "America/New_York", "Asia/Kolkata"])
+def test_times_are_written_exactly_as_drf_writes_them(zone):
+    # The list formats hundreds of times per page without DRF's field; the text must
+    # be the field's to the character ("Z" for UTC, the zone's offset otherwise).
+    import zoneinfo
+
+    from rest_framework import serializers
+
+    from tickets.api.serializers import _formatter
+
+    tz = zoneinfo.ZoneInfo(zone)
+    values = [
+        dt.datetime(2026, 9, 25, 9, 45, tzinfo=dt.UTC),
+        dt.datetime(2026, 9, 25, 9, 45, 1, 123456, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 8, 6, 59, 59, tzinfo=dt.UTC),  # around New York's DST change
+        dt.datetime(2026, 3, 8, 7, 0, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 1, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+        dt.datetime(2026, 10, 1, 0, 0),  # naive: DRF makes it aware in the zone
+    ]
+    with timezone.override(tz):
+        when = _formatter()
+        field = serializers.DateTimeField(default_timezone=tz)
+        assert [when(v) for v in values] == [field.to_representation(v) for v in values]
+        assert when(None) is None
+
+
+def test_the_list_reads_clocks_by_ticket_in_kind_order(world, standard, file_ticket):
+    from tickets.api.selectors import CLOCK_ROW, api_ticket_clocks
+
+    first, second = file_ticket(title="One"), file_ticket(title="Two")
+    clocks = api_ticket_clocks(ticket_ids=[first.pk, second.pk])
+
+    assert set(clocks) == {first.pk, second.pk}
+    for ticket in (first, second):
+        expected = list(ticket.sla_clocks.order_by("kind").values_list(*CLOCK_ROW))
+        assert [tuple(c) for c in clocks[ticket.pk]] == expected
+        assert [c.kind for c in clocks[ticket.pk]] == ["first_response", "resolution"]
+        assert all(c.due_at.utcoffset() is not None for c in clocks[ticket.pk])
+    assert api_ticket_clocks(ticket_ids=[]) == {}

@@ -2,6 +2,7 @@
 business rules (required service fields, legal transitions, who may do what) are the
 services' and come back as ApplicationError."""
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -93,22 +94,35 @@ class ServiceItemSummarySerializer(serializers.ModelSerializer):
 SLA_STATES = ["running", "paused", "met", "breached", "stopped"]
 
 
+def _formatter():
+    """Format datetimes as DRF's DateTimeField does with its default ISO 8601 format
+    (in the current time zone, "Z" for UTC), with the time zone looked up once per call
+    instead of once per value, and without the field's per-value checks: a page of
+    tickets has hundreds of values, all aware datetimes read from PostgreSQL."""
+    tz = timezone.get_current_timezone()
+
+    def when(value) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+            return _drf_datetime(tz).to_representation(value)  # the odd case: as DRF would
+        try:
+            text = value.astimezone(tz).isoformat()
+        except OverflowError:
+            return _drf_datetime(tz).to_representation(value)
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return when
+
+
 _datetime_fields: dict[Any, serializers.DateTimeField] = {}
 
 
-def _formatter():
-    """Format datetimes as every DRF DateTimeField of this request would (ISO 8601 in
-    the current time zone), looking the time zone up once instead of once per value:
-    a page of tickets has hundreds of them."""
-    tz = timezone.get_current_timezone()
+def _drf_datetime(tz) -> serializers.DateTimeField:
     field = _datetime_fields.get(tz)
     if field is None:
         field = _datetime_fields[tz] = serializers.DateTimeField(default_timezone=tz)
-
-    def when(value) -> str | None:
-        return None if value is None else field.to_representation(value)
-
-    return when
+    return field
 
 
 def clock_representation(clock: SLAClock, now, when) -> dict[str, Any]:
