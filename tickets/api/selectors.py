@@ -55,11 +55,14 @@ def with_ticket_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
 # of 50 tickets with their requester, assignee, team, service item and two clocks each
 # is ~350 model instances, which cost more than everything else in the request.
 PERSON_COLUMNS = ("username", "first_name", "last_name")
-TICKET_ROW = (
+TICKET_LIST_ROW = (
     "id", "title", "description", "status", "priority", "created_at", "updated_at", "first_response_at",
     "resolved_at", "closed_at", "version", "fields", "team_id", "team__name", "service_item_id",
-    "service_item__name", "requester_id", *(f"requester__{c}" for c in PERSON_COLUMNS),
-    "assignee_id", *(f"assignee__{c}" for c in PERSON_COLUMNS),
+    "service_item__name", "requester_id", "assignee_id",
+)
+# With the people's names, which `api_ticket_people` adds to a page of list rows.
+TICKET_ROW = (
+    *TICKET_LIST_ROW, *(f"requester__{c}" for c in PERSON_COLUMNS), *(f"assignee__{c}" for c in PERSON_COLUMNS),
 )
 CLOCK_ROW = ("ticket_id", "kind", "state", "due_at", "warn_at", "paused_at", "stopped_at")
 
@@ -77,7 +80,7 @@ def api_ticket_list(
     search: str | None = None,
     ordering: str = DEFAULT_TICKET_ORDERING,
 ) -> QuerySet:
-    """The tickets a user may see, filtered, as TICKET_ROW rows; `ordering` "due_at"
+    """The tickets a user may see, filtered, as TICKET_LIST_ROW rows; `ordering` "due_at"
     sorts by the next due time of the ticket's running clocks (annotated as `next_due`).
 
     That time is `Ticket.sla_due_at`, which sla.services keeps equal to the earliest
@@ -105,8 +108,33 @@ def api_ticket_list(
     if ordering.lstrip("-") == "due_at":
         sentinel = NO_DUE_DESCENDING if ordering.startswith("-") else NO_DUE_ASCENDING
         qs = qs.annotate(next_due=Coalesce(F("sla_due_at"), Value(sentinel, output_field=DateTimeField())))
-        return qs.values(*TICKET_ROW, "next_due")
-    return qs.values(*TICKET_ROW)
+        return qs.values(*TICKET_LIST_ROW, "next_due")
+    return qs.values(*TICKET_LIST_ROW)
+
+
+def api_ticket_people(rows: list[dict[str, Any]]) -> None:
+    """Add the requester's and assignee's names to a page of TICKET_LIST_ROW rows (making
+    them TICKET_ROW rows), with one statement for the page.
+
+    Not joined into the list's own query: with the two joins on the user table,
+    PostgreSQL spent longer choosing a join order for the page (~1.8 ms) than running it."""
+    ids = {row[f"{role}_id"] for row in rows for role in ("requester", "assignee")} - {None}
+    names: dict[int, tuple] = {}
+    if ids:
+        meta, qn = User._meta, connection.ops.quote_name
+        columns = ", ".join(qn(meta.get_field(name).column) for name in ("id", *PERSON_COLUMNS))
+        placeholders = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {qn(meta.pk.column)} IN ({placeholders})",  # noqa: S608
+                list(ids),
+            )
+            names = {pk: person for pk, *person in cursor.fetchall()}
+    for row in rows:
+        for role in ("requester", "assignee"):
+            person = names.get(row[f"{role}_id"]) or (None,) * len(PERSON_COLUMNS)
+            for column, value in zip(PERSON_COLUMNS, person, strict=True):
+                row[f"{role}__{column}"] = value
 
 
 _ClockRow = namedtuple("_ClockRow", CLOCK_ROW)

@@ -104,6 +104,7 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         self._filters = dict(serializer.validated_data)
         now = timezone.now()
         rows = self.paginate_queryset(selectors.api_ticket_list(user=request.user, now=now, **self._filters))
+        selectors.api_ticket_people(rows)
         clocks = selectors.api_ticket_clocks(ticket_ids=[row["id"] for row in rows])
         return self.get_paginated_response(
             [ticket_representation(row, clocks.get(row["id"], ()), now) for row in rows]
