@@ -228,6 +228,31 @@ def update_rows(model: type[models.Model], fields: Sequence[str], objs: Sequence
         )
 
 
+@cache
+def _select_in_sql(model: type[models.Model], fields: tuple[str, ...], key: str, order_by: str | None) -> str:
+    """SELECT … WHERE key IN ({}) [ORDER BY …] for a model, names quoted once per process;
+    `{}` stands for the placeholders."""
+    meta = model._meta
+    qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    columns = ", ".join(qn(meta.get_field(name).column) for name in fields)
+    sql = f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {qn(meta.get_field(key).column)} IN ({{}})"  # noqa: S608
+    return sql + (f" ORDER BY {qn(meta.get_field(order_by).column)}" if order_by else "")
+
+
+def select_rows_in(model: type[models.Model], fields: Sequence[str], key: str, values: Sequence[Any],
+                   *, order_by: str | None = None) -> list[tuple]:
+    """The `fields` of the rows whose `key` is one of `values`, as tuples, by a fixed
+    statement: for reads on a hot path where building the ORM query cost more than
+    running it. Values come as the driver gives them, without the ORM's converters (on
+    SQLite, datetimes stay naive)."""
+    if not values:
+        return []
+    sql = _select_in_sql(model, tuple(fields), key, order_by).format(", ".join(["%s"] * len(values)))
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, list(values))
+        return cursor.fetchall()
+
+
 def remember_related(instance: models.Model, name: str, objects: Sequence[models.Model]) -> None:
     """Fill `instance.<name>.all()` with objects just written, as `prefetch_related(name)`
     would, so that showing them does not read back what this request wrote."""

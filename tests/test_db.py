@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications.models import OutboxMessage
-from servicedesk.db import batched_inserts, insert_objects, insert_rows
+from servicedesk.db import batched_inserts, insert_objects, insert_rows, select_rows_in
 from tickets.models import EventKind, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +129,21 @@ def test_text_json_and_times_round_trip(world, file_ticket):
     assert stored.actor == world.it_lead
     assert stored.data == {"中文": "繁體 'x' %s"}
     assert before <= stored.created_at == event.created_at  # auto_now_add filled as the ORM would
+
+
+def test_select_rows_in_reads_the_rows_of_some_keys_in_one_statement(world, file_ticket):
+    first, second, other = file_ticket(), file_ticket(), file_ticket()
+    insert_objects(_events(first, EventKind.COMMENT, EventKind.NOTE) + _events(second, EventKind.STATUS)
+                   + _events(other, EventKind.COMMENT))
+
+    with CaptureQueriesContext(connection) as ctx:
+        rows = select_rows_in(TicketEvent, ("ticket_id", "kind"), "ticket_id", [first.pk, second.pk], order_by="kind")
+
+    assert len(ctx) == 1
+    expected = TicketEvent.objects.filter(ticket__in=[first, second]).order_by("kind").values_list("ticket_id", "kind")
+    assert [kind for _, kind in rows] == [kind for _, kind in expected]
+    assert sorted(rows) == sorted(expected)
+    assert other.pk not in {ticket_id for ticket_id, _ in rows}
+    with CaptureQueriesContext(connection) as ctx:
+        assert select_rows_in(TicketEvent, ("ticket_id",), "ticket_id", []) == []
+    assert len(ctx) == 0  # nothing asked, nothing sent

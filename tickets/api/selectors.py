@@ -4,13 +4,13 @@ of a ticket's attachments and history."""
 
 import datetime as dt
 from collections import namedtuple
-from functools import cache
 from typing import Any
 
 from django.db import connection
 from django.db.models import DateTimeField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
+from servicedesk.db import select_rows_in
 from sla.models import SLAClock
 from teams.models import User
 from tickets.constants import EventKind
@@ -118,18 +118,8 @@ def api_ticket_people(rows: list[dict[str, Any]]) -> None:
 
     Not joined into the list's own query: with the two joins on the user table,
     PostgreSQL spent longer choosing a join order for the page (~1.8 ms) than running it."""
-    ids = {row[f"{role}_id"] for row in rows for role in ("requester", "assignee")} - {None}
-    names: dict[int, tuple] = {}
-    if ids:
-        meta, qn = User._meta, connection.ops.quote_name
-        columns = ", ".join(qn(meta.get_field(name).column) for name in ("id", *PERSON_COLUMNS))
-        placeholders = ", ".join(["%s"] * len(ids))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {qn(meta.pk.column)} IN ({placeholders})",  # noqa: S608
-                list(ids),
-            )
-            names = {pk: person for pk, *person in cursor.fetchall()}
+    ids = list({row[f"{role}_id"] for row in rows for role in ("requester", "assignee")} - {None})
+    names = {pk: person for pk, *person in select_rows_in(User, ("id", *PERSON_COLUMNS), "id", ids)}
     for row in rows:
         for role in ("requester", "assignee"):
             person = names.get(row[f"{role}_id"]) or (None,) * len(PERSON_COLUMNS)
@@ -140,31 +130,17 @@ def api_ticket_people(rows: list[dict[str, Any]]) -> None:
 _ClockRow = namedtuple("_ClockRow", CLOCK_ROW)
 
 
-@cache
-def _clocks_of_tickets_sql() -> str:
-    """SELECT the CLOCK_ROW columns of the clocks of some tickets ({} stands for the
-    placeholders), in the order of their kind."""
-    meta, qn = SLAClock._meta, connection.ops.quote_name
-    columns = ", ".join(qn(meta.get_field(name).column) for name in CLOCK_ROW)
-    ticket, kind = qn(meta.get_field("ticket").column), qn(meta.get_field("kind").column)
-    return f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {ticket} IN ({{}}) ORDER BY {kind}"  # noqa: S608
-
-
 def api_ticket_clocks(*, ticket_ids: list[int]) -> dict[int, list[Any]]:
     """The SLA clocks of a page of ticket rows, by ticket, as named tuples with the
     attributes `sla.clocks` reads (state, due_at, warn_at, paused_at, stopped_at).
 
     A fixed statement rather than a queryset: building the ORM query cost more than
     running it, on every page."""
-    by_ticket: dict[int, list[Any]] = {}
-    if not ticket_ids:
-        return by_ticket
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_clocks_of_tickets_sql().format(", ".join(["%s"] * len(ticket_ids))), ticket_ids)
-            rows = map(_ClockRow._make, cursor.fetchall())
+        rows = map(_ClockRow._make, select_rows_in(SLAClock, CLOCK_ROW, "ticket_id", ticket_ids, order_by="kind"))
     else:  # the ORM converts other databases' datetimes (SQLite keeps them naive)
         rows = SLAClock.objects.filter(ticket_id__in=ticket_ids).order_by("kind").values_list(*CLOCK_ROW, named=True)
+    by_ticket: dict[int, list[Any]] = {}
     for clock in rows:
         by_ticket.setdefault(clock.ticket_id, []).append(clock)
     return by_ticket
