@@ -55,7 +55,9 @@ def test_swagger_ui_loads_only_local_assets(client):
     assert "swagger-ui" in html
     external = [url for url in re.findall(r"""(?:src|href)=["']([^"']+)""", html) if re.match(r"(https?:)?//", url)]
     assert external == []
-    assert "cdn" not in html.lower()
+    # The page carries a random 64-character CSRF token, which now and then spells "cdn":
+    # look for the CDNs' names as words, not as any three letters.
+    assert not re.search(r"\bcdn\b|jsdelivr|unpkg|cdnjs", html, re.IGNORECASE)
     assert '"validatorUrl": null' in html  # no badge fetched from validator.swagger.io
     for asset in re.findall(r"""(?:src|href)=["']([^"']+\.(?:js|css))""", html):
         assert asset.startswith("/static/"), asset
