@@ -198,8 +198,13 @@ def ticket_create(
     priority: str | None = None,
     fields: dict[str, Any] | None = None,
     attachments: Sequence[UploadedFile] = (),
+    filed_at: dt.datetime | None = None,
 ) -> Ticket:
-    """File a request from the catalog. Everything is validated before anything is written."""
+    """File a request from the catalog. Everything is validated before anything is written.
+
+    `filed_at` is for a request that came in earlier than it is entered (taken down by
+    phone, moved over from another system, the demo's overdue tickets): the ticket, its
+    first history entries and its SLA clocks count from then. Never in the future."""
     if not service_item.is_active:
         raise ApplicationError(_("This service is not offered any more."), field_errors={"service_item": _("Inactive.")})
     title = _clean_title(title)
@@ -211,6 +216,10 @@ def ticket_create(
         )
     cleaned_fields = validate_item_fields(item=service_item, values=fields)
     uploads = _validate_uploads(attachments)
+    now = timezone.now()
+    if filed_at is not None and (timezone.is_naive(filed_at) or filed_at > now):
+        raise ApplicationError(_("A request cannot be filed in the future."),
+                               field_errors={"filed_at": _("Give a past time with its time zone.")})
 
     ticket = Ticket(
         requester=requester,
@@ -221,7 +230,7 @@ def ticket_create(
         description=description or "",
         fields=cleaned_fields,
         priority=priority,
-        created_at=timezone.now(),
+        created_at=filed_at or now,
     )
     if ServiceItem.team.is_cached(service_item):
         ticket.team = service_item.team  # the API's answer names the team: no query for it
@@ -235,6 +244,11 @@ def ticket_create(
         sla_event = sla.ticket_clocks_write(ticket=ticket, clocks=clocks)
         insert_objects(events + ([sla_event] if sla_event else []))
         notify.ticket_created(ticket=ticket)
+    if filed_at is not None:
+        # The history's times are set on insert; these entries tell what happened then.
+        TicketEvent.objects.filter(ticket=ticket).update(created_at=filed_at)
+        for event in events + ([sla_event] if sla_event else []):
+            event.created_at = filed_at
     remember_related(ticket, "sla_clocks", clocks)  # the answer shows them without reading them back
     _store_attachments(ticket, None, uploads, requester)
     _auto_assign(ticket)

@@ -1,7 +1,10 @@
 """Filing a request: validation of the item's fields and attachments, nothing half-stored."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from servicedesk.exceptions import ApplicationError
 from tickets.constants import EventKind
@@ -84,3 +87,39 @@ def test_inactive_service_item_is_refused(world, file_ticket):
     with pytest.raises(ApplicationError):
         file_ticket()
     assert Ticket.objects.count() == 0
+
+
+def test_a_request_taken_down_later_counts_from_when_it_came_in(world, file_ticket):
+    # Given a 24×7 standard of 60 minutes to the first response for IT
+    from sla.models import SLAClock
+    from tests.factories import ServiceStandardFactory
+
+    ServiceStandardFactory(team=world.it, first_response_minutes=60, resolution_minutes=480)
+    came_in = timezone.now() - dt.timedelta(hours=2)
+
+    # When a request that came in two hours ago is entered now
+    ticket = file_ticket(filed_at=came_in)
+
+    # Then the ticket, its first history entries and its clocks start then: the first
+    # response is an hour overdue, the resolution still has six hours
+    ticket.refresh_from_db()
+    assert ticket.created_at == came_in
+    assert set(ticket.events.values_list("kind", "created_at")) == {(EventKind.CREATED, came_in),
+                                                                    (EventKind.SLA, came_in)}
+    clocks = {c.kind: c for c in ticket.sla_clocks.all()}
+    assert clocks[SLAClock.Kind.FIRST_RESPONSE].due_at == came_in + dt.timedelta(minutes=60)
+    assert clocks[SLAClock.Kind.RESOLUTION].due_at == came_in + dt.timedelta(minutes=480)
+    assert ticket.sla_due_at == came_in + dt.timedelta(minutes=60)
+
+
+@pytest.mark.parametrize("when", ["future", "naive"])
+def test_a_request_cannot_be_filed_in_the_future_or_without_a_time_zone(world, file_ticket, when):
+    now = timezone.now()
+    filed_at = now + dt.timedelta(minutes=5) if when == "future" else now.replace(tzinfo=None) - dt.timedelta(hours=1)
+    before = _counts()
+
+    with pytest.raises(ApplicationError) as excinfo:
+        file_ticket(filed_at=filed_at)
+
+    assert "filed_at" in excinfo.value.field_errors
+    assert _counts() == before
