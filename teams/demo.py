@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
+from django.utils import timezone
 
 from servicedesk import refcache
 from sla import standards
@@ -390,10 +391,38 @@ class TicketSpec:
     fields: dict[str, Any] = field(default_factory=dict)
     priority: str | None = None
     steps: tuple[tuple[str, str, str], ...] = ()
+    # Filed this long before the seeding (the steps happen at the seeding): a demo that
+    # starts with overdue and at-risk work, which the worker escalates in its first minute.
+    filed_minutes_ago: int = 0
 
 
 TICKETS = [
-    # IT Support
+    # IT Support, overdue and at risk. P1 runs on the 24×7 calendar (30 minutes to the
+    # first response, 4 hours to resolve), so these are overdue whatever the day of seeding;
+    # 14 days hold more than the 5 office days of the team standard even around National Day.
+    TicketSpec(
+        "frank", "VPN problem", "Shenzhen office cannot reach the VPN",
+        "Nobody in the Shenzhen office can connect since the router was replaced.", priority=Priority.P1,
+        filed_minutes_ago=6 * 60,
+    ),
+    TicketSpec(
+        "dave", "Laptop repair", "Keyboard keys stuck after a coffee spill", "",
+        {"asset_tag": "LT-0815", "impact": "Only me"},
+        steps=(
+            ("assign", "it.lead", "it.agent2"),
+            ("reply", "it.agent2", "We ordered a new keyboard; it should arrive this week."),
+        ),
+        filed_minutes_ago=14 * 24 * 60,
+    ),
+    TicketSpec(
+        "erin", "Email and calendar", "CEO's mailbox receives no new email",
+        "Since noon no new message has arrived in the CEO's mailbox; sending still works.", priority=Priority.P1,
+        steps=(
+            ("assign", "it.lead", "it.agent"),
+            ("reply", "it.agent", "The gateway is holding the messages; we are releasing them now."),
+        ),
+        filed_minutes_ago=200,  # past 80 % of the 4 hours: at risk for the first 40 minutes
+    ),
     TicketSpec(
         "alice", "Laptop repair", "Laptop does not start after the update",
         "Since this morning's update the screen stays black after the logo.",
@@ -845,6 +874,7 @@ def _seed_tickets(report: SeedReport, users: dict[str, User], items: dict[str, S
         ticket = tickets.ticket_create(
             requester=requester, service_item=items[spec.item], title=spec.title, description=spec.description,
             priority=spec.priority, fields=spec.fields,
+            filed_at=timezone.now() - dt.timedelta(minutes=spec.filed_minutes_ago) if spec.filed_minutes_ago else None,
         )
         for action, actor, value in spec.steps:
             ticket = _play(ticket, action, users[actor], value, users)

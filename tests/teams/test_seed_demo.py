@@ -9,6 +9,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from sla.models import BusinessCalendar, EscalationChain, ServiceStandard, SLAClock, StandardChange
 from teams import demo
@@ -181,3 +182,38 @@ def test_refuses_outside_demo_mode_and_writes_nothing(settings):
         call_command("seed_demo")
 
     assert row_counts() == before
+
+
+def test_the_demo_starts_with_overdue_and_at_risk_work_that_the_scanner_escalates(client):
+    from rest_framework.authtoken.models import Token
+
+    from sla.services import sla_scan
+
+    # Given the demo, seeded just now
+    seed()
+    it = Team.objects.get(slug="it")
+    vpn = Ticket.objects.get(title="Shenzhen office cannot reach the VPN")
+    keyboard = Ticket.objects.get(title="Keyboard keys stuck after a coffee spill")
+    mailbox = Ticket.objects.get(title="CEO's mailbox receives no new email")
+    assert timezone.now() - vpn.created_at > dt.timedelta(hours=5)
+    assert vpn.events.get(kind="created").created_at == vpn.created_at
+
+    # Then the IT lead's API lists them as breached and at risk
+    token = Token.objects.create(user=User.objects.get(username="it.lead")).key
+
+    def listed(sla_state: str) -> set[str]:
+        response = client.get(f"/api/v1/tickets/?team={it.pk}&sla_state={sla_state}",
+                              HTTP_AUTHORIZATION=f"Token {token}")
+        assert response.status_code == 200
+        return {row["title"] for row in response.json()["results"]}
+
+    assert {vpn.title, keyboard.title} <= listed("breached")
+    assert mailbox.title in listed("at_risk")
+
+    # And the scanner's first cycle records their breaches and escalates them, once
+    first = sla_scan()
+    assert first.escalations > 0
+    assert vpn.events.filter(kind="escalation").exists()
+    assert keyboard.events.filter(kind="escalation").exists()
+    assert SLAClock.objects.get(ticket=vpn, kind="resolution").state == SLAClock.State.BREACHED
+    assert sla_scan().escalations == 0
