@@ -41,6 +41,24 @@ def test_a_stale_transition_or_assignment_is_a_conflict(world, ticket, client_fo
     assert (stored.status, stored.assignee_id) == ("open", None)
 
 
+def test_an_action_without_version_applies_to_the_ticket_as_it_is_now(world, ticket, client_for):
+    # Given a ticket someone edited since a script last read it
+    client = client_for("it_lead")
+    client.patch(f"/api/v1/tickets/{ticket.pk}/", {"title": "Bump", "version": ticket.version}, format="json")
+
+    # When the script assigns and resolves it as the examples do, without a version
+    assigned = client.post(f"/api/v1/tickets/{ticket.pk}/assign/", {"assignee": world.it_agent.pk}, format="json")
+    moved = client.post(f"/api/v1/tickets/{ticket.pk}/transition/", {"to": "resolved", "comment": "Fixed."},
+                        format="json")
+
+    # Then both apply, each checked against the ticket's current state
+    assert (assigned.status_code, moved.status_code) == (200, 200)
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert (stored.status, stored.assignee_id, stored.title) == ("resolved", world.it_agent.pk, "Bump")
+    again = client.post(f"/api/v1/tickets/{ticket.pk}/transition/", {"to": "pending"}, format="json")
+    assert again.status_code == 400 and "to" in again.json()["errors"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_patches_one_wins_one_conflicts(world, standard, file_ticket):
     ticket = file_ticket()

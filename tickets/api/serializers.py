@@ -43,11 +43,13 @@ def id_field(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=BIGINT_MAX, **kwargs)
 
 
-def version_field(**kwargs) -> serializers.IntegerField:
-    return serializers.IntegerField(
-        min_value=1, max_value=VERSION_MAX,
-        help_text="The ticket's `version` as you read it; a stale one is refused with 409.", **kwargs,
-    )
+def version_field(*, required: bool = True) -> serializers.IntegerField:
+    help_text = "The ticket's `version` as you read it; a stale one is refused with 409 and nothing changes."
+    if not required:
+        # Actions (a move, an assignment) are checked against the ticket as it is now: a
+        # script that resolves or assigns need not read the ticket first.
+        help_text += " Left out, the action applies to the ticket as it is now."
+    return serializers.IntegerField(min_value=1, max_value=VERSION_MAX, required=required, help_text=help_text)
 
 
 # --- catalog -------------------------------------------------------------------------------
@@ -321,12 +323,12 @@ class TransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Status.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=50_000,
                                     help_text="A public reply posted with the change.")
-    version = version_field()
+    version = version_field(required=False)
 
 
 class AssignSerializer(serializers.Serializer):
     assignee = id_field(allow_null=True, help_text="A member of the ticket's team, or null to unassign.")
-    version = version_field()
+    version = version_field(required=False)
 
 
 class CommentSerializer(serializers.ModelSerializer):

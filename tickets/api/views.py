@@ -203,7 +203,7 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         data = serializer.validated_data
         ticket = services.ticket_transition(
             ticket=ticket, to=data["to"], actor=request.user, comment=data["comment"],
-            expected_version=data["version"],
+            expected_version=data.get("version"),
         )
         return self._ticket_response(ticket)
 
@@ -224,7 +224,7 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
             if assignee is None:
                 raise ValidationError({"assignee": [_("Unknown user.")]})
         ticket = services.ticket_assign(
-            ticket=ticket, assignee=assignee, actor=request.user, expected_version=data["version"]
+            ticket=ticket, assignee=assignee, actor=request.user, expected_version=data.get("version")
         )
         return self._ticket_response(ticket)
 
