@@ -17,12 +17,18 @@ class UserTimezoneMiddleware:
         if language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
-        tzname = getattr(user, "timezone", None)
-        if tzname:
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(tzname))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
-        else:
-            timezone.deactivate()
+        activate_user_timezone(user)
         return self.get_response(request)
+
+
+def activate_user_timezone(user) -> None:
+    """Times from here on in the user's profile time zone (the server's default without
+    one). The API calls it again once it knows who signs in with a token."""
+    tzname = getattr(user, "timezone", None)
+    if tzname:
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(tzname))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+    else:
+        timezone.deactivate()

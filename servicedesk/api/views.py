@@ -9,6 +9,8 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework.authentication import SessionAuthentication
 
+from teams.middleware import activate_user_timezone
+
 from .authentication import CachedTokenAuthentication
 from .exception_handler import api_exception_handler
 from .pagination import CursorPagination
@@ -29,6 +31,13 @@ class ApiView:
 
     def get_exception_handler(self):
         return api_exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # The page middleware set the time zone of a session's user; a token's user is
+        # known only now. Either way the answer's times carry the user's own offset.
+        if request.auth is not None:
+            activate_user_timezone(request.user)
 
 
 class SwaggerView(SpectacularSwaggerView):

@@ -372,3 +372,30 @@ def test_the_list_reads_clocks_by_ticket_in_kind_order(world, standard, file_tic
         assert [c.kind for c in clocks[ticket.pk]] == ["first_response", "resolution"]
         assert all(c.due_at.utcoffset() is not None for c in clocks[ticket.pk])
     assert api_ticket_clocks(ticket_ids=[]) == {}
+
+
+@pytest.mark.parametrize("sign_in", ["token", "session"])
+def test_times_carry_the_users_own_offset_however_they_sign_in(world, ticket, client_for, sign_in):
+    from rest_framework.test import APIClient
+
+    # Given an agent whose profile is in Shanghai time, and a lead in New York
+    world.it_agent.timezone = "Asia/Shanghai"
+    world.it_agent.save()
+    world.it_lead.timezone = "America/New_York"
+    world.it_lead.save()
+
+    def read(user):
+        if sign_in == "token":
+            client = client_for(user)
+        else:
+            client = APIClient()
+            client.force_login(user)
+        listed = client.get(f"/api/v1/tickets/?team={world.it.pk}").json()["results"][0]
+        return client.get(f"/api/v1/tickets/{ticket.pk}/").json(), listed
+
+    # Then each reads their own offset in a ticket and in a list: the same instants
+    (one, listed), (ny_one, ny_listed) = read(world.it_agent), read(world.it_lead)
+    assert one["created_at"].endswith("+08:00") and listed["created_at"].endswith("+08:00")
+    assert one["sla"]["first_response"]["due_at"].endswith("+08:00")
+    assert ny_one["created_at"].endswith("-05:00") and ny_listed["created_at"].endswith("-05:00")
+    assert parse_datetime(one["created_at"]) == parse_datetime(ny_one["created_at"]) == ticket.created_at
