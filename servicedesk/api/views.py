@@ -4,6 +4,7 @@ These are also meant to be the project-wide DRF defaults (see the settings in th
 report); setting them here keeps the API right whatever the settings say.
 """
 
+from django.utils import translation
 from drf_spectacular.settings import patched_settings
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerView
@@ -38,6 +39,9 @@ class ApiView:
         # known only now. Either way the answer's times carry the user's own offset.
         if request.auth is not None:
             activate_user_timezone(request.user)
+            # Messages in the profile's language, unless the client asks for one.
+            if request.user.language and "HTTP_ACCEPT_LANGUAGE" not in request.META:
+                translation.activate(request.user.language)
 
 
 class SwaggerView(SpectacularSwaggerView):

@@ -399,3 +399,17 @@ def test_times_carry_the_users_own_offset_however_they_sign_in(world, ticket, cl
     assert one["sla"]["first_response"]["due_at"].endswith("+08:00")
     assert ny_one["created_at"].endswith("-05:00") and ny_listed["created_at"].endswith("-05:00")
     assert parse_datetime(one["created_at"]) == parse_datetime(ny_one["created_at"]) == ticket.created_at
+
+
+def test_a_token_users_messages_are_in_their_profile_language_unless_the_client_asks(world, client_for):
+    world.alice.language = "zh-hant"
+    world.alice.save()
+    client = client_for("alice")
+    bad = {"service_item": world.laptop.pk, "title": "Laptop", "fields": {}}
+
+    in_profile_language = client.post("/api/v1/tickets/", bad, format="json")
+    asked_for_english = client.post("/api/v1/tickets/", bad, format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert in_profile_language.status_code == asked_for_english.status_code == 400
+    assert in_profile_language.json()["errors"]["fields.asset_tag"] == ["此欄位為必填。"]
+    assert asked_for_english.json()["errors"]["fields.asset_tag"] == ["This field is required."]
