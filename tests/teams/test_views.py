@@ -120,3 +120,12 @@ def test_availability_of_a_team_one_is_not_in_changes_nothing(world):
     client.force_login(world.it_agent)
     client.post(reverse("profile-availability"), {"team": world.hr.pk, "available": "0"})
     assert world.hr_agent.memberships.get(team=world.hr).is_available is True
+
+
+def test_every_page_names_its_icon_so_browsers_do_not_ask_for_a_missing_favicon(db):
+    from django.contrib.staticfiles import finders
+
+    html = Client().get("/accounts/login/").content.decode()
+
+    assert '<link rel="icon" href="/static/img/favicon.svg"' in html
+    assert finders.find("img/favicon.svg")
