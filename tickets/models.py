@@ -237,7 +237,8 @@ class TicketEvent(models.Model):
                               related_name="+")
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Now unless told otherwise: a request entered later than it came in is history from then.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -242,13 +242,12 @@ def ticket_create(
         events = [TicketEvent(ticket=ticket, actor=requester, kind=EventKind.CREATED,
                               data={"status": ticket.status, "priority": priority, "team": ticket.team_id})]
         sla_event = sla.ticket_clocks_write(ticket=ticket, clocks=clocks)
-        insert_objects(events + ([sla_event] if sla_event else []))
+        if sla_event:
+            events.append(sla_event)
+        for event in events:
+            event.created_at = ticket.created_at  # filed, and under a standard, when it came in
+        insert_objects(events)
         notify.ticket_created(ticket=ticket)
-    if filed_at is not None:
-        # The history's times are set on insert; these entries tell what happened then.
-        TicketEvent.objects.filter(ticket=ticket).update(created_at=filed_at)
-        for event in events + ([sla_event] if sla_event else []):
-            event.created_at = filed_at
     remember_related(ticket, "sla_clocks", clocks)  # the answer shows them without reading them back
     _store_attachments(ticket, None, uploads, requester)
     _auto_assign(ticket)
