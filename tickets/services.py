@@ -161,6 +161,21 @@ def _lock(ticket: Ticket, expected_version: int | None = None) -> Ticket:
     return locked
 
 
+def _lock_both(first: Ticket, second: Ticket, expected_version: int | None = None) -> tuple[Ticket, Ticket]:
+    """Lock two tickets, always in id order, whichever the caller names first, so that two
+    actions on the same pair in opposite directions (A merged into B while B is merged into
+    A) wait for each other instead of deadlocking; `expected_version` is `first`'s."""
+    low, high = sorted((first, second), key=lambda t: t.pk)
+    locked = {t.pk: _lock(t) for t in (low, high)}
+    first_locked, second_locked = locked[first.pk], locked[second.pk]
+    if expected_version is not None and first_locked.version != expected_version:
+        raise ConflictError(
+            _("%(ref)s was changed by someone else since you opened it. Reload to see the changes.")
+            % {"ref": first_locked.reference}
+        )
+    return first_locked, second_locked
+
+
 def _save(ticket: Ticket, *fields: str) -> None:
     ticket.version += 1
     ticket.updated_at = timezone.now()
@@ -617,7 +632,7 @@ def ticket_link(*, source: Ticket, target: Ticket, actor: User, expected_version
 
     if source.pk == target.pk:
         raise ApplicationError(_("A ticket cannot be linked to itself."), field_errors={"target": _("Same ticket.")})
-    source = _lock(source, expected_version)
+    source, target = _lock_both(source, target, expected_version)
     _require_staff(source, actor)
     _link, created = TicketLink.objects.get_or_create(
         source=source, target=target, defaults={"kind": TicketLink.Kind.RELATED, "created_by": actor}
@@ -636,8 +651,7 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User, expected_versio
 
     if source.pk == target.pk:
         raise ApplicationError(_("A ticket cannot be merged into itself."), field_errors={"target": _("Same ticket.")})
-    source = _lock(source, expected_version)
-    target = _lock(target)
+    source, target = _lock_both(source, target, expected_version)
     _require_staff(source, actor)
     _require_staff(target, actor)
     if not source.is_open:
