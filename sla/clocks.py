@@ -96,14 +96,28 @@ def refresh_schedule(clock: SLAClock, cal: bt.BusinessCalendar, levels: list[Esc
     clock.next_check_at = min(pending) if pending else None
 
 
+def _overdue(clock: SLAClock) -> bool:
+    return clock.consumed_seconds > clock.target_minutes * 60 + 1e-6
+
+
+def _mark_overdue(clock: SLAClock, at: dt.datetime) -> None:
+    clock.state = SLAClock.State.BREACHED
+    if clock.breached_at is None:
+        clock.breached_at = clock.due_at or at
+
+
 def pause(clock: SLAClock, cal: bt.BusinessCalendar, at: dt.datetime) -> None:
+    """Stop counting at `at` (waiting on the requester). A clock already past its due time
+    stays breached while paused: it is still owed."""
     if clock.paused_at is not None or clock.stopped_at is not None:
         return
     clock.consumed_seconds += max(0.0, bt.business_seconds_between(cal, clock.run_started_at, at))
     clock.paused_at = at
     clock.run_started_at = None
     clock.next_check_at = None
-    if clock.state == SLAClock.State.RUNNING:
+    if _overdue(clock):
+        _mark_overdue(clock, at)
+    elif clock.state == SLAClock.State.RUNNING:
         clock.state = SLAClock.State.PAUSED
 
 
@@ -119,7 +133,9 @@ def resume(clock: SLAClock, at: dt.datetime) -> None:
 
 
 def stop(clock: SLAClock, cal: bt.BusinessCalendar, at: dt.datetime, *, fulfilled: bool) -> None:
-    """Stop the clock: met if fulfilled in time, breached if its due time had passed."""
+    """Stop the clock: met if fulfilled in time, breached (met late) if fulfilled after
+    its due time, stopped if the ticket ended unfulfilled (closed or cancelled; a breach
+    recorded before stays in `breached_at`)."""
     if clock.stopped_at is not None:
         return
     if clock.paused_at is None and clock.run_started_at is not None:
@@ -130,44 +146,46 @@ def stop(clock: SLAClock, cal: bt.BusinessCalendar, at: dt.datetime, *, fulfille
     clock.run_started_at = None
     clock.stopped_at = at
     clock.next_check_at = None
-    if clock.consumed_seconds > clock.target_minutes * 60 + 1e-6:
-        clock.state = SLAClock.State.BREACHED
-        if clock.breached_at is None:
-            clock.breached_at = clock.due_at or at
-    elif fulfilled:
+    if not fulfilled:
+        clock.state = SLAClock.State.STOPPED
+    elif _overdue(clock):
+        _mark_overdue(clock, at)
+    else:
         clock.state = SLAClock.State.MET
 
 
 def restart(clock: SLAClock, at: dt.datetime) -> None:
-    """Run a stopped clock again (a reopened ticket): the business time already used counts."""
+    """Run a stopped clock again (a reopened ticket): the business time already used counts,
+    so a clock stopped late runs on as breached."""
     clock.stopped_at = None
     clock.paused_at = None
     clock.run_started_at = at
-    if clock.state == SLAClock.State.MET:
-        clock.state = SLAClock.State.RUNNING
+    clock.state = SLAClock.State.BREACHED if _overdue(clock) else SLAClock.State.RUNNING
 
 
-def remaining_seconds(clock: SLAClock, now: dt.datetime) -> float | None:
-    """Wall-clock seconds until due (negative when overdue); None when nothing is due."""
-    if clock.due_at is None or clock.stopped_at is not None:
-        return None
-    if clock.paused_at is not None:
-        return None
-    return (clock.due_at - now).total_seconds()
-
-
-def display_state(clock: SLAClock, now: dt.datetime) -> str:
-    """on_track, at_risk, breached, paused, met or stopped: what the pages colour."""
-    if clock.state == SLAClock.State.BREACHED or (
-        clock.stopped_at is None and clock.paused_at is None and clock.due_at and clock.due_at <= now
-    ):
-        return "breached"
-    if clock.state == SLAClock.State.MET:
-        return "met"
+def retarget(clock: SLAClock, standard: ServiceStandard, old_cal: bt.BusinessCalendar, at: dt.datetime, *,
+             waiting_on_requester: bool) -> None:
+    """Put a live clock under another standard at `at` (a re-match after a change of
+    priority, team or service item): the business time already used counts against the new
+    target, and the new standard's pause rule applies at once while the ticket waits on
+    the requester. The caller refreshes the schedule."""
     if clock.stopped_at is not None:
-        return "stopped"
-    if clock.paused_at is not None:
-        return "paused"
-    if clock.warn_at and clock.warn_at <= now:
-        return "at_risk"
-    return "on_track"
+        clock.standard = standard
+        return
+    if clock.paused_at is None and clock.run_started_at is not None:
+        # Count up to `at` on the old calendar, then go on from `at` on the new one.
+        clock.consumed_seconds += max(0.0, bt.business_seconds_between(old_cal, clock.run_started_at, at))
+        clock.run_started_at = at
+    clock.standard = standard
+    clock.target_minutes = target_for(standard, clock.kind)
+    if waiting_on_requester and standard.pause_on_pending and clock.paused_at is None:
+        clock.paused_at = at
+        clock.run_started_at = None
+        clock.next_check_at = None
+    elif clock.paused_at is not None and not (waiting_on_requester and standard.pause_on_pending):
+        resume(clock, at)
+    if _overdue(clock):
+        _mark_overdue(clock, at)
+    else:
+        clock.state = SLAClock.State.PAUSED if clock.paused_at is not None else SLAClock.State.RUNNING
+        clock.breached_at = None

@@ -209,7 +209,9 @@ class SLAClock(models.Model):
         RUNNING = "running", _("running")
         PAUSED = "paused", _("paused")
         MET = "met", _("met")
+        # Past its due time: running or paused (still owed), or stopped (met late).
         BREACHED = "breached", _("breached")
+        STOPPED = "stopped", _("stopped")
 
     # No index of its own: the (ticket, kind) unique constraint serves it.
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="sla_clocks", db_index=False)

@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy
 from notifications import services as notify
 from servicedesk.db import insert_objects, insert_rows, update_rows
 from tickets.constants import EventKind, Priority, Status
-from tickets.models import TicketEvent
+from tickets.models import Ticket, TicketEvent
 from webhooks import services as webhooks
 
 from . import clocks as clk
+from . import states
 from .models import Escalation, EscalationLevel, ServiceStandard, SLAClock
 from .selectors import chain_levels, standard_and_levels_for
 
@@ -56,23 +57,19 @@ def _save_clock(clock: SLAClock) -> None:
 
 
 def _summarise(ticket, clocks: list[SLAClock]) -> bool:
-    """Set the clocks' next due, warning and breach on the ticket (queues sort and filter
-    by these through an index); True when they changed."""
-    running = [c for c in clocks if c.stopped_at is None and c.paused_at is None and c.due_at]
-    due = min((c.due_at for c in running), default=None)
-    warn = min((c.warn_at for c in running if c.warn_at), default=None)
-    breached = any(c.state == SLAClock.State.BREACHED for c in clocks)
-    if (ticket.sla_due_at, ticket.sla_warn_at, ticket.sla_breached) == (due, warn, breached):
+    """Set the clocks' summary on the ticket (queues filter and sort by it through an
+    index; sla.states says what it means); True when it changed."""
+    summary = states.ticket_summary(clocks)
+    if (ticket.sla_due_at, ticket.sla_warn_at, ticket.sla_breached, ticket.sla_paused) == summary:
         return False
-    ticket.sla_due_at, ticket.sla_warn_at, ticket.sla_breached = due, warn, breached
+    ticket.sla_due_at, ticket.sla_warn_at, ticket.sla_breached, ticket.sla_paused = summary
     return True
 
 
 def _store_summary(ticket) -> None:
-    from tickets.models import Ticket
-
     Ticket.objects.filter(pk=ticket.pk).update(
-        sla_due_at=ticket.sla_due_at, sla_warn_at=ticket.sla_warn_at, sla_breached=ticket.sla_breached
+        sla_due_at=ticket.sla_due_at, sla_warn_at=ticket.sla_warn_at, sla_breached=ticket.sla_breached,
+        sla_paused=ticket.sla_paused,
     )
 
 
@@ -190,10 +187,11 @@ def ticket_clocks_rematch(*, ticket, actor, reason: str) -> None:
     old = clocks[0].standard
     if standard is None or standard.pk == old.pk:
         return
+    at = timezone.now()
     cal = clk.calendar_value(standard.calendar)
     for clock in clocks:
-        clock.standard = standard
-        clock.target_minutes = clk.target_for(standard, clock.kind)
+        clk.retarget(clock, standard, clk.calendar_value(old.calendar), at,
+                     waiting_on_requester=ticket.status == Status.PENDING)
         clk.refresh_schedule(clock, cal, levels, _done_steps(clock))
         _save_clock(clock)
     _sync_ticket(ticket, clocks)
@@ -301,8 +299,6 @@ def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
         newly_breached = {c.ticket_id for c, s in fired if s.key == "breach"} - {
             c.ticket_id for c in clocks if c.ticket.sla_breached}
         if newly_breached:
-            from tickets.models import Ticket
-
             Ticket.objects.filter(pk__in=newly_breached).update(sla_breached=True)
         if not fired:
             return len(clocks)
@@ -407,17 +403,18 @@ def clocks_replan_request(*, calendar=None, chain=None) -> None:
     ClockReplan.objects.create(calendar=calendar, chain=chain)
 
 
-def _sync_tickets(ticket_ids) -> None:
-    """Recompute the tickets' copied next due and warning from their running clocks."""
-    from django.db.models import OuterRef, Subquery
-
-    from tickets.models import Ticket
-
-    running = SLAClock.objects.filter(ticket=OuterRef("pk"), stopped_at__isnull=True, paused_at__isnull=True)
-    Ticket.objects.filter(pk__in=list(ticket_ids)).update(
-        sla_due_at=Subquery(running.order_by("due_at").values("due_at")[:1]),
-        sla_warn_at=Subquery(running.exclude(warn_at=None).order_by("warn_at").values("warn_at")[:1]),
-    )
+def ticket_summaries_refresh(*, ticket_ids) -> None:
+    """Recompute the SLA summary of these tickets' rows from their clocks (after clocks
+    were changed in bulk, as a re-plan does)."""
+    clocks_by_ticket: dict[int, list[SLAClock]] = defaultdict(list)
+    for clock in SLAClock.objects.filter(ticket_id__in=list(ticket_ids)).only(
+        "ticket_id", "state", "due_at", "warn_at", "paused_at", "stopped_at"
+    ):
+        clocks_by_ticket[clock.ticket_id].append(clock)
+    tickets = list(Ticket.objects.filter(pk__in=list(ticket_ids)).only(
+        "sla_due_at", "sla_warn_at", "sla_breached", "sla_paused"))
+    changed = [t for t in tickets if _summarise(t, clocks_by_ticket[t.pk])]
+    Ticket.objects.bulk_update(changed, ["sla_due_at", "sla_warn_at", "sla_breached", "sla_paused"])
 
 
 def clocks_replan_pending(*, batch_size: int = 500, max_batches: int = 20) -> int:
@@ -447,7 +444,7 @@ def clocks_replan_pending(*, batch_size: int = 500, max_batches: int = 20) -> in
                 clk.refresh_schedule(clock, clk.calendar_value(clock.standard.calendar),
                                      levels.get(clock.standard.escalation_chain_id, []), done[clock.pk])
             update_rows(SLAClock, ["due_at", "warn_at", "next_check_at"], clocks)
-            _sync_tickets({c.ticket_id for c in clocks})
+            ticket_summaries_refresh(ticket_ids={c.ticket_id for c in clocks})
             replanned += len(clocks)
             if len(clocks) < batch_size:
                 request.delete()

@@ -81,7 +81,31 @@ def file_ticket(world):
 
 
 def set_sla(ticket, *, warn=None, due=None, breached=False, **fields):
-    Ticket.objects.filter(pk=ticket.pk).update(sla_warn_at=warn, sla_due_at=due, sla_breached=breached, **fields)
+    """Put a ticket's clocks where a test needs them, its summary following as the clock
+    bookkeeping keeps it: both clocks running with this warning and due time (recorded
+    breached when `breached`); without a due time, paused while the ticket waits on the
+    requester, else met."""
+    from sla.models import ServiceStandard, SLAClock
+    from sla.services import ticket_clocks_start, ticket_summaries_refresh
+    from tests.factories import ServiceStandardFactory
+
+    Ticket.objects.filter(pk=ticket.pk).update(**fields)
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    clocks = SLAClock.objects.filter(ticket=ticket)
+    if not clocks.exists():  # a team without a standard: give it one, and the ticket its clocks
+        if not ServiceStandard.objects.filter(team_id=ticket.team_id).exists():
+            ServiceStandardFactory(team_id=ticket.team_id)
+        ticket_clocks_start(ticket=ticket)
+    status = ticket.status
+    now = timezone.now()
+    if due is not None:
+        clocks.update(warn_at=warn, due_at=due, state="breached" if breached else "running", paused_at=None,
+                      stopped_at=None, run_started_at=now)
+    elif status == Status.PENDING:
+        clocks.update(state="paused", paused_at=now, run_started_at=None, stopped_at=None, next_check_at=None)
+    else:
+        clocks.update(state="met", stopped_at=now, run_started_at=None, paused_at=None, next_check_at=None)
+    ticket_summaries_refresh(ticket_ids=[ticket.pk])
 
 
 @pytest.fixture

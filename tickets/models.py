@@ -125,12 +125,15 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    # Copied from the ticket's SLA clocks by sla.services in the same transaction, so that
-    # queues can filter and sort by SLA through an index instead of a join:
-    # the earliest due and warning times of running clocks, and whether any target broke.
+    # The summary of the ticket's SLA clocks, kept by the clock bookkeeping in the same
+    # transaction, so that queues filter and sort by SLA state through an index instead of
+    # a join (sla.states defines what the states mean): the earliest due and warning
+    # times of running clocks, whether a live clock is recorded past its due time, and
+    # whether a live clock is paused.
     sla_due_at = models.DateTimeField(_("next due"), null=True, blank=True)
     sla_warn_at = models.DateTimeField(_("at risk from"), null=True, blank=True)
     sla_breached = models.BooleanField(_("breached"), default=False)
+    sla_paused = models.BooleanField(_("SLA paused"), default=False)
     # Bumped by every change; clients send it back so that a stale edit is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
 

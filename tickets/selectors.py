@@ -6,6 +6,7 @@ import contextlib
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from servicedesk import refcache
+from sla.states import TicketState, ticket_state_q
 from teams.models import User
 from teams.selectors import user_team_ids
 
@@ -120,8 +121,8 @@ def queue_views(*, user: User, now) -> dict[str, Q]:
     return {
         "unassigned": Q(assignee__isnull=True, status__in=[Status.NEW, Status.OPEN]),
         "mine": Q(assignee=user),
-        "at_risk": Q(sla_warn_at__lte=now, sla_due_at__gt=now, sla_breached=False),
-        "breached": Q(sla_breached=True) | Q(sla_due_at__lte=now),
+        "at_risk": ticket_state_q(TicketState.AT_RISK, now),
+        "breached": ticket_state_q(TicketState.BREACHED, now),
         "pending": Q(status=Status.PENDING),
         "open": Q(),
     }
@@ -190,12 +191,8 @@ def queue_filter(
         qs = qs.filter(assignee=user)
     elif assignee:
         qs = qs.filter(assignee_id=assignee)
-    if sla in ("at_risk", "breached"):
-        qs = qs.filter(queue_views(user=user, now=now)[sla])
-    elif sla == "on_track":
-        qs = qs.filter(sla_breached=False, sla_due_at__gt=now).filter(Q(sla_warn_at__gt=now) | Q(sla_warn_at=None))
-    elif sla == "paused":
-        qs = qs.filter(sla_due_at__isnull=True, status=Status.PENDING)
+    if sla:
+        qs = qs.filter(ticket_state_q(sla, now))
     if department:
         qs = qs.filter(requester_department_id=department)
     if created_from:
@@ -274,5 +271,6 @@ def agent_dashboard(*, user: User, now) -> dict:
         "by_state": by_state,
         "first_responses": len(waits),
         "median_first_response_s": median(waits) if waits else None,
-        "tickets": mine.select_related("team", "requester").order_by(F("sla_due_at").asc(nulls_last=True), "id")[:50],
+        "tickets": mine.select_related("team", "requester").prefetch_related("sla_clocks")
+        .order_by(F("sla_due_at").asc(nulls_last=True), "id")[:50],
     }

@@ -4,7 +4,6 @@ queue and the agents' tools are in `tickets.workspace_views`. Views stay thin: r
 and an ApplicationError is shown on the form that caused it."""
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,12 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from servicedesk.exceptions import ApplicationError, ConflictError
-from sla import clocks as sla_clocks
-from sla.models import SLAClock
 from teams.selectors import team_members, user_teams
 
 from . import services
@@ -36,7 +32,8 @@ from .forms import (
     TicketCreateForm,
     TransitionForm,
 )
-from .models import Attachment, CannedResponse, ServiceItem, Ticket, TicketEvent, TicketLink
+from .models import Attachment, CannedResponse, ServiceItem, Ticket, TicketLink
+from .presentation import ClockBadge, describe_event, ticket_badge
 from .selectors import (
     active_service_item,
     can_see_internal,
@@ -92,159 +89,6 @@ def _draft_key(ticket_pk: int) -> str:
     return f"reply-draft:{ticket_pk}"
 
 
-def format_duration(seconds: float) -> str:
-    """A short, human duration: "2 d 3 h", "4 h 10 min", "12 min"."""
-    minutes = int(abs(seconds) // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
-    if hours:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": mins}
-    return _("%(minutes)d min") % {"minutes": mins}
-
-
-SLA_STATE_LABELS = {
-    "on_track": gettext_lazy("on track"),
-    "at_risk": gettext_lazy("at risk"),
-    "breached": gettext_lazy("breached"),
-    "paused": gettext_lazy("paused"),
-    "met": gettext_lazy("met"),
-    "stopped": gettext_lazy("stopped"),
-}
-
-
-@dataclass(frozen=True)
-class ClockView:
-    """One SLA clock as the pages show it."""
-
-    kind: str
-    label: str
-    due_at: dt.datetime | None
-    state: str
-    state_label: str
-    remaining: str
-
-    @classmethod
-    def of(cls, clock: SLAClock, now: dt.datetime) -> "ClockView":
-        state = sla_clocks.display_state(clock, now)
-        seconds = sla_clocks.remaining_seconds(clock, now)
-        if seconds is None:
-            remaining = ""
-        elif seconds >= 0:
-            remaining = _("%(duration)s left") % {"duration": format_duration(seconds)}
-        else:
-            remaining = _("overdue by %(duration)s") % {"duration": format_duration(seconds)}
-        return cls(
-            kind=clock.kind, label=str(SLAClock.Kind(clock.kind).label), due_at=clock.due_at, state=state,
-            state_label=str(SLA_STATE_LABELS.get(state, state)), remaining=remaining,
-        )
-
-
-@dataclass(frozen=True)
-class RowBadge:
-    """The SLA state of a ticket from the summary on its row (no clock rows needed)."""
-
-    due_at: dt.datetime | None
-    state: str
-    state_label: str
-    remaining: str
-    label: str = ""
-
-
-def row_sla_badge(ticket: Ticket, now: dt.datetime) -> RowBadge | None:
-    """Time left or overdue, coloured by state, from `sla_due_at`/`sla_warn_at`/`sla_breached`."""
-    due = ticket.sla_due_at
-    if ticket.sla_breached or (due is not None and due <= now):
-        state = "breached"
-    elif due is not None and ticket.sla_warn_at is not None and ticket.sla_warn_at <= now:
-        state = "at_risk"
-    elif due is not None:
-        state = "on_track"
-    elif ticket.status == Status.PENDING:
-        state = "paused"
-    else:
-        return None
-    remaining = ""
-    if due is not None:
-        seconds = (due - now).total_seconds()
-        if seconds >= 0:
-            remaining = _("%(duration)s left") % {"duration": format_duration(seconds)}
-        else:
-            remaining = _("overdue by %(duration)s") % {"duration": format_duration(seconds)}
-    return RowBadge(due_at=due, state=state, state_label=str(SLA_STATE_LABELS[state]), remaining=remaining,
-                    label=_("Next due"))
-
-
-def next_clock(clocks, now: dt.datetime) -> ClockView | None:
-    """The clock that runs out first among those still running (from prefetched rows);
-    a paused clock when nothing runs; None when no target is live."""
-    running = [c for c in clocks if c.due_at and c.stopped_at is None and c.paused_at is None]
-    if running:
-        return ClockView.of(min(running, key=lambda c: c.due_at), now)
-    paused = [c for c in clocks if c.paused_at is not None and c.stopped_at is None]
-    return ClockView.of(paused[0], now) if paused else None
-
-
-def _label(choices, value) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return str(value)
-
-
-def describe_event(event: TicketEvent) -> str:
-    """One line of a ticket's history, in words."""
-    data = event.data or {}
-    kind = event.kind
-    if kind == EventKind.CREATED:
-        return _("Filed the request")
-    if kind == EventKind.STATUS:
-        return _("Changed the status from %(old)s to %(new)s") % {
-            "old": _label(Status, data.get("old")), "new": _label(Status, data.get("new"))}
-    if kind == EventKind.PRIORITY:
-        return _("Changed the priority from %(old)s to %(new)s") % {
-            "old": _label(Priority, data.get("old")), "new": _label(Priority, data.get("new"))}
-    if kind == EventKind.ASSIGNED:
-        if data.get("new_name"):
-            return _("Assigned to %(name)s") % {"name": data["new_name"]}
-        return _("Unassigned")
-    if kind == EventKind.TEAM:
-        return _("Moved to %(team)s: %(reason)s") % {"team": data.get("new_name", "?"), "reason": data.get("reason", "")}
-    if kind == EventKind.SERVICE_ITEM:
-        return _("Changed the service")
-    if kind == EventKind.COMMENT:
-        return _("Replied")
-    if kind == EventKind.NOTE:
-        return _("Added an internal note")
-    if kind == EventKind.ATTACHMENT:
-        return _("Attached %(name)s") % {"name": data.get("name", "")}
-    if kind == EventKind.FIRST_RESPONSE:
-        return _("First response")
-    if kind == EventKind.SLA:
-        if data.get("old_standard"):
-            return _("Service standard changed from %(old)s to %(new)s") % {
-                "old": data["old_standard"], "new": data.get("standard", "?")}
-        return _("Service standard applied: %(name)s") % {"name": data.get("standard", "?")}
-    if kind == EventKind.COLLABORATOR:
-        return _("Added %(name)s as a collaborator") % {"name": data.get("name", "?")}
-    if kind == EventKind.LINK:
-        return _("Linked to %(ref)s") % {"ref": data.get("other_ref", "?")}
-    if kind == EventKind.MERGED:
-        if data.get("target_ref"):
-            return _("Merged into %(ref)s") % {"ref": data["target_ref"]}
-        return _("Merged %(ref)s into this ticket") % {"ref": data.get("source_ref", "?")}
-    if kind == EventKind.ESCALATION:
-        step = str(data.get("step", ""))
-        clock = _label(SLAClock.Kind, data.get("clock"))
-        if step == "warning":
-            return _("%(clock)s target at risk") % {"clock": clock}
-        if step == "breach":
-            return _("%(clock)s target breached") % {"clock": clock}
-        return _("Escalation %(step)s on the %(clock)s target") % {"step": step.replace("level:", "L"), "clock": clock}
-    return _label(EventKind, kind)
-
-
 def _field_rows(ticket: Ticket) -> list[tuple[str, object]]:
     """The item's extra answers as (label, value), in the item's own order."""
     values = dict(ticket.fields or {})
@@ -283,6 +127,7 @@ def _render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpRespons
         members = list(team_members(team=ticket.team))
         targets = sorted(ALLOWED_TRANSITIONS[ticket.status], key=STATUS_ORDER.index)
         events = [(event, describe_event(event)) for event in ticket_events(ticket=ticket)]
+        clocks = list(ticket.sla_clocks.order_by("kind"))
         context.update({
             "members": members,
             "is_member": any(m.pk == user.pk for m in members),
@@ -295,7 +140,8 @@ def _render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpRespons
             or PriorityForm(initial={**initial, "priority": ticket.priority}),
             "events": events,
             "timeline": _timeline(context["comments"], events),
-            "clocks": [ClockView.of(clock, now) for clock in ticket.sla_clocks.order_by("kind")],
+            "clocks": [ClockBadge.of(clock, now) for clock in clocks],
+            "sla_badge": ticket_badge(clocks, now),
         })
         context.update(_agent_tools(request, ticket, forms, initial))
     elif user.pk == ticket.requester_id:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from servicedesk.exceptions import ApplicationError, ConflictError
+from sla.states import TicketState
 from teams.models import Department, Membership, Team, User
 from teams.selectors import is_agent, is_team_lead, visible_teams
 
@@ -36,6 +37,7 @@ from . import services
 from .constants import OPEN_STATUSES, Priority, Status
 from .forms import ReplyForm, ServiceErrorsMixin, VersionedForm
 from .models import CannedResponse, SavedView, ServiceItem, Ticket, parse_reference
+from .presentation import format_duration, ticket_badge
 from .selectors import (
     QUEUE_ORDERINGS,
     VIEW_DEFAULT_SORT,
@@ -53,9 +55,6 @@ from .views import (
     _render_detail,
     _render_page,
     _ticket_or_404,
-    format_duration,
-    next_clock,
-    row_sla_badge,
 )
 
 QUEUE_PAGE_SIZE = 25
@@ -78,13 +77,7 @@ SORT_CHOICES = [
     ("-age", gettext_lazy("Newest first")),
     ("updated", gettext_lazy("Last update")),
 ]
-SLA_CHOICES = [
-    ("", gettext_lazy("Any SLA state")),
-    ("at_risk", gettext_lazy("at risk")),
-    ("breached", gettext_lazy("breached")),
-    ("on_track", gettext_lazy("on track")),
-    ("paused", gettext_lazy("paused")),
-]
+SLA_CHOICES = [("", gettext_lazy("Any SLA state")), *TicketState.choices]
 # The query parameters a saved view keeps (never the cursor: a saved view opens on page 1).
 FILTER_KEYS = ("view", "q", "status", "priority", "service_item", "assignee", "sla", "department",
                "created_from", "created_to", "sort")
@@ -373,7 +366,7 @@ def _queue_rows(team: Team, user: User, values: dict, after: list | None, now: d
     rows, next_after = keyset_page(qs, sort=values["sort"], after=after, size=QUEUE_PAGE_SIZE)
     # After the page is cut: one query for the clocks of its rows, however it was fetched.
     prefetch_related_objects(rows, "sla_clocks")
-    return [(ticket, next_clock(ticket.sla_clocks.all(), now)) for ticket in rows], next_after
+    return [(ticket, ticket_badge(ticket.sla_clocks.all(), now)) for ticket in rows], next_after
 
 
 def _tabs(team: Team, user: User, now: dt.datetime, current: str) -> list[dict]:
@@ -636,7 +629,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "by_state": data["by_state"],
         "first_responses": data["first_responses"],
         "median_first_response": format_duration(median) if median is not None else None,
-        "rows": [(ticket, row_sla_badge(ticket, now)) for ticket in data["tickets"]],
+        "rows": [(ticket, ticket_badge(ticket.sla_clocks.all(), now)) for ticket in data["tickets"]],
     })
 
 

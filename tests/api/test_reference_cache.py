@@ -75,7 +75,7 @@ def test_a_second_ticket_reads_no_reference_data(world, standard, alice):
     assert [sql.split()[0] for sql in statements] == ["BEGIN", "INSERT", "WITH", "COMMIT"]
     for table in ("sla_slaclock", "tickets_ticketevent", "notifications_outboxmessage"):
         assert f'INSERT INTO "{table}"' in statements[2]
-    assert second.data["sla"]["first_response"]["state"] == "running"
+    assert second.data["sla"]["first_response"]["state"] == "on_track"
     assert second.data["team"]["name"] == world.it.name
 
 
@@ -229,7 +229,7 @@ def test_filing_works_when_redis_is_unreachable(world, standard, alice):
         first, second = _file(alice, world), _file(alice, world)
 
     assert first.status_code == second.status_code == 201
-    assert second.data["sla"]["first_response"]["state"] == "running"
+    assert second.data["sla"]["first_response"]["state"] == "on_track"
 
 
 def test_a_per_process_cache_turns_the_reference_cache_off(world, standard, settings):

@@ -159,6 +159,46 @@ def test_priority_change_rematches_the_standard_and_records_it(world, standards,
     assert event.data["reason"] == "priority" and event.data["standard"] == "IT P1"
 
 
+def test_a_rematch_while_waiting_pauses_under_a_standard_that_pauses(world, standards, file_ticket):
+    # given a P3 ticket waiting on the requester under a standard that keeps counting
+    default, p1 = standards
+    default.pause_on_pending = False
+    default.save()
+    ticket = file_ticket(priority="P3")
+    services.ticket_transition(ticket=ticket, to=Status.PENDING, actor=world.it_agent)
+    assert _clock(ticket, "resolution").state == SLAClock.State.RUNNING
+    # when the priority moves it under the P1 standard, which pauses while waiting
+    services.ticket_set_priority(ticket=ticket, priority="P1", actor=world.it_lead)
+    # then its clocks pause at once, and the ticket reads paused
+    for kind in ("first_response", "resolution"):
+        clock = _clock(ticket, kind)
+        assert clock.standard == p1 and clock.state == SLAClock.State.PAUSED, kind
+        assert clock.paused_at is not None and clock.next_check_at is None, kind
+    row = Ticket.objects.get(pk=ticket.pk)
+    assert (row.sla_due_at, row.sla_paused) == (None, True)
+
+
+def test_a_rematch_while_waiting_runs_under_a_standard_that_does_not_pause(world, standards, file_ticket):
+    # given a P3 ticket paused while waiting on the requester
+    _default, p1 = standards
+    p1.pause_on_pending = False
+    p1.save()
+    ticket = file_ticket(priority="P3")
+    services.ticket_transition(ticket=ticket, to=Status.PENDING, actor=world.it_agent)
+    assert _clock(ticket, "resolution").state == SLAClock.State.PAUSED
+    # when the priority moves it under the P1 standard, which keeps counting while waiting
+    services.ticket_set_priority(ticket=ticket, priority="P1", actor=world.it_lead)
+    # then its clocks run again, due by the P1 targets
+    for kind in ("first_response", "resolution"):
+        clock = _clock(ticket, kind)
+        assert clock.state == SLAClock.State.RUNNING and clock.paused_at is None, kind
+        assert clock.next_check_at is not None, kind
+    res = _clock(ticket, "resolution")
+    assert dt.timedelta(minutes=239) < res.due_at - timezone.now() <= dt.timedelta(minutes=240)
+    row = Ticket.objects.get(pk=ticket.pk)
+    assert row.sla_paused is False and row.sla_due_at == _clock(ticket, "first_response").due_at
+
+
 def test_ticket_keeps_its_standard_version_when_the_standard_is_edited(world, standards, file_ticket):
     default, _p1 = standards
     ticket = file_ticket()
@@ -178,6 +218,7 @@ def test_cancel_stops_the_clocks(world, standards, file_ticket):
     services.ticket_transition(ticket=ticket, to=Status.CANCELLED, actor=world.alice)
 
     assert all(c.stopped_at and c.next_check_at is None for c in SLAClock.objects.filter(ticket=ticket))
+    assert {c.state for c in SLAClock.objects.filter(ticket=ticket)} == {SLAClock.State.STOPPED}
 
 
 def test_ticket_row_carries_the_next_due_and_warning_for_queues(world, standards, file_ticket):

@@ -7,11 +7,12 @@ from collections import namedtuple
 from typing import Any
 
 from django.db import connection
-from django.db.models import DateTimeField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import DateTimeField, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from servicedesk.db import select_rows_in
 from sla.models import SLAClock
+from sla.states import ticket_state_q
 from teams.models import User
 from tickets.constants import EventKind
 from tickets.models import NO_DUE, Attachment, ServiceItem, Ticket, TicketEvent
@@ -33,15 +34,6 @@ TICKET_ORDERINGS: dict[str, tuple[str, ...]] = {
     "-due_at": ("-next_due", "-id"),
 }
 DEFAULT_TICKET_ORDERING = "-created_at"
-
-
-def _running() -> Q:
-    """A clock that is counting now: running, neither paused nor stopped."""
-    return Q(state=SLAClock.State.RUNNING, paused_at__isnull=True, stopped_at__isnull=True)
-
-
-def _clocks(**filters: Any) -> QuerySet[SLAClock]:
-    return SLAClock.objects.filter(ticket=OuterRef("pk"), **filters)
 
 
 def with_ticket_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
@@ -97,12 +89,8 @@ def api_ticket_list(
         qs = qs.filter(assignee_id=assignee)
     if requester is not None:
         qs = qs.filter(requester_id=requester)
-    if sla_state == "at_risk":
-        qs = qs.filter(Exists(_clocks(warn_at__lte=now, due_at__gt=now).filter(_running())))
-    elif sla_state == "breached":
-        qs = qs.filter(
-            Exists(_clocks().filter(Q(state=SLAClock.State.BREACHED) | (_running() & Q(due_at__lte=now))))
-        )
+    if sla_state:
+        qs = qs.filter(ticket_state_q(sla_state, now))
     if search:
         qs = qs.filter(ticket_search_q(search))
     if ordering.lstrip("-") == "due_at":

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from sla import clocks as clk
+from sla import states
 from sla.models import SLAClock
 from teams.api.serializers import TeamSummarySerializer, UserSummarySerializer
 from tickets.api.selectors import PERSON_COLUMNS, TICKET_ORDERINGS, TICKET_ROW
@@ -93,7 +93,6 @@ class ServiceItemSummarySerializer(serializers.ModelSerializer):
 
 # --- tickets --------------------------------------------------------------------------------
 
-SLA_STATES = ["running", "paused", "met", "breached", "stopped"]
 
 
 def _formatter():
@@ -127,32 +126,27 @@ def _drf_datetime(tz) -> serializers.DateTimeField:
     return field
 
 
-def clock_representation(clock: SLAClock, now, when) -> dict[str, Any]:
-    if clock.state in (SLAClock.State.BREACHED, SLAClock.State.MET):
-        state = clock.state
-    elif clock.stopped_at is not None:
-        state = "stopped"
-    elif clock.paused_at is not None:
-        state = "paused"
-    else:
-        state = "running"
-    remaining = clk.remaining_seconds(clock, now)
+def clock_representation(clock: Any, now, when) -> dict[str, Any]:
+    state = states.clock_state(clock, now)
+    remaining = states.remaining_seconds(clock, now)
     return {
         "due_at": when(clock.due_at),
-        "state": state,
-        "breached": clk.display_state(clock, now) == "breached",
+        "state": state.value,
+        "breached": state == states.ClockState.BREACHED,
         "remaining_seconds": None if remaining is None else math.floor(remaining),
     }
 
 
 class SlaClockSerializer(serializers.Serializer):
-    """Where one target stands. `state`: running, paused, met, breached, or stopped (the
-    ticket was closed or cancelled before the target was met); `breached` is true as
+    """Where one target stands, in the words of the SLA vocabulary (README, "SLA states"):
+    `state` is on_track, at_risk, breached (past its due time and still owed, running or
+    paused), paused, met, met_late (met after its due time) or stopped (the ticket was
+    closed or cancelled unresolved); `breached` is true while the target is overdue, as
     soon as the due time has passed, even before the deadline scanner recorded it.
     The schema of a clock; `clock_representation` writes it."""
 
     due_at = serializers.DateTimeField(allow_null=True)
-    state = serializers.ChoiceField(choices=SLA_STATES)
+    state = serializers.ChoiceField(choices=states.ClockState.values)
     breached = serializers.BooleanField()
     remaining_seconds = serializers.IntegerField(
         allow_null=True, help_text="Seconds until due (negative when overdue); null when paused or stopped."
@@ -197,6 +191,7 @@ def ticket_representation(row: Mapping[str, Any], clocks: Iterable[Any], now) ->
         "closed_at": when(row["closed_at"]),
         "version": row["version"],
         "fields": row["fields"],
+        "sla_state": states.ticket_state(by_kind.values(), now).value,
         "sla": {
             kind: clock_representation(by_kind[kind], now, when) if kind in by_kind else None
             for kind in (SLAClock.Kind.FIRST_RESPONSE, SLAClock.Kind.RESOLUTION)
@@ -229,6 +224,11 @@ class TicketSerializer(serializers.ModelSerializer):
     requester = UserSummarySerializer(read_only=True)
     assignee = UserSummarySerializer(read_only=True, allow_null=True)
     fields = serializers.DictField(read_only=True, help_text="Answers to the service item's questions, by key.")
+    sla_state = serializers.ChoiceField(
+        choices=states.TicketState.values, read_only=True,
+        help_text="The ticket's live SLA state: the worst of its live clocks (breached, at_risk, on_track, "
+                  "paused), or done when no target is live. The list's `sla_state` filter selects by it.",
+    )
     sla = TicketSlaSerializer(read_only=True)
 
     class Meta:
@@ -236,7 +236,7 @@ class TicketSerializer(serializers.ModelSerializer):
         fields = [
             "id", "reference", "title", "description", "status", "priority", "team", "service_item", "requester",
             "assignee", "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at", "version",
-            "fields", "sla",
+            "fields", "sla_state", "sla",
         ]
         read_only_fields = fields
 
@@ -382,7 +382,7 @@ class TicketEventSerializer(serializers.ModelSerializer):
 
 
 TICKET_FILTER_STATUS = Status.values
-SLA_FILTER_STATES = ["at_risk", "breached"]
+SLA_FILTER_STATES = states.TicketState.values
 
 
 class TicketFilterSerializer(serializers.Serializer):

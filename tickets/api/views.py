@@ -94,8 +94,10 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         parameters=[TicketFilterSerializer],
         responses={200: TicketSerializer(many=True), 400: ERRORS[400]},
         description="Filters combine with AND; `status` and `priority` take several values (repeat the "
-        "parameter or separate with commas). `sla_state=at_risk`: a running clock past its warning time "
-        "and not yet due; `breached`: a clock breached or running past due. `ordering=due_at` sorts by the "
+        "parameter or separate with commas). `sla_state` is the ticket's live SLA state "
+        "(README, \"SLA states\"): `breached` something overdue now (running or paused past its due time); "
+        "`at_risk` a running target past its warning time and nothing overdue; `on_track`, `paused`, `done`. "
+        "`ordering=due_at` sorts by the "
         "next due time of the ticket's running clocks (tickets without one last).",
     )
     def list(self, request: Request) -> Response:

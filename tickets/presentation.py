@@ -1,0 +1,132 @@
+"""How tickets read on the pages: durations, SLA badges (in the words of sla.states) and
+the history's lines. Presentation only: no queries, no decisions about state."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from sla import states
+from sla.models import SLAClock
+
+from .constants import EventKind, Priority, Status
+from .models import TicketEvent
+
+
+def format_duration(seconds: float) -> str:
+    """A short, human duration: "2 d 3 h", "4 h 10 min", "12 min"."""
+    minutes = int(abs(seconds) // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": mins}
+    return _("%(minutes)d min") % {"minutes": mins}
+
+
+def _clock_text(clock: Any, state: states.ClockState, now: dt.datetime) -> str:
+    """The short text beside a clock's colour: time left, how overdue, how late."""
+    if state in (states.ClockState.ON_TRACK, states.ClockState.AT_RISK):
+        return _("%(duration)s left") % {"duration": format_duration(states.remaining_seconds(clock, now) or 0)}
+    if state == states.ClockState.BREACHED:
+        seconds = states.remaining_seconds(clock, now)
+        if seconds is None:  # paused past its due time
+            return _("overdue, paused")
+        return _("overdue by %(duration)s") % {"duration": format_duration(seconds)}
+    if state == states.ClockState.MET_LATE:
+        late = format_duration(states.seconds_late(clock) or 0)
+        if clock.kind == SLAClock.Kind.FIRST_RESPONSE:
+            return _("answered %(duration)s late") % {"duration": late}
+        return _("resolved %(duration)s late") % {"duration": late}
+    return ""
+
+
+@dataclass(frozen=True)
+class ClockBadge:
+    """One SLA clock as the pages show it: its state's colour and words."""
+
+    kind: str
+    label: str
+    due_at: dt.datetime | None
+    state: str
+    state_label: str
+    remaining: str
+
+    @classmethod
+    def of(cls, clock: Any, now: dt.datetime) -> "ClockBadge":
+        state = states.clock_state(clock, now)
+        return cls(
+            kind=clock.kind, label=str(SLAClock.Kind(clock.kind).label), due_at=clock.due_at, state=state.value,
+            state_label=str(state.label), remaining=_clock_text(clock, state, now),
+        )
+
+
+def ticket_badge(clocks: Iterable[Any], now: dt.datetime) -> ClockBadge | None:
+    """A ticket's live SLA state, shown by the clock that decides it; None when no target
+    is live."""
+    clock = states.deciding_clock(clocks, now)
+    return None if clock is None else ClockBadge.of(clock, now)
+
+
+def _label(choices, value) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def describe_event(event: TicketEvent) -> str:
+    """One line of a ticket's history, in words."""
+    data = event.data or {}
+    kind = event.kind
+    if kind == EventKind.CREATED:
+        return _("Filed the request")
+    if kind == EventKind.STATUS:
+        return _("Changed the status from %(old)s to %(new)s") % {
+            "old": _label(Status, data.get("old")), "new": _label(Status, data.get("new"))}
+    if kind == EventKind.PRIORITY:
+        return _("Changed the priority from %(old)s to %(new)s") % {
+            "old": _label(Priority, data.get("old")), "new": _label(Priority, data.get("new"))}
+    if kind == EventKind.ASSIGNED:
+        if data.get("new_name"):
+            return _("Assigned to %(name)s") % {"name": data["new_name"]}
+        return _("Unassigned")
+    if kind == EventKind.TEAM:
+        return _("Moved to %(team)s: %(reason)s") % {"team": data.get("new_name", "?"), "reason": data.get("reason", "")}
+    if kind == EventKind.SERVICE_ITEM:
+        return _("Changed the service")
+    if kind == EventKind.COMMENT:
+        return _("Replied")
+    if kind == EventKind.NOTE:
+        return _("Added an internal note")
+    if kind == EventKind.ATTACHMENT:
+        return _("Attached %(name)s") % {"name": data.get("name", "")}
+    if kind == EventKind.FIRST_RESPONSE:
+        return _("First response")
+    if kind == EventKind.SLA:
+        if data.get("old_standard"):
+            return _("Service standard changed from %(old)s to %(new)s") % {
+                "old": data["old_standard"], "new": data.get("standard", "?")}
+        return _("Service standard applied: %(name)s") % {"name": data.get("standard", "?")}
+    if kind == EventKind.COLLABORATOR:
+        return _("Added %(name)s as a collaborator") % {"name": data.get("name", "?")}
+    if kind == EventKind.LINK:
+        return _("Linked to %(ref)s") % {"ref": data.get("other_ref", "?")}
+    if kind == EventKind.MERGED:
+        if data.get("target_ref"):
+            return _("Merged into %(ref)s") % {"ref": data["target_ref"]}
+        return _("Merged %(ref)s into this ticket") % {"ref": data.get("source_ref", "?")}
+    if kind == EventKind.ESCALATION:
+        step = str(data.get("step", ""))
+        clock = _label(SLAClock.Kind, data.get("clock"))
+        if step == "warning":
+            return _("%(clock)s target at risk") % {"clock": clock}
+        if step == "breach":
+            return _("%(clock)s target breached") % {"clock": clock}
+        return _("Escalation %(step)s on the %(clock)s target") % {"step": step.replace("level:", "L"), "clock": clock}
+    return _label(EventKind, kind)
+
+
