@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from servicedesk import refcache
+from teams.models import Membership
 
 from .models import Notification, Preference
 
@@ -24,12 +24,7 @@ def delivery_preferences(*, user_ids, events) -> dict[tuple[int, str], str]:
 
 def new_ticket_audience(*, team_id: int, event: str) -> tuple[list, dict[tuple[int, str], str]]:
     """The leads of a team, told about each of its new tickets, with their preferences
-    for that event; from the reference cache, as every filed ticket asks."""
-    from teams.models import Membership
-
-    def load():
-        leads = [m.user for m in Membership.objects.filter(team_id=team_id, role=Membership.Role.LEAD)
-                 .select_related("user").order_by("user_id")]
-        return leads, delivery_preferences(user_ids=[lead.pk for lead in leads], events=[event])
-
-    return refcache.get(("new_ticket_audience", team_id, event), load)
+    for that event."""
+    leads = [m.user for m in Membership.objects.filter(team_id=team_id, role=Membership.Role.LEAD)
+             .select_related("user").order_by("user_id")]
+    return leads, delivery_preferences(user_ids=[lead.pk for lead in leads], events=[event])

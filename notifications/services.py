@@ -16,8 +16,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from servicedesk.db import insert_rows
-
 from .models import Notification, OutboxMessage, Preference
 from .selectors import delivery_preferences, new_ticket_audience
 
@@ -126,17 +124,15 @@ def enqueue_many(messages: list[Message], *, prefs: dict[tuple[int, str], str] |
         subject = (translated(message.subject, language) % context)[:255]
         body = translated(message.body, language) % context
         for channel in _channels_for(user, message.event, prefs):
-            rows.append((
-                channel, user.pk, user.email if channel == "email" else "", message.event, subject, body, url,
-                ticket.pk if ticket is not None else None, f"{message.key}:{user.pk}:{channel}"[:200],
-                OutboxMessage.State.PENDING, 0, now, "", now,
+            rows.append(OutboxMessage(
+                channel=channel, recipient_id=user.pk, address=user.email if channel == "email" else "",
+                event=message.event, subject=subject, body=body, url=url,
+                ticket_id=ticket.pk if ticket is not None else None,
+                dedupe_key=f"{message.key}:{user.pk}:{channel}"[:200], state=OutboxMessage.State.PENDING,
+                attempts=0, next_attempt_at=now, last_error="", created_at=now,
             ))
-    insert_rows(
-        OutboxMessage,
-        ["channel", "recipient", "address", "event", "subject", "body", "url", "ticket", "dedupe_key", "state",
-         "attempts", "next_attempt_at", "last_error", "created_at"],
-        rows, conflict_do_nothing=True,
-    )
+    # The dedupe key makes a message written twice (a retried task) one row.
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
 

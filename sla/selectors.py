@@ -2,21 +2,14 @@
 
 from django.db.models import QuerySet
 
-from servicedesk import refcache
-
 from .models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard, StandardChange
 
 
 def _team_standards(team_id: int) -> list[tuple[ServiceStandard, list[EscalationLevel]]]:
-    """The team's current standards, each with its calendar and escalation levels
-    (from the reference cache: every filed ticket needs them)."""
-
-    def load():
-        standards = list(ServiceStandard.objects.filter(is_current=True, team_id=team_id).select_related("calendar"))
-        levels = chain_levels(chain_ids=[s.escalation_chain_id for s in standards if s.escalation_chain_id])
-        return [(standard, levels.get(standard.escalation_chain_id, [])) for standard in standards]
-
-    return refcache.get(("team_standards", team_id), load)
+    """The team's current standards, each with its calendar and escalation levels."""
+    standards = list(ServiceStandard.objects.filter(is_current=True, team_id=team_id).select_related("calendar"))
+    levels = chain_levels(chain_ids=[s.escalation_chain_id for s in standards if s.escalation_chain_id])
+    return [(standard, levels.get(standard.escalation_chain_id, [])) for standard in standards]
 
 
 def standard_and_levels_for(

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from notifications import services as notify
-from servicedesk.db import insert_objects, insert_rows, update_rows
 from tickets.constants import EventKind, Priority, Status
 from tickets.models import Ticket, TicketEvent
 from webhooks import services as webhooks
@@ -22,6 +21,7 @@ from . import clocks as clk
 from . import states
 from .models import Escalation, EscalationLevel, ServiceStandard, SLAClock
 from .selectors import chain_levels, standard_and_levels_for
+from .sql import escalations_record
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ def ticket_clocks_write(*, ticket, clocks: list[SLAClock]) -> TicketEvent | None
     entry, unsaved, for the caller to write with its own."""
     if not clocks:
         return None
-    insert_objects(clocks)
+    SLAClock.objects.bulk_create(clocks)
     standard = clocks[0].standard
     return TicketEvent(
         ticket=ticket, actor=None, kind=EventKind.SLA,
@@ -246,13 +246,6 @@ def sla_scan(*, now: dt.datetime | None = None, batch_size: int | None = None) -
             return result
 
 
-def _insert_escalations(rows: list[tuple[int, str, int | None, dt.datetime, dt.datetime]]) -> set[tuple[int, str]]:
-    """INSERT … ON CONFLICT DO NOTHING RETURNING: the steps this call really recorded."""
-    inserted = insert_rows(Escalation, ["clock", "step", "level", "due_at", "recorded_at"], rows,
-                           conflict_do_nothing=True, returning=["clock", "step"])
-    return {(clock_id, step) for clock_id, step in inserted}
-
-
 def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
     from teams.models import Membership, User
 
@@ -291,11 +284,11 @@ def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
                         clock.breached_at = step.at
             clk.refresh_schedule(clock, cal, levels, done[clock.pk])
 
-        recorded = _insert_escalations(
+        recorded = escalations_record(
             [(c.pk, s.key, s.level.pk if s.level else None, s.at, now) for c, s in fired]
         )
         fired = [(c, s) for c, s in fired if (c.pk, s.key) in recorded]
-        update_rows(SLAClock, ["state", "breached_at", "next_check_at", "due_at", "warn_at"], clocks)
+        SLAClock.objects.bulk_update(clocks, ["state", "breached_at", "next_check_at", "due_at", "warn_at"])
         newly_breached = {c.ticket_id for c, s in fired if s.key == "breach"} - {
             c.ticket_id for c in clocks if c.ticket.sla_breached}
         if newly_breached:
@@ -351,11 +344,11 @@ def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
         events, messages = [], []
         for entry in per_clock.values():
             clock, step, recipients = entry["clock"], entry["steps"][-1], entry["recipients"]
-            events.append((
-                clock.ticket_id, EventKind.ESCALATION, recorded_at,
-                {"clock": clock.kind, "step": step.key, "steps": [s.key for s in entry["steps"]],
-                 "due_at": _iso(clock.due_at), "at": _iso(step.at),
-                 "notified": sorted(u.username for u in recipients.values()), "actions": entry["actions"]},
+            events.append(TicketEvent(
+                ticket_id=clock.ticket_id, kind=EventKind.ESCALATION, created_at=recorded_at,
+                data={"clock": clock.kind, "step": step.key, "steps": [s.key for s in entry["steps"]],
+                      "due_at": _iso(clock.due_at), "at": _iso(step.at),
+                      "notified": sorted(u.username for u in recipients.values()), "actions": entry["actions"]},
             ))
             kind = step.key.split(":")[0]
             subject, body = STEP_TEXT[kind]
@@ -364,7 +357,7 @@ def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
                 event=notify.SLA_WARNING if kind == "warning" else notify.SLA_ESCALATION,
                 ticket=clock.ticket, key=f"sla:{clock.pk}:{step.key}", subject=subject, body=body,
             ))
-        insert_rows(TicketEvent, ["ticket", "kind", "created_at", "data"], events)
+        TicketEvent.objects.bulk_create(events)
         webhooks.webhook_events(events=[
             ("ticket.escalated", c.ticket, {"clock": c.kind, "step": s.key, "due_at": _iso(c.due_at), "at": _iso(s.at)})
             for c, s in fired
@@ -443,7 +436,7 @@ def clocks_replan_pending(*, batch_size: int = 500, max_batches: int = 20) -> in
             for clock in clocks:
                 clk.refresh_schedule(clock, clk.calendar_value(clock.standard.calendar),
                                      levels.get(clock.standard.escalation_chain_id, []), done[clock.pk])
-            update_rows(SLAClock, ["due_at", "warn_at", "next_check_at"], clocks)
+            SLAClock.objects.bulk_update(clocks, ["due_at", "warn_at", "next_check_at"])
             ticket_summaries_refresh(ticket_ids={c.ticket_id for c in clocks})
             replanned += len(clocks)
             if len(clocks) < batch_size:

@@ -25,7 +25,6 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
-from servicedesk import refcache
 from sla import standards
 from sla.models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard
 from tickets import services as tickets
@@ -792,7 +791,6 @@ def _seed_catalog(report: SeedReport, teams: dict[str, Team]) -> dict[str, Servi
         if created:
             fields = [_item_field(item, position, f) for position, f in enumerate(spec.fields, start=1)]
             ServiceItemField.objects.bulk_create(fields)
-            refcache.invalidate()  # bulk_create sends no signal
             report.add(ServiceItemField, count=len(fields))
         items[spec.name] = item
     return items

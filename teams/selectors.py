@@ -2,8 +2,6 @@
 
 from django.db.models import QuerySet
 
-from servicedesk import refcache
-
 from .models import Membership, Team, User
 
 
@@ -17,14 +15,11 @@ def user_teams(*, user: User) -> QuerySet[Team]:
 def user_team_ids(*, user: User) -> list[int]:
     if not user.is_authenticated:
         return []
+    # Asked several times per request (it decides what the user may see): read once per
+    # user object, that is once per request.
     cached = getattr(user, "_team_ids_cache", None)
     if cached is None:
-        # Every page and API request asks (it decides what the user may see); memberships
-        # are reference data, so a change reaches the next request of every process.
-        cached = refcache.get(
-            ("user_team_ids", user.pk),
-            lambda: list(Membership.objects.filter(user_id=user.pk).order_by("team_id").values_list("team_id", flat=True)),
-        )
+        cached = list(Membership.objects.filter(user_id=user.pk).order_by("team_id").values_list("team_id", flat=True))
         user._team_ids_cache = cached
     return cached
 
@@ -53,9 +48,5 @@ def visible_teams(*, user: User) -> QuerySet[Team]:
 
 
 def team_assignment_mode(*, team_id: int) -> str | None:
-    """How new tickets in the team are handed out (None for no such team); from the
-    reference cache, as every filed ticket asks."""
-    return refcache.get(
-        ("team_assignment_mode", team_id),
-        lambda: Team.objects.filter(pk=team_id).values_list("assignment_mode", flat=True).first(),
-    )
+    """How new tickets in the team are handed out (None for no such team)."""
+    return Team.objects.filter(pk=team_id).values_list("assignment_mode", flat=True).first()

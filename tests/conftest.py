@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from servicedesk import refcache
 from teams.models import Membership
 from tests.factories import (
     DepartmentFactory,
@@ -17,15 +16,6 @@ from tests.factories import (
 )
 from tickets.constants import FieldKind, Status
 from tickets.models import Ticket
-
-
-@pytest.fixture(autouse=True)
-def _fresh_reference_cache():
-    """Each test starts with nothing cached in this process: a test's rows are rolled
-    back at its end, and a cached copy of them must not reach the next test."""
-    refcache.clear()
-    yield
-    refcache.clear()
 
 
 @pytest.fixture

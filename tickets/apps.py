@@ -5,10 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Tickets and service catalog")
-
-    def ready(self) -> None:
-        from servicedesk import refcache
-
-        from .models import ServiceCategory, ServiceItem, ServiceItemField
-
-        refcache.watch(ServiceCategory, ServiceItem, ServiceItemField)

@@ -5,7 +5,6 @@ import contextlib
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
-from servicedesk import refcache
 from sla.states import TicketState, ticket_state_q
 from teams.models import User
 from teams.selectors import user_team_ids
@@ -100,12 +99,9 @@ def catalog(*, search: str | None = None) -> QuerySet[ServiceCategory]:
 
 
 def active_service_item(*, pk: int) -> ServiceItem:
-    """A catalog item that takes requests, with its team, category and fields (from the
-    reference cache: every filed ticket reads it). Raises ServiceItem.DoesNotExist."""
-    item = refcache.get(
-        ("service_item", pk),
-        lambda: ServiceItem.objects.select_related("team", "category").prefetch_related("fields").filter(pk=pk).first(),
-    )
+    """A catalog item that takes requests, with its team, category and fields.
+    Raises ServiceItem.DoesNotExist."""
+    item = ServiceItem.objects.select_related("team", "category").prefetch_related("fields").filter(pk=pk).first()
     if item is None or not item.is_active:
         raise ServiceItem.DoesNotExist("No active service item with this id.")
     return item

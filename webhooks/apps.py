@@ -5,10 +5,3 @@ class WebhooksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "webhooks"
     verbose_name = "Webhooks"
-
-    def ready(self) -> None:
-        from servicedesk import refcache
-
-        from .models import WebhookEndpoint
-
-        refcache.watch(WebhookEndpoint)

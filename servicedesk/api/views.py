@@ -8,11 +8,10 @@ from django.utils import translation
 from drf_spectacular.settings import patched_settings
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerView
-from rest_framework.authentication import SessionAuthentication
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 from teams.middleware import activate_user_timezone
 
-from .authentication import CachedTokenAuthentication
 from .exception_handler import api_exception_handler
 from .pagination import CursorPagination
 from .schema import SWAGGER_UI_SETTINGS
@@ -23,7 +22,7 @@ class ApiView:
     """Mixin for every API view and viewset (put it first among the bases)."""
 
     # Token first: an anonymous request gets 401 with `WWW-Authenticate: Token`.
-    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     throttle_classes = API_THROTTLES
     pagination_class = CursorPagination
     # Ids are digits; an id beyond bigint simply matches nothing (Django answers an

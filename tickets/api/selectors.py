@@ -3,14 +3,11 @@ the filtered, ordered ticket list with its SLA clocks, and what a requester may 
 of a ticket's attachments and history."""
 
 import datetime as dt
-from collections import namedtuple
 from typing import Any
 
-from django.db import connection
 from django.db.models import DateTimeField, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
-from servicedesk.db import select_rows_in
 from sla.models import SLAClock
 from sla.states import ticket_state_q
 from teams.models import User
@@ -107,7 +104,7 @@ def api_ticket_people(rows: list[dict[str, Any]]) -> None:
     Not joined into the list's own query: with the two joins on the user table,
     PostgreSQL spent longer choosing a join order for the page (~1.8 ms) than running it."""
     ids = list({row[f"{role}_id"] for row in rows for role in ("requester", "assignee")} - {None})
-    names = {pk: person for pk, *person in select_rows_in(User, ("id", *PERSON_COLUMNS), "id", ids)}
+    names = {pk: person for pk, *person in User.objects.filter(pk__in=ids).values_list("id", *PERSON_COLUMNS)}
     for row in rows:
         for role in ("requester", "assignee"):
             person = names.get(row[f"{role}_id"]) or (None,) * len(PERSON_COLUMNS)
@@ -115,19 +112,10 @@ def api_ticket_people(rows: list[dict[str, Any]]) -> None:
                 row[f"{role}__{column}"] = value
 
 
-_ClockRow = namedtuple("_ClockRow", CLOCK_ROW)
-
-
 def api_ticket_clocks(*, ticket_ids: list[int]) -> dict[int, list[Any]]:
     """The SLA clocks of a page of ticket rows, by ticket, as named tuples with the
-    attributes `sla.clocks` reads (state, due_at, warn_at, paused_at, stopped_at).
-
-    A fixed statement rather than a queryset: building the ORM query cost more than
-    running it, on every page."""
-    if connection.vendor == "postgresql":
-        rows = map(_ClockRow._make, select_rows_in(SLAClock, CLOCK_ROW, "ticket_id", ticket_ids, order_by="kind"))
-    else:  # the ORM converts other databases' datetimes (SQLite keeps them naive)
-        rows = SLAClock.objects.filter(ticket_id__in=ticket_ids).order_by("kind").values_list(*CLOCK_ROW, named=True)
+    attributes `sla.states` reads (state, due_at, warn_at, paused_at, stopped_at)."""
+    rows = SLAClock.objects.filter(ticket_id__in=ticket_ids).order_by("kind").values_list(*CLOCK_ROW, named=True)
     by_ticket: dict[int, list[Any]] = {}
     for clock in rows:
         by_ticket.setdefault(clock.ticket_id, []).append(clock)
