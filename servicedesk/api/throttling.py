@@ -16,8 +16,6 @@ from django.core.cache import cache
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
-from servicedesk.cache import redis_client
-
 DEFAULT_RATES = {"user": "2000/min", "anon": "100/min"}
 
 logger = logging.getLogger(__name__)
@@ -25,18 +23,10 @@ logger = logging.getLogger(__name__)
 
 def _count(key: str, ttl: int) -> int:
     """Add one to a counter in Django's default cache that lives `ttl` seconds; its new
-    value. On Redis one INCR (the window's first request also sets the expiry: a key
-    left without one is harmless, its window being over), elsewhere Django's add and
-    incr."""
-    client = redis_client()
-    if client is None:
-        cache.add(key, 0, ttl)
-        return cache.incr(key)
-    full_key = cache.make_and_validate_key(key)
-    count = client.incr(full_key)
-    if count == 1:
-        client.expire(full_key, ttl)
-    return count
+    value. The window's first request creates it with its expiry (`add` does nothing
+    when it exists), every request increments it."""
+    cache.add(key, 0, ttl)
+    return cache.incr(key)
 
 
 class _SettingsRateMixin:
@@ -47,7 +37,7 @@ class _SettingsRateMixin:
         return rates.get(self.scope) or DEFAULT_RATES[self.scope]
 
     def allow_request(self, request, view) -> bool:
-        """A counter per client and fixed window of the rate's period (`INCR` in Redis):
+        """A counter per client and fixed window of the rate's period (Django's `add` and `incr`):
         constant work per request, where DRF's default keeps and rewrites the list of
         every request's time in the window (thousands of entries at a high rate)."""
         if self.rate is None:
