@@ -15,7 +15,6 @@ from rest_framework.authtoken.models import Token
 from notifications import services as notifications
 from notifications.models import Preference
 from servicedesk.exceptions import ApplicationError
-from tickets import services as ticket_services
 
 from . import services
 from .forms import NotificationPreferencesForm, ProfileForm
@@ -115,7 +114,7 @@ def profile_availability(request: HttpRequest) -> HttpResponse:
         return redirect("profile")
     available = request.POST.get("available") == "1"
     try:
-        ticket_services.membership_set_available(user=request.user, team=membership.team, available=available)
+        services.membership_set_available(user=request.user, team=membership.team, available=available)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

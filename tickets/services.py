@@ -698,24 +698,6 @@ def saved_view_save(*, owner: User, team, name: str, query: str, shared: bool = 
     return view
 
 
-def membership_set_available(*, user: User, team, available: bool) -> None:
-    updated = Membership.objects.filter(user=user, team=team).update(is_available=available)
-    if not updated:
-        raise ApplicationError(_("You are not a member of this team."), code="permission_denied")
-
-
-def team_set_assignment_mode(*, team, mode: str, actor: User) -> None:
-    """The lead chooses how new tickets are assigned in their team."""
-    from teams.models import Team
-    from teams.selectors import is_team_lead
-
-    if not (actor.is_admin_role or is_team_lead(user=actor, team_id=team.pk)):
-        raise ApplicationError(_("Only the team lead can change this."), code="permission_denied")
-    if mode not in Team.Assignment.values:
-        raise ApplicationError(_("Unknown assignment mode."), field_errors={"mode": _("Unknown mode.")})
-    Team.objects.filter(pk=team.pk).update(assignment_mode=mode)
-
-
 UNSET: Any = object()
 
 

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from servicedesk.exceptions import ApplicationError, ConflictError
 from sla.states import TicketState
+from teams import services as team_services
 from teams.models import Department, Membership, Team, User
 from teams.selectors import is_agent, is_team_lead, visible_teams
 
@@ -523,7 +524,7 @@ def team_availability(request: HttpRequest, team_slug: str) -> HttpResponse:
     team = _team_or_404(request, team_slug)
     available = request.POST.get("available") == "1"
     try:
-        services.membership_set_available(user=request.user, team=team, available=available)
+        team_services.membership_set_available(user=request.user, team=team, available=available)
     except ApplicationError as error:
         _refuse_if_denied(error)
     if available:
@@ -558,7 +559,7 @@ def team_settings(request: HttpRequest, team_slug: str) -> HttpResponse:
         form = AssignmentModeForm(request.POST)
         if form.is_valid():
             try:
-                services.team_set_assignment_mode(team=team, mode=form.cleaned_data["mode"], actor=request.user)
+                team_services.team_set_assignment_mode(team=team, mode=form.cleaned_data["mode"], actor=request.user)
             except ApplicationError as error:
                 _refuse_if_denied(error)
                 form.add_error(None, error.message)

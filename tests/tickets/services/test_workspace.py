@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from servicedesk.exceptions import ApplicationError
+from teams import services as team_services
 from teams.models import Membership, Team
 from tests.factories import MembershipFactory, UserFactory
 from tickets import services
@@ -41,7 +42,7 @@ def test_round_robin_takes_turns(world, crew, file_ticket):
 
 def test_round_robin_skips_unavailable_members(world, crew, file_ticket):
     _set_mode(world.it, "round_robin")
-    services.membership_set_available(user=crew[1], team=world.it, available=False)
+    team_services.membership_set_available(user=crew[1], team=world.it, available=False)
 
     assignees = {file_ticket().assignee_id for _ in range(4)}
 
@@ -219,9 +220,9 @@ def test_only_the_lead_may_share_a_saved_view(world):
 
 def test_only_the_lead_may_change_the_assignment_mode(world):
     with pytest.raises(ApplicationError):
-        services.team_set_assignment_mode(team=world.it, mode="round_robin", actor=world.it_agent)
+        team_services.team_set_assignment_mode(team=world.it, mode="round_robin", actor=world.it_agent)
 
-    services.team_set_assignment_mode(team=world.it, mode="round_robin", actor=world.it_lead)
+    team_services.team_set_assignment_mode(team=world.it, mode="round_robin", actor=world.it_lead)
 
     assert Team.objects.get(pk=world.it.pk).assignment_mode == "round_robin"
 

@@ -4,6 +4,7 @@ responses; 404 for everyone but the lead and service admins. And availability.""
 import pytest
 from django.urls import reverse
 
+from teams import services as team_services
 from tests.factories import MembershipFactory, TeamFactory
 from tickets import services
 from tickets.models import CannedResponse
@@ -53,7 +54,7 @@ def test_members_show_role_availability_and_open_load_in_one_query(world, file_t
     done = file_ticket()
     services.ticket_assign(ticket=done, assignee=world.it_agent, actor=world.it_lead)
     services.ticket_transition(ticket=done, to="resolved", actor=world.it_agent)
-    services.membership_set_available(user=world.it_agent, team=world.it, available=False)
+    team_services.membership_set_available(user=world.it_agent, team=world.it, available=False)
     from tickets.workspace_views import _members_with_load
 
     with django_assert_num_queries(1):
