@@ -381,7 +381,7 @@ def _apply_action(action: str, ticket, level: EscalationLevel, leads) -> None:
     elif action == "reassign_lead" and leads[ticket.team_id]:
         tickets.ticket_assign(ticket=ticket, assignee=leads[ticket.team_id][0], actor=None)
     elif action == "reassign_team" and level.reassign_team_id and level.reassign_team_id != ticket.team_id:
-        tickets.ticket_move_team(ticket=ticket, team=level.reassign_team, actor=None,
+        tickets.ticket_transfer(ticket=ticket, team=level.reassign_team, actor=None,
                                  reason=str(gettext_lazy("Escalation level %(n)d") % {"n": level.order}))
 
 

@@ -184,7 +184,7 @@ def parse_reference(text: str) -> int | None:
     text = text.strip().upper()
     if text.startswith(REFERENCE_PREFIX):
         text = text[len(REFERENCE_PREFIX):]
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
 
 
 class Comment(models.Model):

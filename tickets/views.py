@@ -312,7 +312,7 @@ def ticket_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         to = form.cleaned_data["to"]
         try:
-            services.ticket_transition(
+            services.ticket_transition_with_reply(
                 ticket=ticket, to=to, actor=request.user, comment=form.cleaned_data["comment"],
                 expected_version=form.cleaned_data["version"],
             )

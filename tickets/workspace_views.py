@@ -776,7 +776,7 @@ def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         team = form.teams[form.cleaned_data["team"]]
         try:
-            services.ticket_move_team(ticket=ticket, team=team, actor=request.user,
+            services.ticket_transfer(ticket=ticket, team=team, actor=request.user,
                                       reason=form.cleaned_data["reason"],
                                       expected_version=form.cleaned_data["version"])
         except ConflictError as error:

@@ -203,7 +203,7 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        ticket = services.ticket_transition(
+        ticket = services.ticket_transition_with_reply(
             ticket=ticket, to=data["to"], actor=request.user, comment=data["comment"],
             expected_version=data.get("version"),
         )

@@ -219,9 +219,9 @@ def test_move_team_requires_a_reason_and_drops_a_foreign_assignee(world, file_ti
     ticket = file_ticket()
     services.ticket_assign(ticket=ticket, assignee=world.it_agent, actor=world.it_lead)
     with pytest.raises(ApplicationError):
-        services.ticket_move_team(ticket=ticket, team=world.hr, actor=world.it_lead, reason="  ")
+        services.ticket_transfer(ticket=ticket, team=world.hr, actor=world.it_lead, reason="  ")
 
-    services.ticket_move_team(ticket=ticket, team=world.hr, actor=world.it_lead, reason="Payroll matter")
+    services.ticket_transfer(ticket=ticket, team=world.hr, actor=world.it_lead, reason="Payroll matter")
 
     ticket.refresh_from_db()
     assert ticket.team == world.hr and ticket.assignee is None
