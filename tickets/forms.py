@@ -3,12 +3,17 @@ rules (required service fields, allowed choices, file types and sizes, who may d
 live in `tickets.services`, whose ApplicationError is put back on these forms' fields."""
 
 from django import forms
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.exceptions import ApplicationError
+from sla.states import TicketState
+from teams.models import Team
 
 from .constants import FieldKind, Priority, Status
-from .models import ServiceItem, ServiceItemField
+from .models import ServiceItem, ServiceItemField, parse_reference
+from .selectors import VIEW_DEFAULT_SORT, tickets_visible_to
+from .services.triage import BULK_ACTIONS
 
 # --- uploads ------------------------------------------------------------------------------
 
@@ -197,6 +202,11 @@ class PriorityForm(VersionedForm):
 class AttachForm(VersionedForm):
     attachments = MultipleFileField(label=_("Attachments"))
 
+    def clean_attachments(self):
+        if not self.cleaned_data["attachments"]:
+            raise forms.ValidationError(_("Choose at least one file."))
+        return self.cleaned_data["attachments"]
+
 
 # --- lists --------------------------------------------------------------------------------
 
@@ -211,3 +221,198 @@ class CatalogSearchForm(forms.Form):
 
 class MyRequestsFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_FILTER_CHOICES)
+
+
+# --- the queue's filters --------------------------------------------------------------
+
+QUEUE_VIEWS = [
+    ("open", gettext_lazy("All open")),
+    ("unassigned", gettext_lazy("Unassigned")),
+    ("mine", gettext_lazy("Mine")),
+    ("at_risk", gettext_lazy("At risk")),
+    ("breached", gettext_lazy("Breached")),
+    ("pending", gettext_lazy("Waiting on requester")),
+]
+
+
+DEFAULT_VIEW = "open"
+
+
+DEFAULT_SORT = "due"
+
+
+SORT_CHOICES = [
+    ("due", gettext_lazy("Next due")),
+    ("priority", gettext_lazy("Priority")),
+    ("age", gettext_lazy("Oldest first")),
+    ("-age", gettext_lazy("Newest first")),
+    ("updated", gettext_lazy("Last update")),
+]
+
+
+SLA_CHOICES = [("", gettext_lazy("Any SLA state")), *TicketState.choices]
+
+
+FILTER_KEYS = ("view", "q", "status", "priority", "service_item", "assignee", "sla", "department",
+               "created_from", "created_to", "sort")
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's view tab, filters and sort. A value the form refuses is dropped on its
+    own (the others still apply), so that an edited URL shows a sensible page."""
+    view = forms.ChoiceField(required=False, choices=QUEUE_VIEWS, widget=forms.HiddenInput)
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200,
+                        widget=forms.SearchInput(attrs={"placeholder": gettext_lazy(
+                            "Reference, title, description or replies")}))
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
+                               choices=[("", gettext_lazy("Open work")), ("all", gettext_lazy("All"))]
+                               + list(Status.choices))
+    priority = forms.ChoiceField(label=gettext_lazy("Priority"), required=False,
+                                 choices=[("", gettext_lazy("Any priority"))] + list(Priority.choices))
+    service_item = forms.TypedChoiceField(label=gettext_lazy("Service"), required=False, coerce=int,
+                                          empty_value=None)
+    assignee = forms.ChoiceField(label=gettext_lazy("Assignee"), required=False)
+    sla = forms.ChoiceField(label=gettext_lazy("Service standard"), required=False, choices=SLA_CHOICES)
+    department = forms.TypedChoiceField(label=gettext_lazy("Department"), required=False, coerce=int,
+                                        empty_value=None)
+    created_from = forms.DateField(label=gettext_lazy("Created from"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    created_to = forms.DateField(label=gettext_lazy("Created until"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args, members=(), items=(), departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [
+            ("", _("Anyone")), ("none", _("Unassigned")), ("me", _("Me")),
+        ] + [(str(m.pk), m.display_name) for m in members]
+        self.fields["service_item"].choices = [("", _("Any service"))] + [(i.pk, i.tr("name")) for i in items]
+        self.fields["department"].choices = [("", _("Any department"))] + [(d.pk, d.name) for d in departments]
+
+    def values(self) -> dict:
+        """Every field's valid value, or its empty default."""
+        values = {name: None for name in self.fields}
+        if self.is_bound:
+            self.is_valid()
+            for name in self.fields:
+                if name not in self.errors and self.cleaned_data.get(name) not in (None, ""):
+                    values[name] = self.cleaned_data[name]
+        values["view"] = values["view"] or DEFAULT_VIEW
+        values["sort"] = values["sort"] or VIEW_DEFAULT_SORT.get(values["view"], DEFAULT_SORT)
+        values["q"] = (values["q"] or "").strip() or None
+        return values
+
+
+class BulkForm(forms.Form):
+    """One change to the tickets ticked on the page (`tickets`: those of them the user may
+    change in this queue; others are ignored). The pressed button names the action."""
+    action = forms.ChoiceField(choices=[(a, a) for a in BULK_ACTIONS])
+    assignee = forms.ChoiceField(label=gettext_lazy("Assign to"), required=False)
+    priority = forms.ChoiceField(label=gettext_lazy("Priority"), required=False,
+                                 choices=[("", "—")] + list(Priority.choices))
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
+                               choices=[("", "—")] + list(Status.choices))
+    team = forms.TypedChoiceField(label=gettext_lazy("Move to"), required=False, coerce=int, empty_value=None)
+    reason = forms.CharField(label=gettext_lazy("Reason for the move"), required=False, max_length=500)
+
+    def __init__(self, *args, members=(), teams=(), tickets=(), **kwargs):
+        kwargs.setdefault("auto_id", "bulk_%s")  # the filter form on the same page has the same names
+        super().__init__(*args, **kwargs)
+        self.tickets = list(tickets)
+        self.fields["assignee"].choices = [("", "—"), ("none", _("Nobody (unassign)"))] + [
+            (str(m.pk), m.display_name) for m in members
+        ]
+        self.fields["team"].choices = [("", "—")] + [(t.pk, t.name) for t in teams]
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if not self.tickets:
+            raise forms.ValidationError(_("Select at least one ticket."))
+        if action == "assign" and not data.get("assignee"):
+            self.add_error("assignee", _("Choose whom to assign the tickets to."))
+        elif action == "priority" and not data.get("priority"):
+            self.add_error("priority", _("Choose a priority."))
+        elif action == "status" and not data.get("status"):
+            self.add_error("status", _("Choose a status."))
+        elif action == "move":
+            if not data.get("team"):
+                self.add_error("team", _("Choose the service team."))
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", _("Say why the tickets move."))
+        return data
+
+    def value(self):
+        data = self.cleaned_data
+        action = data["action"]
+        if action == "assign":
+            return None if data["assignee"] == "none" else int(data["assignee"])
+        return {"priority": data.get("priority"), "status": data.get("status"), "move": data.get("team")}[action]
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
+    shared = forms.BooleanField(label=gettext_lazy("Share with the team"), required=False)
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+
+class AssignmentModeForm(forms.Form):
+    mode = forms.ChoiceField(label=gettext_lazy("Automatic assignment"), choices=Team.Assignment.choices,
+                             widget=forms.RadioSelect)
+
+
+class CannedResponseForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=120)
+    body = forms.CharField(
+        label=gettext_lazy("Message"), widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=gettext_lazy("Markdown is supported. These placeholders are filled in when an agent inserts "
+                               "the text: {requester_name} (the requester's name), {reference} (e.g. SD-000123) "
+                               "and {title} (the ticket's title)."),
+    )
+
+
+class ReferenceForm(VersionedForm):
+    """Another ticket, given by its reference (SD-000123, 123)."""
+    reference = forms.CharField(label=gettext_lazy("Reference"), max_length=20,
+                                widget=forms.TextInput(attrs={"placeholder": "SD-000123"}))
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    service_field_map = {"target": "reference", "source": "reference"}
+
+    def __init__(self, *args, user=None, ticket=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.ticket = ticket
+
+    def clean_reference(self):
+        pk = parse_reference(self.cleaned_data["reference"])
+        other = tickets_visible_to(user=self.user).filter(pk=pk).first() if pk is not None else None
+        if other is None:
+            raise forms.ValidationError(_("No request with this reference that you can see."))
+        if other.pk == self.ticket.pk:
+            raise forms.ValidationError(_("Give the reference of another ticket."))
+        self.other = other
+        return other.reference
+
+
+class CollaboratorForm(VersionedForm):
+    user = forms.TypedChoiceField(label=gettext_lazy("Agent of another team"), coerce=int)
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {u.pk: u for u in candidates}
+        self.fields["user"].choices = [("", _("— choose —"))] + [(u.pk, u.display_name) for u in candidates]
+
+
+class TransferForm(VersionedForm):
+    team = forms.TypedChoiceField(label=gettext_lazy("Service team"), coerce=int)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teams = {t.pk: t for t in teams}
+        self.fields["team"].choices = [("", _("— choose —"))] + [(t.pk, t.name) for t in teams]
+
+
+class PreviewForm(forms.Form):
+    body = forms.CharField(required=False, strip=False, max_length=50_000)

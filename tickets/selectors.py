@@ -3,13 +3,13 @@ so that a ticket a user may not see is simply not found (404), never a 403 that 
 
 import contextlib
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from sla.states import TicketState, ticket_state_q
-from teams.models import User
+from teams.models import Membership, Team, User
 from teams.selectors import user_team_ids
 
-from .constants import Status
+from .constants import OPEN_STATUSES, Status
 from .models import Collaborator, Comment, ServiceCategory, ServiceItem, Ticket, TicketEvent, parse_reference
 
 
@@ -270,3 +270,28 @@ def agent_dashboard(*, user: User, now) -> dict:
         "tickets": mine.select_related("team", "requester").prefetch_related("sla_clocks")
         .order_by(F("sla_due_at").asc(nulls_last=True), "id")[:50],
     }
+
+
+def collaborator_candidates(ticket: Ticket):
+    """Agents of other teams who are not on the ticket yet."""
+    return (
+        User.objects.filter(is_active=True, memberships__isnull=False)
+        .exclude(memberships__team_id=ticket.team_id)
+        .exclude(collaborations__ticket=ticket)
+        .distinct().order_by("first_name", "username")
+    )
+
+
+def transfer_teams(ticket: Ticket):
+    return Team.objects.filter(is_active=True).exclude(pk=ticket.team_id).order_by("name")
+
+
+def members_with_load(team: Team):
+    """The team's members with role, availability and open load (their open assigned
+    tickets in any team, as automatic assignment counts them), in one query."""
+    return (
+        Membership.objects.filter(team=team).select_related("user")
+        .annotate(open_load=Count("user__assigned_tickets",
+                                  filter=Q(user__assigned_tickets__status__in=OPEN_STATUSES)))
+        .order_by("-role", "user__username")
+    )

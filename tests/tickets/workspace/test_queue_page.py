@@ -14,7 +14,7 @@ from tests.conftest import set_sla
 from tests.factories import ServiceItemFactory
 from tickets import services
 from tickets.models import Ticket
-from tickets.workspace_views import decode_cursor, encode_cursor
+from tickets.views.queue import decode_cursor, encode_cursor
 
 
 def get(client, **params):

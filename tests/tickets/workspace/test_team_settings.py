@@ -55,10 +55,10 @@ def test_members_show_role_availability_and_open_load_in_one_query(world, file_t
     services.ticket_assign(ticket=done, assignee=world.it_agent, actor=world.it_lead)
     services.ticket_transition(ticket=done, to="resolved", actor=world.it_agent)
     team_services.membership_set_available(user=world.it_agent, team=world.it, available=False)
-    from tickets.workspace_views import _members_with_load
+    from tickets.selectors import members_with_load
 
     with django_assert_num_queries(1):
-        members = {m.user.username: (m.role, m.is_available, m.open_load) for m in _members_with_load(world.it)}
+        members = {m.user.username: (m.role, m.is_available, m.open_load) for m in members_with_load(world.it)}
     assert members == {"it.lead": ("lead", True, 0), "it.agent": ("agent", False, 2)}
     html = client_for(world.it_lead).get(SETTINGS).content.decode()
     assert "Not available" in html and 'class="num">2</td>' in html
