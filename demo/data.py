@@ -27,11 +27,10 @@ from django.utils import timezone
 
 from sla import standards
 from sla.models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard
+from teams.models import Department, Membership, Team, User
 from tickets import services as tickets
 from tickets.constants import FieldKind, Priority, Status
 from tickets.models import ServiceCategory, ServiceItem, ServiceItemField, Ticket
-
-from .models import Department, Membership, Team, User
 
 PASSWORD = "servicedesk"
 

@@ -1,11 +1,11 @@
 """`manage.py seed_demo`: fill an empty (or half-filled) database with the demo company.
 
-Safe to run at every start: it only adds what is missing (see `teams.demo`).
+Safe to run at every start: it only adds what is missing (see `demo.data`).
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from teams import demo
+from demo import data as demo
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from demo import data as demo
 from sla.models import BusinessCalendar, EscalationChain, ServiceStandard, SLAClock, StandardChange
-from teams import demo
 from teams.models import Membership, Team, User
 from tickets.constants import FieldKind, Priority, Status
 from tickets.models import ServiceItem, Ticket, TicketEvent
