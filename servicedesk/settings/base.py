@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sla",
     "notifications",
     "webhooks",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections import Counter
+from io import StringIO
 
 import holidays
 import pytest
@@ -10,9 +11,11 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
+from demo import data as demo
 from sla.models import BusinessCalendar, EscalationChain, ServiceStandard, SLAClock, StandardChange
-from teams import demo
+from sla.services import sla_scan
 from teams.models import Membership, Team, User
 from tickets.constants import FieldKind, Priority, Status
 from tickets.models import ServiceItem, Ticket, TicketEvent
@@ -27,8 +30,6 @@ def row_counts() -> dict[str, int]:
 
 
 def seed() -> str:
-    from io import StringIO
-
     out = StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
@@ -185,10 +186,6 @@ def test_refuses_outside_demo_mode_and_writes_nothing(settings):
 
 
 def test_the_demo_starts_with_overdue_and_at_risk_work_that_the_scanner_escalates(client):
-    from rest_framework.authtoken.models import Token
-
-    from sla.services import sla_scan
-
     # Given the demo, seeded just now
     seed()
     it = Team.objects.get(slug="it")

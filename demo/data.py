@@ -1,46 +1,21 @@
-"""Demo data for `manage.py seed_demo`: a small company with five service teams, a
+"""The demo company for `manage.py seed_demo`: a small company with five service teams, a
 translated catalog, service standards and a few dozen tickets in every state.
 
-Seeding fills in what is missing and never overwrites: `make run` calls it at every
-start, so whatever was edited in the app since (a renamed service, a changed standard)
-survives. Rows are found by their natural key (a username, a team slug, a service name,
-a calendar name…); the rows a parent owns (working hours, holidays, escalation levels,
-service fields) are written only together with a new parent. A demo ticket is known by
-its requester and title and is filed only when it is not there yet.
-
-Tickets go through the ticket services like any real request, so that their history,
-SLA clocks and notifications exist; calendars, the escalation chain and the service
-standards go through `sla.standards` like the service admin's edits, audit log
-included. Everything here is public (the password above all), which is why it only
-runs in demo mode.
+Declarative tables only; `demo.seed` writes them into the database. Everything here is
+public (the password above all), which is why seeding only runs in demo mode.
 """
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
-from django.utils import timezone
-
-from sla import standards
-from sla.models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard
-from tickets import services as tickets
+from teams.models import Membership
 from tickets.constants import FieldKind, Priority, Status
-from tickets.models import ServiceCategory, ServiceItem, ServiceItemField, Ticket
-
-from .models import Department, Membership, Team, User
 
 PASSWORD = "servicedesk"
 
 LEAD = Membership.Role.LEAD
 AGENT = Membership.Role.AGENT
-
-
-class DemoModeRequired(Exception):
-    """Seeding was asked for outside demo mode, where no account may have a known password."""
 
 
 # --- the company -------------------------------------------------------------------------
@@ -670,227 +645,6 @@ TICKETS = [
         ),
     ),
 ]
-
-
-# --- seeding -----------------------------------------------------------------------------
-
-
-@dataclass
-class SeedReport:
-    """How many rows of each kind this run created (nothing, the second time)."""
-
-    created: Counter = field(default_factory=Counter)
-
-    def add(self, model: type[models.Model], created: bool = True, count: int = 1) -> None:
-        if created:
-            self.created[model.__name__] += count
-
-    @property
-    def total(self) -> int:
-        return sum(self.created.values())
-
-
-def seed(*, stdout=None) -> SeedReport:
-    """Create whatever demo data is missing, in one transaction."""
-    if not settings.DEMO_MODE:
-        raise DemoModeRequired("seed_demo only runs with DEMO_MODE on: outside demo mode no account may have "
-                               "a known password.")
-    report = SeedReport()
-    with transaction.atomic():
-        departments = _seed_departments(report)
-        users = _seed_people(report, departments)
-        teams = _seed_teams(report, users)
-        _seed_memberships(report, users, teams)
-        items = _seed_catalog(report, teams)
-        _seed_standards(report, teams, users["admin"])
-        _seed_tickets(report, users, items)
-    return report
-
-
-def _seed_departments(report: SeedReport) -> dict[str, Department]:
-    departments = {}
-    for code, name in DEPARTMENTS:
-        departments[code], created = Department.objects.get_or_create(code=code, defaults={"name": name})
-        report.add(Department, created)
-    return departments
-
-
-def _seed_people(report: SeedReport, departments: dict[str, Department]) -> dict[str, User]:
-    users = {}
-    hashed = None  # hashing is slow on purpose: once for everybody, and only when needed
-    for person in PEOPLE:
-        user = User.objects.filter(username=person.username).first()
-        if user is None:
-            hashed = hashed or make_password(PASSWORD)
-            user = User.objects.create(
-                username=person.username,
-                password=hashed,
-                first_name=person.first_name,
-                last_name=person.last_name,
-                email=f"{person.username}@example.com",
-                department=departments.get(person.department) if person.department else None,
-                language=person.language,
-                timezone=person.timezone,
-                is_service_admin=person.is_admin,
-                # The service admin is also a Django superuser so that Django admin works.
-                is_staff=person.is_admin,
-                is_superuser=person.is_admin,
-            )
-            report.add(User)
-        users[person.username] = user
-    return users
-
-
-def _seed_teams(report: SeedReport, users: dict[str, User]) -> dict[str, Team]:
-    teams = {}
-    for spec in TEAMS:
-        teams[spec.slug], created = Team.objects.get_or_create(
-            slug=spec.slug,
-            defaults={"name": spec.name, "email": spec.email, "description": spec.description,
-                      "lead": users[spec.lead]},
-        )
-        report.add(Team, created)
-    return teams
-
-
-def _seed_memberships(report: SeedReport, users: dict[str, User], teams: dict[str, Team]) -> None:
-    for person in PEOPLE:
-        for slug, role in person.teams:
-            _membership, created = Membership.objects.get_or_create(
-                user=users[person.username], team=teams[slug], defaults={"role": role}
-            )
-            report.add(Membership, created)
-
-
-def _seed_catalog(report: SeedReport, teams: dict[str, Team]) -> dict[str, ServiceItem]:
-    categories = {}
-    for spec in CATEGORIES:
-        categories[spec.name], created = ServiceCategory.objects.get_or_create(
-            name=spec.name,
-            defaults={"order": spec.order,
-                      "translations": {"zh-hans": {"name": spec.zh_hans}, "zh-hant": {"name": spec.zh_hant}}},
-        )
-        report.add(ServiceCategory, created)
-    items = {}
-    for order, spec in enumerate(ITEMS, start=1):
-        item, created = ServiceItem.objects.get_or_create(
-            name=spec.name,
-            defaults={
-                "category": categories[spec.category],
-                "team": teams[spec.team],
-                "description": spec.description,
-                "default_priority": spec.priority,
-                "order": order * 10,
-                "translations": {
-                    "zh-hans": {"name": spec.zh_hans[0], "description": spec.zh_hans[1]},
-                    "zh-hant": {"name": spec.zh_hant[0], "description": spec.zh_hant[1]},
-                },
-            },
-        )
-        report.add(ServiceItem, created)
-        if created:
-            fields = [_item_field(item, position, f) for position, f in enumerate(spec.fields, start=1)]
-            ServiceItemField.objects.bulk_create(fields)
-            report.add(ServiceItemField, count=len(fields))
-        items[spec.name] = item
-    return items
-
-
-def _item_field(item: ServiceItem, position: int, spec: FieldSpec) -> ServiceItemField:
-    translations = {}
-    for index, lang in ((1, "zh-hans"), (2, "zh-hant")):
-        text = {"label": spec.label[index]}
-        if spec.help_text[index]:
-            text["help_text"] = spec.help_text[index]
-        translations[lang] = text
-    return ServiceItemField(
-        item=item, key=spec.key, label=spec.label[0], help_text=spec.help_text[0], kind=spec.kind,
-        choices=list(spec.choices), required=spec.required, order=position * 10, translations=translations,
-    )
-
-
-def _seed_standards(report: SeedReport, teams: dict[str, Team], admin: User) -> None:
-    """Calendars, the escalation chain and the standards, through the same services as
-    the service admin's pages (validation and the audit log included)."""
-    always = BusinessCalendar.objects.filter(name=CALENDAR_24X7).first()
-    if always is None:
-        always = standards.calendar_save(
-            actor=admin, name=CALENDAR_24X7, timezone="UTC",
-            working_hours=[{"weekday": day, "start": dt.time(0, 0), "end": dt.time(0, 0)} for day in range(7)],
-            holidays=[], extra_working_days=[],
-        )
-        report.add(BusinessCalendar)
-
-    china = BusinessCalendar.objects.filter(name=CALENDAR_CHINA).first()
-    if china is None:
-        china = standards.calendar_save(
-            actor=admin, name=CALENDAR_CHINA, timezone="Asia/Shanghai", extra_day_weekday=0,
-            working_hours=[{"weekday": day, "start": start, "end": end}
-                           for day in range(5) for start, end in CHINA_HOURS],
-            holidays=[{"date": NATIONAL_DAY_2026[0], "end_date": NATIONAL_DAY_2026[1], "name": "National Day"}],
-            extra_working_days=[{"date": day, "name": "National Day make-up working day"}
-                                for day in MAKE_UP_DAYS_2026],
-        )
-        report.add(BusinessCalendar)
-
-    chain = EscalationChain.objects.filter(name=CHAIN_NAME).first()
-    if chain is None:
-        chain = standards.chain_save(
-            actor=admin, name=CHAIN_NAME,
-            description="At the breach the assignee and the team lead hear about it; an hour later the service "
-                        "admins do, and the priority goes up one step.",
-            levels=[
-                {"order": 1, "trigger": EscalationLevel.Trigger.AFTER_BREACH, "delay_minutes": 0,
-                 "notify_assignee": True, "notify_lead": True},
-                {"order": 2, "trigger": EscalationLevel.Trigger.AFTER_BREACH, "delay_minutes": 60,
-                 "notify_admins": True, "raise_priority": True},
-            ],
-        )
-        report.add(EscalationChain)
-
-    wanted = [(team, f"{team.name} standard", "", china, TEAM_STANDARD_MINUTES) for team in teams.values()]
-    wanted.append((teams["it"], "IT Support P1", Priority.P1, always, IT_P1_MINUTES))
-    for team, name, priority, calendar, (first_response, resolution) in wanted:
-        # Standards are versioned and may be renamed or retired in the app: any version
-        # of this name, or a current standard of the same scope, means "already there".
-        same_scope = ServiceStandard.objects.filter(
-            is_current=True, team=team, category=None, service_item=None, priority=priority
-        )
-        if ServiceStandard.objects.filter(team=team, name=name).exists() or same_scope.exists():
-            continue
-        standards.standard_save(
-            actor=admin, name=name, team=team, priority=priority, calendar=calendar,
-            first_response_minutes=first_response, resolution_minutes=resolution, escalation_chain=chain,
-        )
-        report.add(ServiceStandard)
-
-
-def _seed_tickets(report: SeedReport, users: dict[str, User], items: dict[str, ServiceItem]) -> None:
-    for spec in TICKETS:
-        requester = users[spec.requester]
-        if Ticket.objects.filter(requester=requester, title=spec.title).exists():
-            continue
-        ticket = tickets.ticket_create(
-            requester=requester, service_item=items[spec.item], title=spec.title, description=spec.description,
-            priority=spec.priority, fields=spec.fields,
-            filed_at=timezone.now() - dt.timedelta(minutes=spec.filed_minutes_ago) if spec.filed_minutes_ago else None,
-        )
-        for action, actor, value in spec.steps:
-            ticket = _play(ticket, action, users[actor], value, users)
-        report.add(Ticket)
-
-
-def _play(ticket: Ticket, action: str, actor: User, value: str, users: dict[str, User]) -> Ticket:
-    if action == "assign":
-        return tickets.ticket_assign(ticket=ticket, assignee=users[value], actor=actor)
-    if action == "status":
-        return tickets.ticket_transition(ticket=ticket, to=value, actor=actor)
-    if action == "priority":
-        return tickets.ticket_set_priority(ticket=ticket, priority=value, actor=actor)
-    if action in ("reply", "note"):
-        tickets.comment_create(ticket=ticket, author=actor, body=value, internal=action == "note")
-        return Ticket.objects.get(pk=ticket.pk)
-    raise ValueError(f"unknown demo step {action!r}")
 
 
 # --- the logins table --------------------------------------------------------------------

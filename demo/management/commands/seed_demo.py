@@ -1,23 +1,24 @@
 """`manage.py seed_demo`: fill an empty (or half-filled) database with the demo company.
 
-Safe to run at every start: it only adds what is missing (see `teams.demo`).
+Safe to run at every start: it only adds what is missing (see `demo.seed`).
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from teams import demo
+from demo.data import PASSWORD, demo_logins
+from demo.seed import DemoModeRequired, seed
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo teams, people, catalog, service standards and tickets that are missing. "
-        f"Every demo account has the password “{demo.PASSWORD}”, so this runs only with DEMO_MODE on."
+        f"Every demo account has the password “{PASSWORD}”, so this runs only with DEMO_MODE on."
     )
 
     def handle(self, *args, **options):
         try:
-            report = demo.seed()
-        except demo.DemoModeRequired as exc:
+            report = seed()
+        except DemoModeRequired as exc:
             raise CommandError(str(exc)) from None
 
         if report.total:
@@ -29,7 +30,7 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         rows = [("username", "password", "role", "team / department")]
-        rows += [(username, demo.PASSWORD, role, where) for username, role, where in demo.demo_logins()]
+        rows += [(username, PASSWORD, role, where) for username, role, where in demo_logins()]
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         line = "  ".join("-" * width for width in widths)
         self.stdout.write("")
