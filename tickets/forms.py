@@ -7,12 +7,11 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.exceptions import ApplicationError
-from sla.states import TicketState
 from teams.models import Team
 
 from .constants import FieldKind, Priority, Status
 from .models import ServiceItem, ServiceItemField, parse_reference
-from .selectors import VIEW_DEFAULT_SORT, tickets_visible_to
+from .selectors import tickets_visible_to
 from .services.triage import BULK_ACTIONS
 
 # --- uploads ------------------------------------------------------------------------------
@@ -250,57 +249,17 @@ SORT_CHOICES = [
 ]
 
 
-SLA_CHOICES = [("", gettext_lazy("Any SLA state")), *TicketState.choices]
 
-
-FILTER_KEYS = ("view", "q", "status", "priority", "service_item", "assignee", "sla", "department",
+# The query parameters a saved view keeps (never the cursor: a saved view opens on page 1).
+FILTER_KEYS = ("view", "search", "status", "priority", "service_item", "assignee", "sla_state", "department",
                "created_from", "created_to", "sort")
 
 
-class QueueFilterForm(forms.Form):
-    """The queue's view tab, filters and sort. A value the form refuses is dropped on its
-    own (the others still apply), so that an edited URL shows a sensible page."""
+class QueueControlsForm(forms.Form):
+    """The queue page's view tab and sort; its filters come from `tickets.filters`."""
+
     view = forms.ChoiceField(required=False, choices=QUEUE_VIEWS, widget=forms.HiddenInput)
-    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200,
-                        widget=forms.SearchInput(attrs={"placeholder": gettext_lazy(
-                            "Reference, title, description or replies")}))
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
-                               choices=[("", gettext_lazy("Open work")), ("all", gettext_lazy("All"))]
-                               + list(Status.choices))
-    priority = forms.ChoiceField(label=gettext_lazy("Priority"), required=False,
-                                 choices=[("", gettext_lazy("Any priority"))] + list(Priority.choices))
-    service_item = forms.TypedChoiceField(label=gettext_lazy("Service"), required=False, coerce=int,
-                                          empty_value=None)
-    assignee = forms.ChoiceField(label=gettext_lazy("Assignee"), required=False)
-    sla = forms.ChoiceField(label=gettext_lazy("Service standard"), required=False, choices=SLA_CHOICES)
-    department = forms.TypedChoiceField(label=gettext_lazy("Department"), required=False, coerce=int,
-                                        empty_value=None)
-    created_from = forms.DateField(label=gettext_lazy("Created from"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
-    created_to = forms.DateField(label=gettext_lazy("Created until"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False, choices=SORT_CHOICES)
-
-    def __init__(self, *args, members=(), items=(), departments=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [
-            ("", _("Anyone")), ("none", _("Unassigned")), ("me", _("Me")),
-        ] + [(str(m.pk), m.display_name) for m in members]
-        self.fields["service_item"].choices = [("", _("Any service"))] + [(i.pk, i.tr("name")) for i in items]
-        self.fields["department"].choices = [("", _("Any department"))] + [(d.pk, d.name) for d in departments]
-
-    def values(self) -> dict:
-        """Every field's valid value, or its empty default."""
-        values = {name: None for name in self.fields}
-        if self.is_bound:
-            self.is_valid()
-            for name in self.fields:
-                if name not in self.errors and self.cleaned_data.get(name) not in (None, ""):
-                    values[name] = self.cleaned_data[name]
-        values["view"] = values["view"] or DEFAULT_VIEW
-        values["sort"] = values["sort"] or VIEW_DEFAULT_SORT.get(values["view"], DEFAULT_SORT)
-        values["q"] = (values["q"] or "").strip() or None
-        return values
 
 
 class BulkForm(forms.Form):

@@ -3,14 +3,24 @@ so that a ticket a user may not see is simply not found (404), never a 403 that 
 
 import contextlib
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, DateTimeField, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from sla.states import TicketState, ticket_state_q
 from teams.models import Membership, Team, User
 from teams.selectors import user_team_ids
 
 from .constants import OPEN_STATUSES, Status
-from .models import Collaborator, Comment, ServiceCategory, ServiceItem, Ticket, TicketEvent, parse_reference
+from .models import (
+    NO_DUE,
+    Collaborator,
+    Comment,
+    ServiceCategory,
+    ServiceItem,
+    Ticket,
+    TicketEvent,
+    parse_reference,
+)
 
 
 def tickets_visible_to(*, user: User, team_id: int | None = None) -> QuerySet[Ticket]:
@@ -129,12 +139,12 @@ VIEW_DEFAULT_SORT = {"pending": "age"}
 
 # sort name → (columns, descending). Keyset pagination compares (columns…, id) as a row,
 # in the same order as the partial indexes on open tickets.
-QUEUE_ORDERINGS = {
-    "due": (["sla_due_at"], False),
-    "priority": (["priority", "created_at"], False),
-    "age": (["created_at"], False),
-    "-age": (["created_at"], True),
-    "updated": (["updated_at"], True),
+QUEUE_ORDERINGS: dict[str, tuple[str, ...]] = {
+    "due": ("next_due", "id"),
+    "priority": ("priority", "created_at", "id"),
+    "age": ("created_at", "id"),
+    "-age": ("-created_at", "-id"),
+    "updated": ("-updated_at", "-id"),
 }
 
 
@@ -170,80 +180,13 @@ def queue_counts_recent(*, team_id: int, user: User, now) -> dict[str, int]:
     return counts
 
 
-def queue_filter(
-    qs: QuerySet[Ticket], *, user: User, now, status=None, priority=None, service_item=None, assignee=None,
-    sla=None, department=None, created_from=None, created_to=None, search=None,
-) -> QuerySet[Ticket]:
-    """The queue page's filters; every argument is optional and already validated."""
-    if status:
-        qs = qs.filter(status=status)
-    if priority:
-        qs = qs.filter(priority=priority)
-    if service_item:
-        qs = qs.filter(service_item_id=service_item)
-    if assignee == "none":
-        qs = qs.filter(assignee__isnull=True)
-    elif assignee == "me":
-        qs = qs.filter(assignee=user)
-    elif assignee:
-        qs = qs.filter(assignee_id=assignee)
-    if sla:
-        qs = qs.filter(ticket_state_q(sla, now))
-    if department:
-        qs = qs.filter(requester_department_id=department)
-    if created_from:
-        qs = qs.filter(created_at__gte=created_from)
-    if created_to:
-        qs = qs.filter(created_at__lt=created_to)
-    if search:
-        from django.db.models import Exists, OuterRef
-
-        text = search.strip()
-        in_comments = Comment.objects.filter(ticket=OuterRef("pk"), body__icontains=text)
-        qs = qs.filter(ticket_search_q(text) | Q(Exists(in_comments)))
-    return qs
-
-
-def keyset_page(qs: QuerySet[Ticket], *, sort: str, after: list | None, size: int) -> tuple[list[Ticket], list | None]:
-    """One page of `qs` in `sort` order after the cursor `after` (the sort values and id
-    of the last row seen); returns the rows and the cursor of the next page (or None).
-
-    A row comparison `(cols…, id) > (…)` walks the index, so page 1,000 costs what page 1
-    does. For the due sort, tickets without a running clock (NULL) come last and are
-    paged by id once the dated ones are exhausted.
-    """
-    columns, descending = QUEUE_ORDERINGS[sort]
-    table = Ticket._meta.db_table
-    cmp = "<" if descending else ">"
-    order = [f"-{c}" if descending else c for c in columns] + (["-id"] if descending else ["id"])
-    nullable = sort == "due"
-
-    def fetch(base, limit):
-        return list(base.order_by(*order)[:limit])
-
-    rows: list[Ticket] = []
-    if nullable and after is not None and after[0] is None:
-        dated_done, null_after = True, after[-1]
-    else:
-        dated_done, null_after = False, None
-    if not dated_done:
-        base = qs.filter(sla_due_at__isnull=False) if nullable else qs
-        if after is not None:
-            lhs = ", ".join(f'"{table}"."{c}"' for c in [*columns, "id"])
-            rhs = ", ".join(["%s"] * (len(columns) + 1))
-            base = base.extra(where=[f"({lhs}) {cmp} ({rhs})"], params=list(after))  # noqa: S610
-        rows = fetch(base, size + 1)
-    if nullable and len(rows) <= size:
-        nulls = qs.filter(sla_due_at__isnull=True)
-        if null_after is not None:
-            nulls = nulls.filter(id__gt=null_after)
-        rows += list(nulls.order_by("id")[: size + 1 - len(rows)])
-    has_more = len(rows) > size
-    rows = rows[:size]
-    if not has_more or not rows:
-        return rows, None
-    last = rows[-1]
-    return rows, [getattr(last, c) for c in columns] + [last.pk]
+def queue_tickets(*, team_id: int, user: User, now, view: str) -> QuerySet[Ticket]:
+    """A team queue's tickets in one of its views, before the page's filters (the page
+    keeps to open work unless finished tickets are asked for). `next_due` (the next due
+    time, tickets without a running clock last) is what the due sort pages on, through
+    the index on the same expression."""
+    qs = Ticket.objects.filter(team_id=team_id).filter(queue_views(user=user, now=now)[view])
+    return qs.annotate(next_due=Coalesce(F("sla_due_at"), Value(NO_DUE, output_field=DateTimeField())))
 
 
 def agent_dashboard(*, user: User, now) -> dict:

@@ -50,8 +50,8 @@ def test_lead_bulk_assigns_the_at_risk_tickets_to_an_agent(world, file_ticket, l
     # the lead filters the queue to "at risk", selects all and assigns them to it.agent
     lead = login_as(world.it_lead)
     lead.goto("/queues/it/")
-    lead.select_option("#id_sla", "at_risk")
-    lead.wait_for_url(re.compile(r"sla=at_risk"))
+    lead.select_option("#id_sla_state", "at_risk")
+    lead.wait_for_url(re.compile(r"sla_state=at_risk"))
     rows = lead.locator("#workspace tbody tr")
     rows.filter(has_text="Calm").wait_for(state="detached")
     assert rows.count() == 3

@@ -129,7 +129,7 @@ def test_the_queue_tabs_counts_filter_and_badges_agree(world, seeded):
         assert {t.title for t, _badge in rows} == expected[view], view
         assert {badge.state for _t, badge in rows} == {view}, view
     for state in ("breached", "at_risk", "on_track", "paused"):
-        rows = client.get(queue, {"sla": state}).context["rows"]
+        rows = client.get(queue, {"sla_state": state}).context["rows"]
         assert {t.title for t, _badge in rows} == expected[state], state
     # every row's badge shows its ticket's live state, never "… left" on an overdue ticket
     for ticket, badge in client.get(queue, {"status": "all"}).context["rows"]:

@@ -9,11 +9,10 @@ from django.db.models import DateTimeField, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from sla.models import SLAClock
-from sla.states import ticket_state_q
 from teams.models import User
 from tickets.constants import EventKind
 from tickets.models import NO_DUE, Attachment, ServiceItem, Ticket, TicketEvent
-from tickets.selectors import can_see_internal, ticket_search_q, tickets_visible_to
+from tickets.selectors import can_see_internal, tickets_visible_to
 
 # Tickets without a running clock sort after all others, in both directions.
 NO_DUE_ASCENDING = NO_DUE
@@ -56,40 +55,13 @@ TICKET_ROW = (
 CLOCK_ROW = ("ticket_id", "kind", "state", "due_at", "warn_at", "paused_at", "stopped_at")
 
 
-def api_ticket_list(
-    *,
-    user: User,
-    now: dt.datetime,
-    status: list[str] | None = None,
-    priority: list[str] | None = None,
-    team: int | None = None,
-    assignee: int | str | None = None,
-    requester: int | None = None,
-    sla_state: str | None = None,
-    search: str | None = None,
-    ordering: str = DEFAULT_TICKET_ORDERING,
-) -> QuerySet:
-    """The tickets a user may see, filtered, as TICKET_LIST_ROW rows; `ordering` "due_at"
-    sorts by the next due time of the ticket's running clocks (annotated as `next_due`).
+def api_ticket_rows(qs: QuerySet[Ticket], *, ordering: str = DEFAULT_TICKET_ORDERING) -> QuerySet:
+    """Filtered tickets as TICKET_LIST_ROW rows; `ordering` "due_at" sorts by the next due
+    time of the ticket's running clocks (annotated as `next_due`).
 
-    That time is `Ticket.sla_due_at`, which sla.services keeps equal to the earliest
-    `due_at` of the running clocks in the same transaction: the same order as a Min over
-    the clocks, without a join and GROUP BY on every page."""
-    qs = tickets_visible_to(user=user, team_id=team)
-    if status:
-        qs = qs.filter(status__in=status)
-    if priority:
-        qs = qs.filter(priority__in=priority)
-    if assignee == "none":
-        qs = qs.filter(assignee__isnull=True)
-    elif assignee is not None:
-        qs = qs.filter(assignee_id=assignee)
-    if requester is not None:
-        qs = qs.filter(requester_id=requester)
-    if sla_state:
-        qs = qs.filter(ticket_state_q(sla_state, now))
-    if search:
-        qs = qs.filter(ticket_search_q(search))
+    That time is `Ticket.sla_due_at`, which the clock bookkeeping keeps equal to the
+    earliest `due_at` of the running clocks in the same transaction: the same order as a
+    Min over the clocks, without a join and GROUP BY on every page."""
     if ordering.lstrip("-") == "due_at":
         sentinel = NO_DUE_DESCENDING if ordering.startswith("-") else NO_DUE_ASCENDING
         qs = qs.annotate(next_due=Coalesce(F("sla_due_at"), Value(sentinel, output_field=DateTimeField())))

@@ -381,34 +381,7 @@ class TicketEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-TICKET_FILTER_STATUS = Status.values
-SLA_FILTER_STATES = states.TicketState.values
+class TicketOrderingSerializer(serializers.Serializer):
+    """The list's order (its filters are `tickets.filters.TicketFilterSet`)."""
 
-
-class TicketFilterSerializer(serializers.Serializer):
-    """The query of `GET tickets/`."""
-
-    status = serializers.ListField(child=serializers.ChoiceField(choices=Status.values), required=False)
-    priority = serializers.ListField(child=serializers.ChoiceField(choices=Priority.values), required=False)
-    team = id_field(required=False)
-    assignee = serializers.RegexField(r"^(none|[0-9]{1,18})$", required=False,
-                                      error_messages={"invalid": "Enter a user id or “none”."})
-    requester = id_field(required=False)
-    sla_state = serializers.ChoiceField(choices=SLA_FILTER_STATES, required=False)
-    search = serializers.CharField(required=False, max_length=200)
     ordering = serializers.ChoiceField(choices=list(TICKET_ORDERINGS), required=False)
-
-    def to_internal_value(self, data):
-        # A QueryDict: the multi-valued filters come from getlist().
-        if hasattr(data, "getlist"):
-            flat = {key: data.get(key) for key in data if key not in ("status", "priority")}
-            for key in ("status", "priority"):
-                values = [v for raw in data.getlist(key) for v in raw.split(",") if v]
-                if values:
-                    flat[key] = values
-            data = flat
-        values = super().to_internal_value(data)
-        if "assignee" in values and values["assignee"] != "none":
-            values["assignee"] = int(values["assignee"])
-        return values
-

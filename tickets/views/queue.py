@@ -1,10 +1,7 @@
 """A team's queue as a workspace: view tabs with live counts, filters, sort, keyset pages,
 bulk triage and saved views; and an agent's own dashboard."""
 
-import base64
-import binascii
 import datetime as dt
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,35 +11,33 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from servicedesk.exceptions import ApplicationError
+from servicedesk.keyset import InvalidCursor, keyset_page
 from teams.models import Department, Team, User
 from teams.selectors import is_agent
 
 from .. import services
-from ..constants import OPEN_STATUSES, Priority, Status
+from ..constants import OPEN_STATUSES
+from ..filters import QueueFilterSet
 from ..forms import (
     DEFAULT_SORT,
     DEFAULT_VIEW,
     FILTER_KEYS,
     QUEUE_VIEWS,
     BulkForm,
-    QueueFilterForm,
     SavedViewForm,
 )
-from ..models import SavedView, ServiceItem, Ticket
+from ..models import SavedView, ServiceItem
 from ..presentation import format_duration, ticket_badge
 from ..selectors import (
     QUEUE_ORDERINGS,
     VIEW_DEFAULT_SORT,
     agent_dashboard,
-    keyset_page,
     queue_counts_recent,
-    queue_filter,
-    queue_views,
+    queue_tickets,
     tickets_visible_to,
 )
 from .access import is_lead, render_page, team_memberships, team_or_404
@@ -62,46 +57,6 @@ QUEUE_PAGE_SIZE = 25
 
 
 
-def encode_cursor(sort: str, values: list) -> str:
-    plain = [v.isoformat() if isinstance(v, dt.datetime) else v for v in values]
-    raw = json.dumps({"s": sort, "v": plain}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(token: str | None, sort: str) -> list | None:
-    """The cursor's values for `sort`, or None (page 1) when it is missing or not valid."""
-    if not token or len(token) > 400:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        data = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        return None
-    if not isinstance(data, dict) or data.get("s") != sort or not isinstance(data.get("v"), list):
-        return None
-    columns, _descending = QUEUE_ORDERINGS[sort]
-    values = data["v"]
-    if len(values) != len(columns) + 1:
-        return None
-    *column_values, last_id = values
-    if isinstance(last_id, bool) or not isinstance(last_id, int) or last_id < 0 or last_id > 2**63 - 1:
-        return None
-    decoded: list = []
-    for column, value in zip(columns, column_values, strict=True):
-        if column == "priority":
-            if value not in Priority.values:
-                return None
-            decoded.append(value)
-        elif value is None and column == "sla_due_at":
-            decoded.append(None)  # the due sort has reached the tickets without a running clock
-        else:
-            moment = parse_datetime(value) if isinstance(value, str) else None
-            if moment is None or timezone.is_naive(moment):
-                return None
-            decoded.append(moment)
-    return [*decoded, last_id]
-
-
 def _filter_query(params: QueryDict) -> str:
     """The filters of `params` as a query string, without the cursor or unknown keys."""
     clean = QueryDict(mutable=True)
@@ -112,38 +67,34 @@ def _filter_query(params: QueryDict) -> str:
     return clean.urlencode()
 
 
-def _local_day_start(day: dt.date) -> dt.datetime:
-    """Midnight of `day` in the viewer's time zone (the one the dates were typed in)."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
-
-
-def _queue_rows(team: Team, user: User, values: dict, after: list | None, now: dt.datetime):
-    """One keyset page of the queue for the view and filters in `values`."""
-    status = values["status"]
-    qs = Ticket.objects.filter(team=team)
-    # The views work on open tickets; asking for a finished status (or all) widens that.
-    if status not in ("all", Status.RESOLVED, Status.CLOSED, Status.CANCELLED):
+def _queue_rows(filters: QueueFilterSet, sort: str, cursor: str | None, now: dt.datetime):
+    """One keyset page of the filtered queue, each ticket with its SLA badge. A cursor
+    that does not fit (hand-edited, or from another sort) is page 1, never an error."""
+    qs = filters.qs
+    if not filters.wants_finished:  # the views work on open tickets unless finished ones are asked for
         qs = qs.filter(status__in=OPEN_STATUSES)
-    qs = qs.filter(queue_views(user=user, now=now)[values["view"]])
-    qs = queue_filter(
-        qs, user=user, now=now,
-        status=status if status not in (None, "all") else None,
-        priority=values["priority"], service_item=values["service_item"], assignee=values["assignee"],
-        sla=values["sla"], department=values["department"],
-        created_from=_local_day_start(values["created_from"]) if values["created_from"] else None,
-        created_to=_local_day_start(values["created_to"] + dt.timedelta(days=1)) if values["created_to"] else None,
-        search=values["q"],
-    ).select_related("requester", "requester_department", "service_item", "assignee")
-    rows, next_after = keyset_page(qs, sort=values["sort"], after=after, size=QUEUE_PAGE_SIZE)
+    qs = qs.select_related("requester", "requester_department", "service_item", "assignee")
+    try:
+        page = keyset_page(qs, QUEUE_ORDERINGS[sort], cursor=cursor, size=QUEUE_PAGE_SIZE)
+    except InvalidCursor:
+        page = keyset_page(qs, QUEUE_ORDERINGS[sort], cursor=None, size=QUEUE_PAGE_SIZE)
     # After the page is cut: one query for the clocks of its rows, however it was fetched.
-    prefetch_related_objects(rows, "sla_clocks")
-    return [(ticket, ticket_badge(ticket.sla_clocks.all(), now)) for ticket in rows], next_after
+    prefetch_related_objects(page.rows, "sla_clocks")
+    return [(ticket, ticket_badge(ticket.sla_clocks.all(), now)) for ticket in page.rows], page
 
 
 def _tabs(team: Team, user: User, now: dt.datetime, current: str) -> list[dict]:
     counts = queue_counts_recent(team_id=team.pk, user=user, now=now)
     return [{"name": name, "label": label, "count": counts.get(name, 0), "current": name == current}
             for name, label in QUEUE_VIEWS]
+
+
+def _queue_filters(data, team: Team, user: User, now: dt.datetime, members, items, departments) -> QueueFilterSet:
+    """The page's filters on the queue's view; a value the filter set refuses is dropped
+    on its own (the others still apply), so that an edited URL shows a sensible page."""
+    base = queue_tickets(team_id=team.pk, user=user, now=now, view=data["view"])
+    return QueueFilterSet(data, base, user=user, now=now, members=members, items=items,
+                          departments=departments).valid_only()
 
 
 @require_safe
@@ -167,11 +118,10 @@ def team_queue(request: HttpRequest, team_slug: str) -> HttpResponse:
         # Each view opens in its own order; the sort select shows which.
         data["sort"] = VIEW_DEFAULT_SORT.get(view, DEFAULT_SORT)
     data["view"] = view
-    form = QueueFilterForm(data, members=members, items=items, departments=departments)
-    values = form.values()
     now = timezone.now()
-    after = decode_cursor(request.GET.get("after"), values["sort"])
-    rows, next_after = _queue_rows(team, user, values, after, now)
+    filters = _queue_filters(data, team, user, now, members, items, departments)
+    sort = filters.value("sort") or DEFAULT_SORT
+    rows, page = _queue_rows(filters, sort, request.GET.get("after"), now)
     mine = next((m for m in memberships if m.user_id == user.pk), None)
     lead = is_lead(user, team, memberships)
     saved = list(SavedView.objects.filter(team=team).filter(Q(owner=user) | Q(shared=True))
@@ -180,19 +130,20 @@ def team_queue(request: HttpRequest, team_slug: str) -> HttpResponse:
     query = _filter_query(request.GET)
     context = {
         "team": team,
-        "form": form,
-        "values": values,
+        "form": filters.form,
+        "view": view,
+        "sort": sort,
         "rows": rows,
-        "tabs": _tabs(team, user, now, values["view"]),
-        "next_cursor": encode_cursor(values["sort"], next_after) if next_after else None,
-        "is_first_page": after is None,
+        "tabs": _tabs(team, user, now, view),
+        "next_cursor": page.next_cursor,
+        "is_first_page": page.is_first,
         "bulk_form": BulkForm(members=members, teams=other_teams),
         "saved_views": saved,
         "save_form": SavedViewForm(initial={"query": query}),
         "filter_query": query,
         "membership": mine,
         "is_lead": lead,
-        "filtered": any(values[k] for k in FILTER_KEYS if k not in ("view", "sort")),
+        "filtered": any(filters.value(k) for k in FILTER_KEYS if k not in ("view", "sort")),
     }
     return render_page(request, "tickets/queue.html", "tickets/partials/queue_results.html", context)
 

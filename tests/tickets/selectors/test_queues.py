@@ -1,13 +1,21 @@
-"""Queue views, filters and keyset pages on a seeded set with known answers."""
+"""Queue views, the ticket filter set and keyset pages on a seeded set with known answers."""
 
 import datetime as dt
 
 import pytest
 from django.utils import timezone
 
+from servicedesk.keyset import keyset_page
 from tickets import services
+from tickets.filters import TicketFilterSet
 from tickets.models import Ticket
-from tickets.selectors import OPEN, keyset_page, queue_counts, queue_filter, queue_views
+from tickets.selectors import OPEN, QUEUE_ORDERINGS, queue_counts, queue_tickets, queue_views
+
+
+def queue_filter(qs, *, user, now, **params):
+    filters = TicketFilterSet(params, qs, user=user, now=now)
+    assert filters.is_valid(), filters.errors
+    return filters.qs
 
 
 def _titles(qs):
@@ -55,20 +63,22 @@ def test_text_search_looks_in_comments_and_references(world, queue):
 def test_filters_combine(world, queue):
     now = timezone.now()
     base = Ticket.objects.filter(team=world.it)
-    assert _titles(queue_filter(base, user=world.it_agent, now=now, assignee="me", sla="at_risk")) == ["mine at risk"]
-    assert _titles(queue_filter(base, user=world.it_agent, now=now, department=world.finance.pk)) == ["打印机卡纸了"]
+    assert _titles(queue_filter(base, user=world.it_agent, now=now, assignee="me", sla_state="at_risk")) == ["mine at risk"]
+    assert _titles(queue_filter(base, user=world.it_agent, now=now, department=str(world.finance.pk))) == ["打印机卡纸了"]
     assert _titles(queue_filter(base, user=world.it_agent, now=now, status="pending")) == ["waiting"]
-    assert len(queue_filter(base, user=world.it_agent, now=now, created_to=now - dt.timedelta(days=1))) == 0
+    assert len(queue_filter(base, user=world.it_agent, now=now, created_to=(now - dt.timedelta(days=2)).date())) == 0
 
 
 @pytest.mark.parametrize("sort", ["due", "priority", "age", "-age", "updated"])
 def test_keyset_pages_cover_every_ticket_once_in_order(world, queue, sort):
-    qs = Ticket.objects.filter(team=world.it, status__in=OPEN)
-    seen, after = [], None
+    qs = queue_tickets(team_id=world.it.pk, user=world.it_agent, now=timezone.now(), view="open").filter(
+        status__in=OPEN)
+    seen, cursor = [], None
     while True:
-        rows, after = keyset_page(qs, sort=sort, after=after, size=2)
-        seen += [r.pk for r in rows]
-        if after is None:
+        page = keyset_page(qs, QUEUE_ORDERINGS[sort], cursor=cursor, size=2)
+        seen += [r.pk for r in page.rows]
+        cursor = page.next_cursor
+        if cursor is None:
             break
     assert sorted(seen) == sorted(qs.values_list("pk", flat=True))
     assert len(seen) == len(set(seen))

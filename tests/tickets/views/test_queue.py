@@ -64,9 +64,9 @@ def test_search_by_reference_title_and_description(world, file_ticket, client_fo
     printer = file_ticket(title="Printer jam", description="Tray 2")
     file_ticket(title="Laptop", description="Screen")
     client = client_for(world.it_agent)
-    assert refs(queue(client, q="printer")) == [printer.reference]
-    assert refs(queue(client, q="tray 2")) == [printer.reference]
-    assert refs(queue(client, q=printer.reference)) == [printer.reference]
+    assert refs(queue(client, search="printer")) == [printer.reference]
+    assert refs(queue(client, search="tray 2")) == [printer.reference]
+    assert refs(queue(client, search=printer.reference)) == [printer.reference]
 
 
 def test_sort_by_priority_then_age(world, file_ticket, client_for):
