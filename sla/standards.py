@@ -33,6 +33,7 @@ from tickets.models import ServiceCategory, ServiceItem
 
 from . import business_time as bt
 from . import clocks as clk
+from .bookkeeping import clocks_replan_request
 from .models import (
     BusinessCalendar,
     EscalationChain,
@@ -43,7 +44,6 @@ from .models import (
     StandardChange,
     WorkingHours,
 )
-from .services import clocks_replan_request
 
 # Language-neutral weekday keys used in audit summaries (the pages translate the rest).
 WEEKDAY_KEYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

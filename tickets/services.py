@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from notifications import services as notify
 from servicedesk.exceptions import ApplicationError, ConflictError
-from sla import services as sla
+from sla import bookkeeping as sla
 from teams.models import Membership, User
 from webhooks import services as webhooks
 

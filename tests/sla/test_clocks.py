@@ -239,7 +239,7 @@ def test_ticket_row_carries_the_next_due_and_warning_for_queues(world, standards
 
 def test_calendar_edit_replans_running_clocks_through_the_scan_task(world, standards, file_ticket):
     from sla import standards as svc
-    from sla.services import clocks_replan_pending
+    from sla.bookkeeping import clocks_replan_pending
     from sla.tasks import scan_deadlines
 
     default, _p1 = standards

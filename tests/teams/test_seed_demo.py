@@ -187,7 +187,7 @@ def test_refuses_outside_demo_mode_and_writes_nothing(settings):
 def test_the_demo_starts_with_overdue_and_at_risk_work_that_the_scanner_escalates(client):
     from rest_framework.authtoken.models import Token
 
-    from sla.services import sla_scan
+    from sla.scanner import sla_scan
 
     # Given the demo, seeded just now
     seed()
