@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -236,8 +237,6 @@ def _calendar_rows(calendars):
 
 
 def _weekday_labels():
-    from django.utils.dates import WEEKDAYS_ABBR
-
     return [WEEKDAYS_ABBR[day] for day in range(7)]
 
 
