@@ -157,7 +157,7 @@ def scan_phase() -> dict:
     """Runs in its own process so that its peak RSS is the scanner's, not the loader's."""
     from django.db import connection
 
-    from sla.services import sla_scan
+    from sla.scanner import sla_scan
     from teams.models import Team
 
     team = Team.objects.get(slug=BENCH_TEAM)

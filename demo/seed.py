@@ -23,8 +23,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
-from sla import standards
 from sla.models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard
+from sla.standards.calendars import calendar_save
+from sla.standards.chains import chain_save
+from sla.standards.service_standards import standard_save
 from teams.models import Department, Membership, Team, User
 from tickets import services as tickets
 from tickets.constants import Priority
@@ -193,7 +195,7 @@ def _seed_standards(report: SeedReport, teams: dict[str, Team], admin: User) -> 
     the service admin's pages (validation and the audit log included)."""
     always = BusinessCalendar.objects.filter(name=CALENDAR_24X7).first()
     if always is None:
-        always = standards.calendar_save(
+        always = calendar_save(
             actor=admin, name=CALENDAR_24X7, timezone="UTC",
             working_hours=[{"weekday": day, "start": dt.time(0, 0), "end": dt.time(0, 0)} for day in range(7)],
             holidays=[], extra_working_days=[],
@@ -202,7 +204,7 @@ def _seed_standards(report: SeedReport, teams: dict[str, Team], admin: User) -> 
 
     china = BusinessCalendar.objects.filter(name=CALENDAR_CHINA).first()
     if china is None:
-        china = standards.calendar_save(
+        china = calendar_save(
             actor=admin, name=CALENDAR_CHINA, timezone="Asia/Shanghai", extra_day_weekday=0,
             working_hours=[{"weekday": day, "start": start, "end": end}
                            for day in range(5) for start, end in CHINA_HOURS],
@@ -214,7 +216,7 @@ def _seed_standards(report: SeedReport, teams: dict[str, Team], admin: User) -> 
 
     chain = EscalationChain.objects.filter(name=CHAIN_NAME).first()
     if chain is None:
-        chain = standards.chain_save(
+        chain = chain_save(
             actor=admin, name=CHAIN_NAME,
             description="At the breach the assignee and the team lead hear about it; an hour later the service "
                         "admins do, and the priority goes up one step.",
@@ -237,7 +239,7 @@ def _seed_standards(report: SeedReport, teams: dict[str, Team], admin: User) -> 
         )
         if ServiceStandard.objects.filter(team=team, name=name).exists() or same_scope.exists():
             continue
-        standards.standard_save(
+        standard_save(
             actor=admin, name=name, team=team, priority=priority, calendar=calendar,
             first_response_minutes=first_response, resolution_minutes=resolution, escalation_chain=chain,
         )

@@ -16,7 +16,7 @@ _calendar_cache: dict[int, tuple[dt.datetime, bt.BusinessCalendar]] = {}
 
 def calendar_value(calendar: BusinessCalendar) -> bt.BusinessCalendar:
     """The pure calendar for a calendar row, cached per process until the row changes
-    (every edit goes through sla.services, which bumps `updated_at`)."""
+    (every edit goes through sla.standards, which bumps `updated_at`)."""
     cached = _calendar_cache.get(calendar.pk)
     if cached and cached[0] == calendar.updated_at:
         return cached[1]

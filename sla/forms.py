@@ -19,14 +19,14 @@ from tickets.models import ServiceCategory, ServiceItem
 
 from . import business_time as bt
 from .models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard
-from .standards import (
+from .standards.calendars import (
     COMMON_HOLIDAY_COUNTRIES,
-    STANDARD_FIELDS,
     format_extra_day,
     format_holiday,
     format_intervals,
     is_valid_timezone,
 )
+from .standards.service_standards import STANDARD_FIELDS
 
 _INTERVAL = re.compile(r"^(\d{1,2}):(\d{2})\s*(?:-|–|—|~|to)\s*(\d{1,2}):(\d{2})$")
 _DATE = r"\d{4}-\d{1,2}-\d{1,2}"

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,7 +23,6 @@ from servicedesk.exceptions import ApplicationError
 from teams.selectors import visible_teams
 
 from . import selectors
-from . import standards as svc
 from .forms import (
     CalendarForm,
     ChainForm,
@@ -34,6 +34,10 @@ from .forms import (
     level_initial,
 )
 from .models import ServiceStandard
+from .standards import service_standards
+from .standards.calendars import available_timezones, calendar_import_holidays, calendar_save
+from .standards.chains import chain_save
+from .standards.simulator import simulate
 
 
 def admin_required(view):
@@ -174,7 +178,7 @@ def standard_edit(request, pk: int | None = None):
         form = StandardForm(request.POST)
         if form.is_valid():
             try:
-                saved = svc.standard_save(actor=request.user, standard=standard, **form.service_kwargs())
+                saved = service_standards.standard_save(actor=request.user, standard=standard, **form.service_kwargs())
             except ApplicationError as error:
                 form.add_application_error(error)
             else:
@@ -207,7 +211,7 @@ def standard_history(request, pk: int):
 def standard_retire(request, pk: int):
     standard = get_object_or_404(ServiceStandard, pk=pk)
     try:
-        svc.standard_retire(actor=request.user, standard=standard)
+        service_standards.standard_retire(actor=request.user, standard=standard)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -233,8 +237,6 @@ def _calendar_rows(calendars):
 
 
 def _weekday_labels():
-    from django.utils.dates import WEEKDAYS_ABBR
-
     return [WEEKDAYS_ABBR[day] for day in range(7)]
 
 
@@ -247,7 +249,7 @@ def _calendar_page(request, *, form, calendar, import_form=None, status=200):
     return render(request, "sla/calendar_form.html", {
         "form": form, "calendar": calendar,
         "import_form": import_form or (HolidayImportForm() if calendar else None),
-        "timezones": sorted(svc.available_timezones()),
+        "timezones": sorted(available_timezones()),
     }, status=status)
 
 
@@ -258,7 +260,7 @@ def calendar_edit(request, pk: int | None = None):
         form = CalendarForm(request.POST)
         if form.is_valid():
             try:
-                saved = svc.calendar_save(actor=request.user, calendar=calendar, **form.service_kwargs())
+                saved = calendar_save(actor=request.user, calendar=calendar, **form.service_kwargs())
             except ApplicationError as error:
                 form.add_application_error(error)
             else:
@@ -277,8 +279,8 @@ def calendar_import(request, pk: int):
     if import_form.is_valid():
         data = import_form.cleaned_data
         try:
-            added = svc.calendar_import_holidays(actor=request.user, calendar=calendar, country=data["country"],
-                                                 year=data["year"], subdiv=data["subdiv"] or None)
+            added = calendar_import_holidays(actor=request.user, calendar=calendar, country=data["country"],
+                                             year=data["year"], subdiv=data["subdiv"] or None)
         except ApplicationError as error:
             import_form.add_application_error(error)
         else:
@@ -307,8 +309,8 @@ def chain_edit(request, pk: int | None = None):
         formset = LevelFormSet(request.POST, prefix="levels")
         if form.is_valid() and formset.is_valid():
             try:
-                saved = svc.chain_save(actor=request.user, chain=chain, name=form.cleaned_data["name"],
-                                       description=form.cleaned_data["description"], levels=formset.levels())
+                saved = chain_save(actor=request.user, chain=chain, name=form.cleaned_data["name"],
+                                   description=form.cleaned_data["description"], levels=formset.levels())
             except ApplicationError as error:
                 form.add_application_error(error)
             else:
@@ -330,7 +332,7 @@ def simulator(request):
         form = SimulatorForm(request.GET)
         if form.is_valid():
             try:
-                result = svc.simulate(**form.service_kwargs())
+                result = simulate(**form.service_kwargs())
             except ApplicationError as error:
                 form.add_application_error(error)
     else:

@@ -75,8 +75,8 @@ def set_sla(ticket, *, warn=None, due=None, breached=False, **fields):
     bookkeeping keeps it: both clocks running with this warning and due time (recorded
     breached when `breached`); without a due time, paused while the ticket waits on the
     requester, else met."""
+    from sla.bookkeeping import ticket_clocks_start, ticket_summaries_refresh
     from sla.models import ServiceStandard, SLAClock
-    from sla.services import ticket_clocks_start, ticket_summaries_refresh
     from tests.factories import ServiceStandardFactory
 
     Ticket.objects.filter(pk=ticket.pk).update(**fields)

@@ -15,8 +15,11 @@ from servicedesk.api.permissions import IsServiceAdminOrReadOnly
 from servicedesk.api.serializers import ErrorSerializer
 from servicedesk.api.views import ApiView
 from sla import selectors as sla_selectors
-from sla import standards
 from sla.models import BusinessCalendar, EscalationChain
+from sla.standards.calendars import calendar_import_holidays, calendar_save
+from sla.standards.chains import LEVEL_FIELDS, chain_save
+from sla.standards.service_standards import standard_retire, standard_save
+from sla.standards.simulator import simulate
 
 from . import selectors
 from .serializers import (
@@ -79,13 +82,13 @@ class CalendarViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _AdminWr
 
     def create(self, request: Request) -> Response:
         values = self._rows(self._validated(partial=False), None)
-        calendar = standards.calendar_save(actor=request.user, **values)
+        calendar = calendar_save(actor=request.user, **values)
         return self._reloaded(calendar, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         calendar = self.get_object()
         values = self._rows(self._validated(partial=True, instance=calendar), calendar)
-        calendar = standards.calendar_save(actor=request.user, calendar=calendar, **values)
+        calendar = calendar_save(actor=request.user, calendar=calendar, **values)
         return self._reloaded(calendar)
 
     @extend_schema(
@@ -99,7 +102,7 @@ class CalendarViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _AdminWr
         serializer = HolidayImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        added = standards.calendar_import_holidays(
+        added = calendar_import_holidays(
             actor=request.user, calendar=calendar, country=data["country"], year=data["year"],
             subdiv=data["subdiv"] or None,
         )
@@ -138,17 +141,17 @@ class PolicyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.Des
         return selectors.standard_versions()
 
     def create(self, request: Request) -> Response:
-        standard = standards.standard_save(actor=request.user, **self._validated(partial=False))
+        standard = standard_save(actor=request.user, **self._validated(partial=False))
         return self._reloaded(standard, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         standard = self.get_object()
         values = self._validated(partial=True, instance=standard)
-        standard = standards.standard_save(actor=request.user, standard=standard, **values)
+        standard = standard_save(actor=request.user, standard=standard, **values)
         return self._reloaded(standard)
 
     def destroy(self, request: Request, pk: str) -> Response:
-        standards.standard_retire(actor=request.user, standard=self.get_object())
+        standard_retire(actor=request.user, standard=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -172,8 +175,8 @@ class EscalationChainViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _
 
     def create(self, request: Request) -> Response:
         values = self._validated(partial=False)
-        chain = standards.chain_save(actor=request.user, name=values["name"],
-                                     description=values.get("description", ""), levels=values["levels"])
+        chain = chain_save(actor=request.user, name=values["name"],
+                           description=values.get("description", ""), levels=values["levels"])
         return self._reloaded(chain, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
@@ -182,12 +185,12 @@ class EscalationChainViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _
         levels = values.get("levels")
         if levels is None:
             levels = [
-                {**{f: getattr(level, f) for f in standards.LEVEL_FIELDS if f != "notify_users"},
+                {**{f: getattr(level, f) for f in LEVEL_FIELDS if f != "notify_users"},
                  "notify_users": list(level.notify_users.all())}
                 for level in chain.levels.all()
             ]
-        chain = standards.chain_save(actor=request.user, chain=chain, name=values.get("name", chain.name),
-                                     description=values.get("description", chain.description), levels=levels)
+        chain = chain_save(actor=request.user, chain=chain, name=values.get("name", chain.name),
+                           description=values.get("description", chain.description), levels=levels)
         return self._reloaded(chain)
 
 
@@ -227,7 +230,7 @@ class SimulateView(ApiView, APIView):
         serializer = SimulateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        result = standards.simulate(
+        result = simulate(
             calendar=data.get("calendar"), policy=data.get("policy"), start=data["start"],
             minutes=data.get("minutes"), priority=data.get("priority"),
         )

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from sla.bookkeeping import ticket_summaries_refresh
 from sla.models import SLAClock
-from sla.services import ticket_summaries_refresh
 from tests.api.conftest import laptop_payload
 from tests.factories import ServiceStandardFactory
 from tickets import services
@@ -269,7 +269,7 @@ def test_transition_and_assign(world, ticket, client_for):
 
 
 def test_escalations_appear_in_the_events(world, ticket, client_for):
-    from sla.services import sla_scan
+    from sla.scanner import sla_scan
 
     sla_scan(now=timezone.now() + dt.timedelta(days=2))
 

@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 
 from demo import data as demo
 from sla.models import BusinessCalendar, EscalationChain, ServiceStandard, SLAClock, StandardChange
-from sla.services import sla_scan
+from sla.scanner import sla_scan
 from teams.models import Membership, Team, User
 from tickets.constants import FieldKind, Priority, Status
 from tickets.models import ServiceItem, Ticket, TicketEvent

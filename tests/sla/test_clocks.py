@@ -238,15 +238,15 @@ def test_ticket_row_carries_the_next_due_and_warning_for_queues(world, standards
 
 
 def test_calendar_edit_replans_running_clocks_through_the_scan_task(world, standards, file_ticket):
-    from sla import standards as svc
-    from sla.services import clocks_replan_pending
+    from sla.bookkeeping import clocks_replan_pending
+    from sla.standards.calendars import calendar_save
     from sla.tasks import scan_deadlines
 
     default, _p1 = standards
     ticket = file_ticket()
     assert _clock(ticket, "first_response").due_at == ticket.created_at + dt.timedelta(minutes=60)
     # Given the 24x7 calendar becomes Mon-Fri 09-18 Asia/Shanghai …
-    svc.calendar_save(
+    calendar_save(
         actor=world.admin, calendar=default.calendar, name=default.calendar.name, timezone="Asia/Shanghai",
         working_hours=[{"weekday": d, "start": "09:00", "end": "18:00"} for d in range(5)],
         holidays=[], extra_working_days=[],

@@ -11,7 +11,7 @@ from django.utils import timezone
 from notifications.models import OutboxMessage
 from notifications.services import deliver_outbox
 from sla.models import Escalation, EscalationChain, EscalationLevel, SLAClock
-from sla.services import sla_scan
+from sla.scanner import sla_scan
 from tests.factories import ServiceStandardFactory
 from tickets.constants import EventKind, Status
 

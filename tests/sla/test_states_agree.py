@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from sla import services as sla_services
+from sla import scanner as sla_scanner
 from sla import states
 from sla.models import SLAClock
 from tests.factories import ServiceStandardFactory
@@ -59,7 +59,7 @@ def seeded(world, file_ticket):
     filed("at risk", 50 * M)  # first response warns at 48 min
     filed("overdue", 2 * H)
     filed("overdue, recorded by the scanner", 3 * H)
-    sla_services.sla_scan(now=timezone.now())
+    sla_scanner.sla_scan(now=timezone.now())
     reply(filed("answered late, resolution on track", 2 * H))
     reply(filed("answered late, resolution at risk", 7 * H))  # resolution warns at 6 h 24 min
     services.ticket_transition(ticket=filed("paused past its due time", 2 * H), to="pending", actor=agent)

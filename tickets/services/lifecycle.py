@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from notifications import services as notify
 from servicedesk.exceptions import ApplicationError
-from sla import services as sla
+from sla import bookkeeping as sla
 from teams.models import User
 from webhooks import services as webhooks
 

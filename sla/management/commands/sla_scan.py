@@ -4,7 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from sla import services
+from sla.bookkeeping import clocks_replan_pending
+from sla.scanner import sla_scan
 
 
 class Command(BaseCommand):
@@ -15,8 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch_size=None, **options):
         started = time.perf_counter()
-        replanned = services.clocks_replan_pending()
-        result = services.sla_scan(batch_size=batch_size)
+        replanned = clocks_replan_pending()
+        result = sla_scan(batch_size=batch_size)
         elapsed = (time.perf_counter() - started) * 1000
         self.stdout.write(
             f"replanned {replanned} clocks; claimed {result.claimed} clocks in {result.batches} batches; "

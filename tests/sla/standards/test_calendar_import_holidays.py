@@ -3,8 +3,9 @@ import datetime as dt
 import pytest
 
 from servicedesk.exceptions import ApplicationError
-from sla import clocks, standards
+from sla import clocks
 from sla.models import StandardChange
+from sla.standards.calendars import calendar_import_holidays
 
 
 def _holidays(calendar):
@@ -13,7 +14,7 @@ def _holidays(calendar):
 
 def test_china_2026_national_day_is_one_range_across_its_sunday(world, office_calendar):
     # When China's 2026 public holidays are imported into a Mon–Fri calendar
-    standards.calendar_import_holidays(actor=world.admin, calendar=office_calendar, country="CN", year=2026)
+    calendar_import_holidays(actor=world.admin, calendar=office_calendar, country="CN", year=2026)
 
     # Then National Day is one holiday from 1 to 7 October
     assert _holidays(office_calendar)[(dt.date(2026, 10, 1), dt.date(2026, 10, 7))] == "National Day"
@@ -21,7 +22,7 @@ def test_china_2026_national_day_is_one_range_across_its_sunday(world, office_ca
 
 def test_china_2026_spring_festival_is_one_range(world, office_calendar):
     # When China's 2026 public holidays are imported
-    standards.calendar_import_holidays(actor=world.admin, calendar=office_calendar, country="CN", year=2026)
+    calendar_import_holidays(actor=world.admin, calendar=office_calendar, country="CN", year=2026)
 
     # Then the Spring Festival runs from New Year's Eve (16 Feb) to the day off of 23 Feb
     name = _holidays(office_calendar)[(dt.date(2026, 2, 16), dt.date(2026, 2, 23))]
@@ -30,7 +31,7 @@ def test_china_2026_spring_festival_is_one_range(world, office_calendar):
 
 def test_china_2026_make_up_working_days_are_imported_and_named_after_their_holiday(world, office_calendar):
     # When China's 2026 public holidays are imported
-    standards.calendar_import_holidays(actor=world.admin, calendar=office_calendar, country="CN", year=2026)
+    calendar_import_holidays(actor=world.admin, calendar=office_calendar, country="CN", year=2026)
 
     # Then the weekend make-up days are working days, named after the holiday they pay for
     extra = {d.date: d.name for d in office_calendar.extra_working_days.all()}
@@ -42,11 +43,11 @@ def test_china_2026_make_up_working_days_are_imported_and_named_after_their_holi
 
 def test_importing_twice_adds_nothing(world, office_calendar, row_counts):
     # Given China's 2026 holidays were imported
-    first = standards.calendar_import_holidays(actor=world.admin, calendar=office_calendar, country="CN", year=2026)
+    first = calendar_import_holidays(actor=world.admin, calendar=office_calendar, country="CN", year=2026)
     before = row_counts()
 
     # When they are imported again
-    again = standards.calendar_import_holidays(actor=world.admin, calendar=office_calendar, country="CN", year=2026)
+    again = calendar_import_holidays(actor=world.admin, calendar=office_calendar, country="CN", year=2026)
 
     # Then nothing is added
     assert first > 0
@@ -56,7 +57,7 @@ def test_importing_twice_adds_nothing(world, office_calendar, row_counts):
 
 def test_import_is_audited_with_its_source(world, office_calendar):
     # When US holidays are imported
-    standards.calendar_import_holidays(actor=world.admin, calendar=office_calendar, country="us", year=2026)
+    calendar_import_holidays(actor=world.admin, calendar=office_calendar, country="us", year=2026)
 
     # Then the log names the source and lists the new holidays
     change = StandardChange.objects.get(action="imported")
@@ -67,8 +68,8 @@ def test_import_is_audited_with_its_source(world, office_calendar):
 @pytest.mark.parametrize("country", ["TW", "HK", "SG", "US", "GB"])
 def test_other_countries_import(world, office_calendar, country):
     # When a country's 2026 holidays are imported
-    added = standards.calendar_import_holidays(actor=world.admin, calendar=office_calendar, country=country,
-                                               year=2026)
+    added = calendar_import_holidays(actor=world.admin, calendar=office_calendar, country=country,
+                                     year=2026)
 
     # Then some holidays were added
     assert added > 0
@@ -87,7 +88,7 @@ def test_bad_import_is_refused_and_nothing_is_written(world, office_calendar, ro
 
     # When an import with one bad input is asked for
     with pytest.raises(ApplicationError) as refused:
-        standards.calendar_import_holidays(actor=world.admin, calendar=office_calendar, **kwargs)
+        calendar_import_holidays(actor=world.admin, calendar=office_calendar, **kwargs)
 
     # Then it is refused and nothing is written
     assert field in refused.value.field_errors

@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 
-from sla import standards
 from sla.models import (
     BusinessCalendar,
     EscalationChain,
@@ -15,6 +14,7 @@ from sla.models import (
     StandardChange,
     WorkingHours,
 )
+from sla.standards.calendars import calendar_save
 
 OFFICE_HOURS = [{"weekday": day, "start": dt.time(9), "end": dt.time(18)} for day in range(5)]
 
@@ -35,7 +35,7 @@ def office_calendar_kwargs(**overrides):
 
 @pytest.fixture
 def office_calendar(world):
-    return standards.calendar_save(actor=world.admin, **office_calendar_kwargs())
+    return calendar_save(actor=world.admin, **office_calendar_kwargs())
 
 
 @pytest.fixture

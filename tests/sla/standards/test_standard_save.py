@@ -1,9 +1,9 @@
 import pytest
 
 from servicedesk.exceptions import ApplicationError
-from sla import standards
 from sla.models import ServiceStandard, SLAClock, StandardChange
 from sla.selectors import standard_for
+from sla.standards.service_standards import standard_retire, standard_save
 from tickets.models import Ticket
 
 
@@ -19,12 +19,12 @@ def standard_kwargs(world, office_calendar):
 
 @pytest.fixture
 def it_default(world, standard_kwargs):
-    return standards.standard_save(actor=world.admin, **standard_kwargs())
+    return standard_save(actor=world.admin, **standard_kwargs())
 
 
 def test_creating_a_standard_makes_version_one_and_logs_it(world, standard_kwargs):
     # When a service standard is created
-    standard = standards.standard_save(actor=world.admin, **standard_kwargs())
+    standard = standard_save(actor=world.admin, **standard_kwargs())
 
     # Then it is version 1, current, and the log has its values
     assert (standard.version, standard.is_current, standard.created_by) == (1, True, world.admin)
@@ -41,7 +41,7 @@ def test_editing_writes_a_new_version_and_keeps_the_old_row_for_running_clocks(w
                                     started_at=ticket.created_at, run_started_at=ticket.created_at)
 
     # When the resolution target is changed
-    new = standards.standard_save(actor=world.admin, standard=it_default, resolution_minutes=240)
+    new = standard_save(actor=world.admin, standard=it_default, resolution_minutes=240)
 
     # Then a new current row of the same lineage exists, the old row is unchanged but retired,
     # and the clock still points at the old row
@@ -54,7 +54,7 @@ def test_editing_writes_a_new_version_and_keeps_the_old_row_for_running_clocks(w
 
 def test_new_tickets_match_the_new_version(world, it_default):
     # When the standard is edited
-    new = standards.standard_save(actor=world.admin, standard=it_default, first_response_minutes=30)
+    new = standard_save(actor=world.admin, standard=it_default, first_response_minutes=30)
 
     # Then matching finds the new version
     assert standard_for(team_id=world.it.pk, service_item=world.laptop, priority="P3") == new
@@ -62,8 +62,8 @@ def test_new_tickets_match_the_new_version(world, it_default):
 
 def test_editing_logs_old_and_new_of_what_changed(world, it_default):
     # When the warning and the target change
-    new = standards.standard_save(actor=world.admin, standard=it_default, resolution_minutes=240,
-                                  warning_percent=75)
+    new = standard_save(actor=world.admin, standard=it_default, resolution_minutes=240,
+                        warning_percent=75)
 
     # Then the log has old → new of those fields and of the version, and nothing else
     change = StandardChange.objects.get(object_type="standard", action="updated")
@@ -80,7 +80,7 @@ def test_saving_without_changes_writes_no_version(world, it_default, row_counts)
     before = row_counts()
 
     # When saved with the same values
-    same = standards.standard_save(actor=world.admin, standard=it_default, name="IT default")
+    same = standard_save(actor=world.admin, standard=it_default, name="IT default")
 
     # Then nothing was written
     assert same.pk == it_default.pk
@@ -89,12 +89,12 @@ def test_saving_without_changes_writes_no_version(world, it_default, row_counts)
 
 def test_an_old_version_cannot_be_edited(world, it_default, row_counts):
     # Given version 2 replaced version 1
-    standards.standard_save(actor=world.admin, standard=it_default, resolution_minutes=240)
+    standard_save(actor=world.admin, standard=it_default, resolution_minutes=240)
     before = row_counts()
 
     # When version 1 is edited
     with pytest.raises(ApplicationError):
-        standards.standard_save(actor=world.admin, standard=it_default, resolution_minutes=120)
+        standard_save(actor=world.admin, standard=it_default, resolution_minutes=120)
 
     # Then nothing is written
     assert row_counts() == before
@@ -102,7 +102,7 @@ def test_an_old_version_cannot_be_edited(world, it_default, row_counts):
 
 def test_retiring_stops_matching_and_is_logged(world, it_default):
     # When the standard is retired
-    standards.standard_retire(actor=world.admin, standard=it_default)
+    standard_retire(actor=world.admin, standard=it_default)
 
     # Then no ticket matches it, the row stays, and the log says so
     assert standard_for(team_id=world.it.pk, service_item=world.laptop, priority="P3") is None
@@ -133,7 +133,7 @@ def test_a_bad_new_standard_is_refused_and_nothing_is_written(world, standard_kw
 
     # When a standard with one bad input is created
     with pytest.raises(ApplicationError) as refused:
-        standards.standard_save(actor=world.admin, **standard_kwargs(**overrides))
+        standard_save(actor=world.admin, **standard_kwargs(**overrides))
 
     # Then that input is named and nothing was written
     assert field in refused.value.field_errors
@@ -147,7 +147,7 @@ def test_a_bad_edit_writes_no_version(world, it_default, row_counts, overrides, 
 
     # When an edit with one bad input is saved
     with pytest.raises(ApplicationError) as refused:
-        standards.standard_save(actor=world.admin, standard=it_default, **overrides)
+        standard_save(actor=world.admin, standard=it_default, **overrides)
 
     # Then it is refused, no version is written and version 1 stays current
     assert field in refused.value.field_errors
@@ -161,7 +161,7 @@ def test_a_service_of_another_team_is_refused(world, standard_kwargs, row_counts
 
     # When an HR standard is scoped to the IT laptop service
     with pytest.raises(ApplicationError) as refused:
-        standards.standard_save(actor=world.admin, **standard_kwargs(team=world.hr, service_item=world.laptop))
+        standard_save(actor=world.admin, **standard_kwargs(team=world.hr, service_item=world.laptop))
 
     # Then it is refused
     assert "service_item" in refused.value.field_errors
@@ -174,7 +174,7 @@ def test_a_second_standard_with_the_same_scope_is_refused(world, it_default, sta
 
     # When another standard with the same scope is created
     with pytest.raises(ApplicationError) as refused:
-        standards.standard_save(actor=world.admin, **standard_kwargs(name="IT other"))
+        standard_save(actor=world.admin, **standard_kwargs(name="IT other"))
 
     # Then it is refused, because matching could not choose between them
     assert "__all__" in refused.value.field_errors

@@ -3,9 +3,10 @@ import datetime as dt
 import pytest
 
 from servicedesk.exceptions import ApplicationError
-from sla import clocks, standards
+from sla import clocks
 from sla.models import BusinessCalendar, StandardChange
-from tests.sla.services.conftest import OFFICE_HOURS, office_calendar_kwargs
+from sla.standards.calendars import calendar_save, calendar_summary
+from tests.sla.standards.conftest import OFFICE_HOURS, office_calendar_kwargs
 
 
 def test_creating_a_calendar_writes_hours_holidays_and_make_up_days(world):
@@ -14,7 +15,7 @@ def test_creating_a_calendar_writes_hours_holidays_and_make_up_days(world):
              {"weekday": 0, "start": dt.time(13, 30), "end": dt.time(18)}, *OFFICE_HOURS[1:]]
 
     # When it is saved
-    calendar = standards.calendar_save(actor=world.admin, **office_calendar_kwargs(
+    calendar = calendar_save(actor=world.admin, **office_calendar_kwargs(
         working_hours=hours,
         holidays=[{"date": dt.date(2026, 10, 1), "end_date": dt.date(2026, 10, 7), "name": "National Day"}],
         extra_working_days=[{"date": dt.date(2026, 10, 10), "name": "National Day make-up"}],
@@ -33,7 +34,7 @@ def test_midnight_as_end_means_the_whole_day(world):
     hours = [{"weekday": day, "start": dt.time(0), "end": dt.time(0)} for day in range(7)]
 
     # When saved
-    calendar = standards.calendar_save(actor=world.admin, **office_calendar_kwargs(working_hours=hours))
+    calendar = calendar_save(actor=world.admin, **office_calendar_kwargs(working_hours=hours))
 
     # Then every day is worked 24 hours
     assert clocks.calendar_value(calendar).weekly == (((0, 1440),),) * 7
@@ -41,7 +42,7 @@ def test_midnight_as_end_means_the_whole_day(world):
 
 def test_creating_a_calendar_is_audited(world):
     # When a calendar is created
-    calendar = standards.calendar_save(actor=world.admin, **office_calendar_kwargs())
+    calendar = calendar_save(actor=world.admin, **office_calendar_kwargs())
 
     # Then the log says who created it and what it holds
     change = StandardChange.objects.get(object_type="calendar", object_id=calendar.pk)
@@ -53,7 +54,7 @@ def test_creating_a_calendar_is_audited(world):
 def test_editing_a_calendar_audits_old_and_new_of_what_changed(world, office_calendar):
     # When Friday ends early and a holiday is added
     hours = [*OFFICE_HOURS[:4], {"weekday": 4, "start": dt.time(9), "end": dt.time(15)}]
-    standards.calendar_save(actor=world.admin, calendar=office_calendar, **office_calendar_kwargs(
+    calendar_save(actor=world.admin, calendar=office_calendar, **office_calendar_kwargs(
         working_hours=hours, holidays=[{"date": dt.date(2026, 5, 1), "end_date": None, "name": "Labour Day"}]))
 
     # Then one log row holds old → new of hours and holidays, and nothing about the unchanged name
@@ -70,7 +71,7 @@ def test_editing_a_calendar_bumps_updated_at_so_cached_calendars_refresh(world, 
     assert dt.date(2026, 5, 1) not in clocks.calendar_value(office_calendar).holidays
 
     # When a holiday is added
-    saved = standards.calendar_save(actor=world.admin, calendar=office_calendar, **office_calendar_kwargs(
+    saved = calendar_save(actor=world.admin, calendar=office_calendar, **office_calendar_kwargs(
         holidays=[{"date": dt.date(2026, 5, 1), "end_date": None, "name": "Labour Day"}]))
 
     # Then the row's updated_at moved and the cache gives the new calendar
@@ -83,7 +84,7 @@ def test_saving_without_changes_writes_nothing(world, office_calendar, row_count
     before = row_counts()
 
     # When saved with the same values
-    standards.calendar_save(actor=world.admin, calendar=office_calendar, **office_calendar_kwargs())
+    calendar_save(actor=world.admin, calendar=office_calendar, **office_calendar_kwargs())
 
     # Then no row was written, not even a log entry
     assert row_counts() == before
@@ -124,7 +125,7 @@ def test_a_bad_new_calendar_is_refused_and_nothing_is_written(world, row_counts,
 
     # When a calendar with one bad input is saved
     with pytest.raises(ApplicationError) as refused:
-        standards.calendar_save(actor=world.admin, **office_calendar_kwargs(**overrides))
+        calendar_save(actor=world.admin, **office_calendar_kwargs(**overrides))
 
     # Then that input is named and nothing was written
     assert field in refused.value.field_errors
@@ -136,17 +137,17 @@ def test_a_bad_edit_is_refused_and_the_calendar_stays_as_it_was(world, office_ca
                                                                  field):
     # Given the calendar as it is
     before = row_counts()
-    summary = standards.calendar_summary(office_calendar)
+    summary = calendar_summary(office_calendar)
 
     # When an edit with one bad input is saved
     with pytest.raises(ApplicationError) as refused:
-        standards.calendar_save(actor=world.admin, calendar=office_calendar, **office_calendar_kwargs(**overrides))
+        calendar_save(actor=world.admin, calendar=office_calendar, **office_calendar_kwargs(**overrides))
 
     # Then it is refused and the calendar has not changed
     assert field in refused.value.field_errors
     assert row_counts() == before
     fresh = BusinessCalendar.objects.get(pk=office_calendar.pk)
-    assert standards.calendar_summary(fresh) == summary
+    assert calendar_summary(fresh) == summary
     assert fresh.updated_at == office_calendar.updated_at
 
 
@@ -156,7 +157,7 @@ def test_a_name_already_taken_is_refused(world, office_calendar, row_counts):
 
     # When another calendar takes the same name in other case
     with pytest.raises(ApplicationError) as refused:
-        standards.calendar_save(actor=world.admin, **office_calendar_kwargs(name="shanghai OFFICE"))
+        calendar_save(actor=world.admin, **office_calendar_kwargs(name="shanghai OFFICE"))
 
     # Then it is refused
     assert "name" in refused.value.field_errors

@@ -1,8 +1,8 @@
 import pytest
 
 from servicedesk.exceptions import ApplicationError
-from sla import standards
 from sla.models import EscalationLevel, StandardChange
+from sla.standards.chains import chain_save
 
 
 def level(order, trigger="after_breach", **kwargs):
@@ -21,7 +21,7 @@ GOOD_LEVELS = [
 
 @pytest.fixture
 def chain(world):
-    return standards.chain_save(actor=world.admin, name="Standard escalation", description="", levels=GOOD_LEVELS)
+    return chain_save(actor=world.admin, name="Standard escalation", description="", levels=GOOD_LEVELS)
 
 
 def test_creating_a_chain_writes_its_levels_and_logs_them(world, chain):
@@ -38,8 +38,8 @@ def test_editing_a_chain_keeps_the_rows_of_kept_levels_and_logs_old_and_new(worl
     level_three = chain.levels.get(order=3)
 
     # When level 3 also notifies a manager and level 4 is removed
-    standards.chain_save(actor=world.admin, chain=chain, name="Standard escalation", description="",
-                         levels=[*GOOD_LEVELS[:2], level(3, notify_admins=True, notify_users=[world.it_lead])])
+    chain_save(actor=world.admin, chain=chain, name="Standard escalation", description="",
+               levels=[*GOOD_LEVELS[:2], level(3, notify_admins=True, notify_users=[world.it_lead])])
 
     # Then level 3 is the same row, level 4 is gone, and the log shows the levels old → new
     assert chain.levels.get(order=3).pk == level_three.pk
@@ -52,8 +52,8 @@ def test_editing_a_chain_keeps_the_rows_of_kept_levels_and_logs_old_and_new(worl
 
 def test_reassign_to_team_stores_the_team(world):
     # When a level reassigns to HR
-    chain = standards.chain_save(actor=world.admin, name="To HR", description="",
-                                 levels=[level(1, reassign="team", reassign_team=world.hr, notify_lead=False)])
+    chain = chain_save(actor=world.admin, name="To HR", description="",
+                       levels=[level(1, reassign="team", reassign_team=world.hr, notify_lead=False)])
 
     # Then the level has the team
     assert chain.levels.get().reassign_team == world.hr
@@ -82,7 +82,7 @@ def test_bad_levels_are_refused_and_nothing_is_written(world, row_counts, levels
 
     # When a chain with bad levels is saved
     with pytest.raises(ApplicationError) as refused:
-        standards.chain_save(actor=world.admin, name="Bad", description="", levels=levels)
+        chain_save(actor=world.admin, name="Bad", description="", levels=levels)
 
     # Then the levels are named and nothing is written
     assert "levels" in refused.value.field_errors
@@ -96,8 +96,8 @@ def test_a_bad_edit_leaves_the_levels_as_they_were(world, chain, row_counts):
 
     # When an edit puts a percentage level after the breach levels
     with pytest.raises(ApplicationError):
-        standards.chain_save(actor=world.admin, chain=chain, name="Renamed", description="",
-                             levels=[*GOOD_LEVELS, level(5, "percent", percent=95)])
+        chain_save(actor=world.admin, chain=chain, name="Renamed", description="",
+                   levels=[*GOOD_LEVELS, level(5, "percent", percent=95)])
 
     # Then nothing changed
     assert row_counts() == before
@@ -110,7 +110,7 @@ def test_a_chain_name_is_required(world, row_counts):
     before = row_counts()
 
     with pytest.raises(ApplicationError) as refused:
-        standards.chain_save(actor=world.admin, name=" ", description="", levels=GOOD_LEVELS)
+        chain_save(actor=world.admin, name=" ", description="", levels=GOOD_LEVELS)
 
     assert "name" in refused.value.field_errors
     assert row_counts() == before

@@ -1,29 +1,30 @@
-"""SLA writes: the clocks of each ticket (called by tickets.services inside the ticket's
-transaction) and the deadline scanner that escalates warnings and breaches exactly once."""
+"""Clock bookkeeping of each ticket: the SLA side of a ticket change, done inside the
+ticket's own transaction.
+
+`tickets.services` calls these functions when a ticket is filed, answered, changes status
+or is re-matched (priority, team or service), so that its first-response and resolution
+clocks, and the SLA summary copied onto the ticket row (`sla_due_at`, `sla_warn_at`,
+`sla_breached`, `sla_paused`), change together with the ticket. It also re-plans the
+running clocks after a calendar or escalation-chain edit (`clocks_replan_request`, then
+`clocks_replan_pending` from the scan task).
+
+This module sits below the ticket services and the deadline scanner (`sla.scanner`): it
+never imports them, nor notifications or webhooks.
+"""
 
 import datetime as dt
-import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
-from notifications import services as notify
-from tickets.constants import EventKind, Priority, Status
+from tickets.constants import EventKind, Status
 from tickets.models import Ticket, TicketEvent
-from webhooks import services as webhooks
 
 from . import clocks as clk
 from . import states
-from .models import Escalation, EscalationLevel, ServiceStandard, SLAClock
+from .models import ClockReplan, Escalation, EscalationLevel, ServiceStandard, SLAClock
 from .selectors import chain_levels, standard_and_levels_for
-from .sql import escalations_record
-
-logger = logging.getLogger(__name__)
 
 KINDS = (SLAClock.Kind.FIRST_RESPONSE, SLAClock.Kind.RESOLUTION)
 
@@ -83,7 +84,8 @@ def _sla_event(ticket, actor, **data) -> None:
     TicketEvent.objects.create(ticket=ticket, actor=actor, kind=EventKind.SLA, data=data)
 
 
-def _iso(value: dt.datetime | None) -> str | None:
+def iso_or_none(value: dt.datetime | None) -> str | None:
+    """An instant as it is written in a ticket event's data (None stays None)."""
     return value.isoformat() if value else None
 
 
@@ -125,7 +127,8 @@ def ticket_clocks_write(*, ticket, clocks: list[SLAClock]) -> TicketEvent | None
     return TicketEvent(
         ticket=ticket, actor=None, kind=EventKind.SLA,
         data={"standard": standard.name, "standard_id": standard.pk, "version": standard.version,
-              "first_response_due": _iso(clocks[0].due_at), "resolution_due": _iso(clocks[1].due_at)},
+              "first_response_due": iso_or_none(clocks[0].due_at),
+              "resolution_due": iso_or_none(clocks[1].due_at)},
     )
 
 
@@ -198,191 +201,8 @@ def ticket_clocks_rematch(*, ticket, actor, reason: str) -> None:
     _sla_event(
         ticket, actor, reason=reason, old_standard=f"{old.name} v{old.version}",
         standard=standard.name, standard_id=standard.pk, version=standard.version,
-        first_response_due=_iso(clocks[0].due_at), resolution_due=_iso(clocks[1].due_at),
+        first_response_due=iso_or_none(clocks[0].due_at), resolution_due=iso_or_none(clocks[1].due_at),
     )
-
-
-# --- the deadline scanner ---------------------------------------------------------------
-
-
-@dataclass
-class ScanResult:
-    claimed: int = 0
-    escalations: int = 0
-    batches: int = 0
-    actions: list[str] = field(default_factory=list)
-
-
-STEP_TEXT = {
-    "warning": (
-        gettext_lazy("[%(reference)s] At risk: %(title)s"),
-        gettext_lazy("%(reference)s %(title)s is close to its due time."),
-    ),
-    "breach": (
-        gettext_lazy("[%(reference)s] Overdue: %(title)s"),
-        gettext_lazy("%(reference)s %(title)s has passed its due time."),
-    ),
-    "level": (
-        gettext_lazy("[%(reference)s] Escalated: %(title)s"),
-        gettext_lazy("%(reference)s %(title)s was escalated because its target is at risk or breached."),
-    ),
-}
-
-RAISED = {Priority.P4: Priority.P3, Priority.P3: Priority.P2, Priority.P2: Priority.P1}
-
-
-def sla_scan(*, now: dt.datetime | None = None, batch_size: int | None = None) -> ScanResult:
-    """One cycle of the scanner: claim due clocks in batches (SKIP LOCKED, so that
-    several workers share the work and none takes a clock another holds), record each
-    step once, apply its actions and write its notifications to the outbox, all in the
-    batch's transaction. Running it twice, or twice at once, records nothing twice."""
-    now = now or timezone.now()
-    batch_size = batch_size or settings.SLA_SCAN_BATCH_SIZE
-    result = ScanResult()
-    while True:
-        claimed = _scan_batch(now, batch_size, result)
-        result.batches += 1
-        if claimed < batch_size:
-            return result
-
-
-def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
-    from teams.models import Membership, User
-
-    with transaction.atomic():
-        clocks = list(
-            SLAClock.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(next_check_at__lte=now)
-            .select_related("ticket__assignee")
-            .order_by("next_check_at")[:batch_size]
-        )
-        if not clocks:
-            return 0
-        # A handful of standards serve thousands of clocks: load each once, not per row.
-        standards = ServiceStandard.objects.select_related("calendar").in_bulk({c.standard_id for c in clocks})
-        for clock in clocks:
-            clock.standard = standards[clock.standard_id]
-        result.claimed += len(clocks)
-        done: dict[int, set[str]] = defaultdict(set)
-        for clock_id, step in Escalation.objects.filter(clock_id__in=[c.pk for c in clocks]).values_list(
-            "clock_id", "step"
-        ):
-            done[clock_id].add(step)
-        levels_by_chain = chain_levels(chain_ids={c.standard.escalation_chain_id for c in clocks} - {None})
-
-        fired: list[tuple[SLAClock, clk.Step]] = []
-        for clock in clocks:
-            cal = clk.calendar_value(clock.standard.calendar)
-            levels = levels_by_chain.get(clock.standard.escalation_chain_id, [])
-            steps = clk.clock_steps(clock, cal, levels)
-            for step in steps:
-                if step.at <= now and step.key not in done[clock.pk]:
-                    fired.append((clock, step))
-                    done[clock.pk].add(step.key)
-                    if step.key == "breach" and clock.state == SLAClock.State.RUNNING:
-                        clock.state = SLAClock.State.BREACHED
-                        clock.breached_at = step.at
-            clk.refresh_schedule(clock, cal, levels, done[clock.pk])
-
-        recorded = escalations_record(
-            [(c.pk, s.key, s.level.pk if s.level else None, s.at, now) for c, s in fired]
-        )
-        fired = [(c, s) for c, s in fired if (c.pk, s.key) in recorded]
-        SLAClock.objects.bulk_update(clocks, ["state", "breached_at", "next_check_at", "due_at", "warn_at"])
-        newly_breached = {c.ticket_id for c, s in fired if s.key == "breach"} - {
-            c.ticket_id for c in clocks if c.ticket.sla_breached}
-        if newly_breached:
-            Ticket.objects.filter(pk__in=newly_breached).update(sla_breached=True)
-        if not fired:
-            return len(clocks)
-
-        team_ids = {c.ticket.team_id for c, _s in fired}
-        leads: dict[int, list] = defaultdict(list)
-        for m in Membership.objects.filter(team_id__in=team_ids, role=Membership.Role.LEAD).select_related("user"):
-            leads[m.team_id].append(m.user)
-        admins = None
-        level_users: dict[int, list] = {}
-        recorded_at = timezone.now()
-        follow_ups = []
-        # One history entry and one notification per clock and cycle: when a late scan
-        # fires the warning, the breach and a level at once, the entry lists every step
-        # and people hear of the most severe one, sent to everybody any of them names.
-        per_clock: dict[int, dict] = {}
-        for clock, step in fired:
-            ticket = clock.ticket
-            recipients: list = []
-            actions: list[str] = []
-            kind = step.key.split(":")[0]
-            level = step.level
-            if kind == "warning":
-                recipients = [ticket.assignee] if ticket.assignee else leads[ticket.team_id]
-            elif kind == "breach":
-                recipients = [ticket.assignee, *leads[ticket.team_id]]
-            else:
-                if level.notify_assignee and ticket.assignee:
-                    recipients.append(ticket.assignee)
-                if level.notify_lead:
-                    recipients.extend(leads[ticket.team_id])
-                if level.notify_admins:
-                    if admins is None:
-                        admins = list(User.objects.filter(Q(is_service_admin=True) | Q(is_superuser=True),
-                                                          is_active=True))
-                    recipients.extend(admins)
-                if level.pk not in level_users:
-                    level_users[level.pk] = list(level.notify_users.all())
-                recipients.extend(level_users[level.pk])
-                if level.raise_priority:
-                    follow_ups.append(("raise_priority", ticket, level))
-                    actions.append("raise_priority")
-                if level.reassign:
-                    follow_ups.append((f"reassign_{level.reassign}", ticket, level))
-                    actions.append(f"reassign_{level.reassign}")
-            entry = per_clock.setdefault(clock.pk, {"clock": clock, "steps": [], "recipients": {}, "actions": []})
-            entry["steps"].append(step)  # in time order: the last is the most severe
-            entry["recipients"].update({u.pk: u for u in recipients if u is not None})
-            entry["actions"].extend(actions)
-        events, messages = [], []
-        for entry in per_clock.values():
-            clock, step, recipients = entry["clock"], entry["steps"][-1], entry["recipients"]
-            events.append(TicketEvent(
-                ticket_id=clock.ticket_id, kind=EventKind.ESCALATION, created_at=recorded_at,
-                data={"clock": clock.kind, "step": step.key, "steps": [s.key for s in entry["steps"]],
-                      "due_at": _iso(clock.due_at), "at": _iso(step.at),
-                      "notified": sorted(u.username for u in recipients.values()), "actions": entry["actions"]},
-            ))
-            kind = step.key.split(":")[0]
-            subject, body = STEP_TEXT[kind]
-            messages.append(notify.Message(
-                recipients=list(recipients.values()),
-                event=notify.SLA_WARNING if kind == "warning" else notify.SLA_ESCALATION,
-                ticket=clock.ticket, key=f"sla:{clock.pk}:{step.key}", subject=subject, body=body,
-            ))
-        TicketEvent.objects.bulk_create(events)
-        webhooks.webhook_events(events=[
-            ("ticket.escalated", c.ticket, {"clock": c.kind, "step": s.key, "due_at": _iso(c.due_at), "at": _iso(s.at)})
-            for c, s in fired
-        ])
-        notify.enqueue_many(messages)
-        for action, ticket, level in follow_ups:
-            _apply_action(action, ticket, level, leads)
-            result.actions.append(action)
-        result.escalations += len(fired)
-        return len(clocks)
-
-
-def _apply_action(action: str, ticket, level: EscalationLevel, leads) -> None:
-    """Actions that change the ticket go through the ticket services like any other change."""
-    from tickets import services as tickets
-
-    if ticket.status not in (Status.NEW, Status.OPEN, Status.PENDING):
-        return
-    if action == "raise_priority" and ticket.priority in RAISED:
-        tickets.ticket_set_priority(ticket=ticket, priority=RAISED[ticket.priority], actor=None)
-    elif action == "reassign_lead" and leads[ticket.team_id]:
-        tickets.ticket_assign(ticket=ticket, assignee=leads[ticket.team_id][0], actor=None)
-    elif action == "reassign_team" and level.reassign_team_id and level.reassign_team_id != ticket.team_id:
-        tickets.ticket_transfer(ticket=ticket, team=level.reassign_team, actor=None,
-                                 reason=str(gettext_lazy("Escalation level %(n)d") % {"n": level.order}))
 
 
 # --- re-planning after a calendar or chain edit -----------------------------------------
@@ -391,8 +211,6 @@ def _apply_action(action: str, ticket, level: EscalationLevel, leads) -> None:
 def clocks_replan_request(*, calendar=None, chain=None) -> None:
     """Ask for the running clocks on this calendar or chain to be re-planned; the scan
     task does it in batches (see `clocks_replan_pending`)."""
-    from .models import ClockReplan
-
     ClockReplan.objects.create(calendar=calendar, chain=chain)
 
 
@@ -413,8 +231,6 @@ def ticket_summaries_refresh(*, ticket_ids) -> None:
 def clocks_replan_pending(*, batch_size: int = 500, max_batches: int = 20) -> int:
     """Work through pending re-plan requests: recompute due, warning and next check of the
     running clocks concerned, a batch per transaction, remembering how far it got."""
-    from .models import ClockReplan
-
     replanned = 0
     for _ in range(max_batches):
         with transaction.atomic():

@@ -1,0 +1,50 @@
+"""What every admin write of service standards shares: one message per field for a
+refused change (`add_error`, `raise_if_errors`), the audit log of accepted changes
+(`diff`, `audit`), the longest name an admin may give, and reading a whole number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from servicedesk.exceptions import ApplicationError
+from sla.models import StandardChange
+
+NAME_MAX = 120
+
+
+def raise_if_errors(message: str, errors: dict[str, str]) -> None:
+    """Refuse the whole change, with every field's problem, when there is any."""
+    if errors:
+        raise ApplicationError(message, field_errors=errors)
+
+
+def add_error(errors: dict[str, str], field: str, message: str) -> None:
+    """Keep the first problem of each field: one clear message beats a pile of them."""
+    errors.setdefault(field, message)
+
+
+def audit(*, actor, obj, object_type: str, action: str, changes: dict) -> StandardChange:
+    """The change log's entry of one accepted change (`changes` as `diff` gives them)."""
+    return StandardChange.objects.create(
+        object_type=object_type, object_id=obj.pk, object_name=str(getattr(obj, "name", obj))[:160],
+        action=action, actor=actor if getattr(actor, "pk", None) else None, changes=changes,
+    )
+
+
+def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Old → new of every key whose value changed (old is None for a creation)."""
+    if old is None:
+        return {key: {"old": None, "new": value} for key, value in new.items()}
+    return {key: {"old": old.get(key), "new": value} for key, value in new.items() if old.get(key) != value}
+
+
+def to_int(value) -> int:
+    """A whole number from an int or its digits as text; anything else (True too) is a ValueError."""
+    if isinstance(value, bool):
+        raise ValueError(repr(value))
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    raise ValueError(repr(value))
