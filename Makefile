@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run       migrate, seed the demo and run web + worker + beat on http://127.0.0.1:$(PORT)/"
 	@echo "make test      the whole test suite on PostgreSQL and Redis"
-	@echo "make lint      ruff"
+	@echo "make lint      ruff, and the import layers (import-linter contracts in pyproject.toml)"
 	@echo "make check     Django system checks and missing migrations"
 	@echo "make e2e-deps  install Chromium for the browser tests (Debian)"
 	@echo "make venv      create $(VENV) and install requirements-dev.txt (only when it changed)"
@@ -53,6 +53,7 @@ test: venv
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 check: venv
 	$(MANAGE) check

@@ -16,6 +16,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from servicedesk.exceptions import ApplicationError
+from teams.models import Membership
+
 from .models import Notification, OutboxMessage, Preference
 from .selectors import delivery_preferences, new_ticket_audience
 
@@ -185,8 +188,6 @@ def requester_replied(*, ticket, comment) -> None:
     if ticket.assignee_id:
         recipients = [ticket.assignee]
     else:
-        from teams.models import Membership
-
         recipients = [m.user for m in Membership.objects.filter(team_id=ticket.team_id, role="lead")
                       .select_related("user")]
     enqueue(
@@ -266,38 +267,6 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
 
 def preference_set(*, user, event: str, delivery: str) -> Preference:
     if event not in EVENT_LABELS:
-        from servicedesk.exceptions import ApplicationError
-
         raise ApplicationError(_("Unknown event."), field_errors={"event": _("Unknown event.")})
     pref, _created = Preference.objects.update_or_create(user=user, event=event, defaults={"delivery": delivery})
     return pref
-
-
-def lead_digests_enqueue(*, now: dt.datetime | None = None) -> int:
-    """Write today's digest for every lead who asked for one (a preference other than
-    "not at all"; leads get no digest unless they opt in). Keyed by date, so a second
-    run on the same day adds nothing."""
-    from teams.models import Membership
-    from tickets.selectors import queue_counts
-
-    now = now or timezone.now()
-    wanted = Preference.objects.filter(event=LEAD_DIGEST).exclude(delivery=Preference.Delivery.NONE)
-    leads = (
-        Membership.objects.filter(role=Membership.Role.LEAD, user__in=wanted.values("user"), team__is_active=True)
-        .select_related("user", "team")
-    )
-    messages = []
-    for membership in leads:
-        counts = queue_counts(team_id=membership.team_id, user=membership.user, now=now)
-        with translation.override(membership.user.language or settings.LANGUAGE_CODE):
-            subject = _("%(team)s: your queue today") % {"team": membership.team.name}
-            body = _(
-                "Open: %(open)d · new and unassigned: %(unassigned)d · at risk: %(at_risk)d · "
-                "breached: %(breached)d · waiting on requester: %(pending)d"
-            ) % counts
-        messages.append(Message(
-            recipients=[membership.user], event=LEAD_DIGEST, ticket=None,
-            key=f"digest:{membership.team_id}:{now.date().isoformat()}",
-            subject=subject.replace("%", "%%"), body=body.replace("%", "%%"),
-        ))
-    return enqueue_many(messages)

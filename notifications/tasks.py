@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import digest, services
 
 
 @shared_task(name="notifications.tasks.deliver_outbox", acks_late=True)
@@ -17,4 +17,4 @@ def deliver_outbox() -> int:
 @shared_task(name="notifications.tasks.send_lead_digests", acks_late=True)
 def send_lead_digests() -> int:
     """The leads' daily digest; keyed by date, so a repeated run sends nothing twice."""
-    return services.lead_digests_enqueue()
+    return digest.lead_digests_enqueue()

@@ -1,5 +1,6 @@
 """Template context every page needs: the teams the user works in, the unread count."""
 
+from notifications.selectors import unread_count
 from teams.selectors import user_teams
 
 
@@ -7,8 +8,6 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from notifications.selectors import unread_count
-
     return {
         "nav_teams": list(user_teams(user=user)),
         "unread_notifications": unread_count(user=user),

@@ -1,6 +1,7 @@
 """The service catalog and the tickets filed against it."""
 
 import datetime
+from uuid import uuid4
 
 from django.conf import settings
 from django.db import models
@@ -206,8 +207,6 @@ class Comment(models.Model):
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
     # The stored name is never the user's own: no path tricks, no collisions.
-    from uuid import uuid4
-
     return f"attachments/{instance.ticket_id}/{uuid4().hex}"
 
 

@@ -2,7 +2,11 @@
 so that a ticket a user may not see is simply not found (404), never a 403 that leaks it."""
 
 import contextlib
+import datetime as dt
+from statistics import median
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, DateTimeField, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
@@ -150,8 +154,6 @@ QUEUE_ORDERINGS: dict[str, tuple[str, ...]] = {
 
 def queue_counts(*, team_id: int, user: User, now) -> dict[str, int]:
     """How many open tickets each view holds, in one query."""
-    from django.db.models import Count
-
     views = queue_views(user=user, now=now)
     return Ticket.objects.filter(team_id=team_id, status__in=OPEN).aggregate(
         **{name: Count("id", filter=q) if q else Count("id") for name, q in views.items()}
@@ -162,9 +164,6 @@ def queue_counts_recent(*, team_id: int, user: User, now) -> dict[str, int]:
     """`queue_counts`, at most QUEUE_COUNTS_CACHE_SECONDS old. Counting a 200,000-ticket
     queue costs tens of milliseconds; the tabs refresh themselves every few seconds, so
     every page view need not count again."""
-    from django.conf import settings
-    from django.core.cache import cache
-
     ttl = settings.QUEUE_COUNTS_CACHE_SECONDS
     if ttl <= 0:
         return queue_counts(team_id=team_id, user=user, now=now)
@@ -191,11 +190,6 @@ def queue_tickets(*, team_id: int, user: User, now, view: str) -> QuerySet[Ticke
 
 def agent_dashboard(*, user: User, now) -> dict:
     """The agent's own open tickets by SLA state, and their response times this week."""
-    import datetime as dt
-    from statistics import median
-
-    from django.db.models import Count
-
     mine = Ticket.objects.filter(assignee=user, status__in=OPEN)
     views = queue_views(user=user, now=now)
     by_state = mine.aggregate(

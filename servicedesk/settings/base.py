@@ -6,6 +6,7 @@ file and Celery's filesystem broker, so `make run` works on any machine with Pyt
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab, schedule
@@ -179,8 +180,6 @@ def cache_settings(broker_url: str, database_name: str) -> dict:
     Redis server (database 1, or 2 when the broker uses 1), so that throttling counters,
     queue counts and the reference cache are shared by every web and worker process;
     else a per-process memory cache (the embedded default, one web process)."""
-    from urllib.parse import urlsplit, urlunsplit
-
     url = env("CACHE_URL", default="")
     if not url and broker_url.startswith(("redis://", "rediss://")):
         parts = urlsplit(broker_url)

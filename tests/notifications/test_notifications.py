@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from notifications import digest
 from notifications import services as notify
 from notifications.models import Notification, OutboxMessage, Preference
 from tickets import services
@@ -110,14 +111,14 @@ def test_failed_email_is_retried_with_back_off(world, file_ticket, monkeypatch):
 
 def test_lead_digest_only_for_leads_who_asked_and_once_a_day(world, file_ticket):
     file_ticket()
-    assert notify.lead_digests_enqueue() == 0
+    assert digest.lead_digests_enqueue() == 0
 
     Preference.objects.create(user=world.it_lead, event="lead_digest", delivery="in_app")
-    notify.lead_digests_enqueue()
-    notify.lead_digests_enqueue()
+    digest.lead_digests_enqueue()
+    digest.lead_digests_enqueue()
 
-    digest = OutboxMessage.objects.get(event="lead_digest")
-    assert digest.recipient == world.it_lead and "new and unassigned: 1" in digest.body
+    message = OutboxMessage.objects.get(event="lead_digest")
+    assert message.recipient == world.it_lead and "new and unassigned: 1" in message.body
 
 
 def test_translated_text_in_the_recipients_language(world, file_ticket):

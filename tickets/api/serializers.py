@@ -29,6 +29,7 @@ from tickets.models import (
     TicketEvent,
     format_reference,
 )
+from tickets.selectors import active_service_item
 
 BIGINT_MAX = 2**63 - 1
 VERSION_MAX = 2**31 - 1
@@ -283,8 +284,6 @@ class TicketCreateSerializer(serializers.Serializer):
                                    help_text="Answers to the service item's questions, by key.")
 
     def validate_service_item(self, value: int) -> ServiceItem:
-        from tickets.selectors import active_service_item
-
         try:
             return active_service_item(pk=value)
         except ServiceItem.DoesNotExist:
