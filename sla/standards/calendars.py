@@ -28,7 +28,7 @@ from sla.bookkeeping import clocks_replan_request
 from sla.models import BusinessCalendar, ExtraWorkingDay, Holiday, WorkingHours
 from teams.models import User
 
-from .common import NAME_MAX, add_error, audit, diff, raise_if_errors, to_int
+from .common import NAME_MAX, add_error, audit, clean_name, diff, raise_if_errors, to_int
 
 # Language-neutral weekday keys used in audit summaries (the pages translate the rest).
 WEEKDAY_KEYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -250,13 +250,8 @@ def calendar_save(
         old = calendar_summary(calendar)
 
     errors: dict[str, str] = {}
-    name = (name or "").strip()
-    if not name:
-        add_error(errors, "name", _("Enter a name."))
-    elif len(name) > NAME_MAX:
-        add_error(errors, "name", _("The name is longer than %(max)d characters.") % {"max": NAME_MAX})
-    elif BusinessCalendar.objects.filter(name__iexact=name).exclude(pk=getattr(calendar, "pk", None)).exists():
-        add_error(errors, "name", _("Another business calendar already has this name."))
+    name = clean_name(errors, name, others=BusinessCalendar.objects.exclude(pk=getattr(calendar, "pk", None)),
+                      taken=_("Another business calendar already has this name."))
     timezone = (timezone or "").strip()
     if not is_valid_timezone(timezone):
         add_error(errors, "timezone", _("Unknown time zone %(tz)s; use an IANA name such as Asia/Shanghai.")

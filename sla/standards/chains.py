@@ -14,7 +14,7 @@ from sla.bookkeeping import clocks_replan_request
 from sla.models import EscalationChain, EscalationLevel
 from teams.models import Team, User
 
-from .common import NAME_MAX, add_error, audit, diff, raise_if_errors, to_int
+from .common import add_error, audit, clean_name, diff, raise_if_errors, to_int
 
 LEVEL_FIELDS = (
     "order", "trigger", "percent", "delay_minutes", "applies_to", "notify_assignee", "notify_lead",
@@ -163,13 +163,8 @@ def chain_save(
         old = chain_summary(name=chain.name, description=chain.description,
                             levels=[_existing_level(level) for level in existing.values()])
     errors: dict[str, str] = {}
-    name = (name or "").strip()
-    if not name:
-        add_error(errors, "name", _("Enter a name."))
-    elif len(name) > NAME_MAX:
-        add_error(errors, "name", _("The name is longer than %(max)d characters.") % {"max": NAME_MAX})
-    elif EscalationChain.objects.filter(name__iexact=name).exclude(pk=getattr(chain, "pk", None)).exists():
-        add_error(errors, "name", _("Another escalation chain already has this name."))
+    name = clean_name(errors, name, others=EscalationChain.objects.exclude(pk=getattr(chain, "pk", None)),
+                      taken=_("Another escalation chain already has this name."))
     description = (description or "").strip()
     cleaned = _clean_levels(levels, errors)
     raise_if_errors(_("The escalation chain was not saved."), errors)

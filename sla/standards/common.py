@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
 from servicedesk.exceptions import ApplicationError
 from sla.models import StandardChange
 
@@ -22,6 +25,19 @@ def raise_if_errors(message: str, errors: dict[str, str]) -> None:
 def add_error(errors: dict[str, str], field: str, message: str) -> None:
     """Keep the first problem of each field: one clear message beats a pile of them."""
     errors.setdefault(field, message)
+
+
+def clean_name(errors: dict[str, str], name: str | None, *, others: QuerySet, taken: str) -> str:
+    """A calendar's or chain's name: given, not too long, and unique among `others`
+    (the same kind of object, the one being edited excluded); `taken` says it is not."""
+    name = (name or "").strip()
+    if not name:
+        add_error(errors, "name", _("Enter a name."))
+    elif len(name) > NAME_MAX:
+        add_error(errors, "name", _("The name is longer than %(max)d characters.") % {"max": NAME_MAX})
+    elif others.filter(name__iexact=name).exists():
+        add_error(errors, "name", taken)
+    return name
 
 
 def audit(*, actor, obj, object_type: str, action: str, changes: dict) -> StandardChange:
