@@ -15,6 +15,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from notifications import digest
+from notifications.models import OutboxMessage, Preference
 from sla import scanner as sla_scanner
 from sla import states
 from sla.models import SLAClock
@@ -162,6 +164,15 @@ def test_the_dashboard_agrees(world, seeded):
     assert response.context["by_state"]["at_risk"] == len(expected["at_risk"])
     for ticket, badge in response.context["rows"]:
         assert (badge.state if badge else "done") == CASES[ticket.title][0], ticket.title
+
+
+def test_the_leads_digest_agrees(world, seeded):
+    Preference.objects.create(user=world.it_lead, event="lead_digest", delivery="in_app")
+    digest.lead_digests_enqueue()
+    body = OutboxMessage.objects.get(event="lead_digest", recipient=world.it_lead).body
+    expected = _expected_by_state()
+    assert f"at risk: {len(expected['at_risk'])} ·" in body
+    assert f"breached: {len(expected['breached'])} ·" in body
 
 
 def _expected_by_state() -> dict[str, set[str]]:
