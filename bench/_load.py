@@ -117,7 +117,7 @@ def load_tickets(total: int, open_in_team: int, *, seed: int = 7) -> dict:
                      "next_check_at"]
     columns = ["id", "requester_id", "requester_department_id", "team_id", "service_item_id", "title", "description",
                "fields", "priority", "status", "assignee_id", "created_at", "updated_at", "version", "sla_due_at",
-               "sla_warn_at", "sla_breached", "first_response_at", "resolved_at", "closed_at"]
+               "sla_warn_at", "sla_breached", "sla_paused", "first_response_at", "resolved_at", "closed_at"]
     chunk = 100_000
     with connection.cursor() as cur:
         cur.execute("SELECT COALESCE(MAX(id), 0) FROM tickets_ticket")
@@ -151,7 +151,7 @@ def load_tickets(total: int, open_in_team: int, *, seed: int = 7) -> dict:
                     "Generated for the queue benchmark.", "{}", rng.choice(["P1", "P2", "P3", "P3", "P4"]), status,
                     assignee, created.isoformat(), (created + dt.timedelta(minutes=5)).isoformat(), 1,
                     due.isoformat() if due else None, warn.isoformat() if warn else None, "t" if breached else "f",
-                    None, resolved.isoformat() if resolved else None, closed.isoformat() if closed else None,
+                    "t" if status == "pending" else "f", None, resolved.isoformat() if resolved else None, closed.isoformat() if closed else None,
                 ))
             _copy(cur, "tickets_ticket", columns, rows)
             _copy(cur, "sla_slaclock", clock_columns, clocks)

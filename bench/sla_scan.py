@@ -95,10 +95,10 @@ def load(n: int, reload: bool) -> float:
             _copy(cur, "tickets_ticket",
                   ["id", "requester_id", "team_id", "service_item_id", "title", "description", "fields", "priority",
                    "status", "assignee_id", "created_at", "updated_at", "version", "sla_due_at", "sla_warn_at",
-                   "sla_breached"],
+                   "sla_breached", "sla_paused"],
                   ((i, requester.pk, team.pk, item.pk, f"Bench ticket {i}", "", "{}", "P3", "new",
                     agent.pk if i % 2 else None, created.isoformat(), created.isoformat(), 1, far.isoformat(),
-                    far.isoformat(), "f") for i in ids))
+                    far.isoformat(), "f", "f") for i in ids))
             _copy(cur, "sla_slaclock",
                   ["ticket_id", "kind", "standard_id", "state", "target_minutes", "started_at", "run_started_at",
                    "consumed_seconds", "warn_at", "due_at", "paused_seconds", "next_check_at"],
