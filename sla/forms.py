@@ -434,8 +434,6 @@ def level_initial(chain: EscalationChain) -> list[dict]:
 
 
 class SimulatorForm(ApplicationErrorForm):
-    service_field_map = {"policy": "standard"}
-
     start = LocalDateTimeField(label=gettext_lazy("start"),
                                help_text=gettext_lazy("Read in the calendar's time zone."))
     calendar = forms.ModelChoiceField(label=gettext_lazy("business calendar"), required=False,
@@ -450,5 +448,5 @@ class SimulatorForm(ApplicationErrorForm):
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        return {"calendar": data.get("calendar"), "policy": data.get("standard"), "start": data["start"],
+        return {"calendar": data.get("calendar"), "standard": data.get("standard"), "start": data["start"],
                 "minutes": data.get("minutes"), "priority": data.get("priority") or None}

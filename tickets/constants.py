@@ -53,7 +53,7 @@ class EventKind(models.TextChoices):
     STATUS = "status", _("status changed")
     PRIORITY = "priority", _("priority changed")
     ASSIGNED = "assigned", _("assigned")
-    TEAM = "team", _("moved to team")
+    TEAM = "team", _("transferred to team")
     SERVICE_ITEM = "service_item", _("service changed")
     COMMENT = "comment", _("reply")
     NOTE = "note", _("internal note")

@@ -82,7 +82,7 @@ class TicketFilterSet(df.FilterSet):
     status = ListChoiceFilter(label=_("Status"), choices=Status.choices, method="filter_status")
     priority = ListChoiceFilter(label=_("Priority"), choices=Priority.choices)
     service_item = IdFilter(label=_("Service"), field_name="service_item_id")
-    team = IdFilter(label=_("Team"), field_name="team_id")
+    team = IdFilter(label=_("Service team"), field_name="team_id")
     requester = IdFilter(label=_("Requester"), field_name="requester_id")
     department = IdFilter(label=_("Department"), field_name="requester_department_id")
     assignee = AssigneeFilter(label=_("Assignee"), method="filter_assignee")

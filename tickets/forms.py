@@ -271,8 +271,8 @@ class BulkForm(forms.Form):
                                  choices=[("", "—")] + list(Priority.choices))
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
                                choices=[("", "—")] + list(Status.choices))
-    team = forms.TypedChoiceField(label=gettext_lazy("Move to"), required=False, coerce=int, empty_value=None)
-    reason = forms.CharField(label=gettext_lazy("Reason for the move"), required=False, max_length=500)
+    team = forms.TypedChoiceField(label=gettext_lazy("Transfer to"), required=False, coerce=int, empty_value=None)
+    reason = forms.CharField(label=gettext_lazy("Reason for the transfer"), required=False, max_length=500)
 
     def __init__(self, *args, members=(), teams=(), tickets=(), **kwargs):
         kwargs.setdefault("auto_id", "bulk_%s")  # the filter form on the same page has the same names
@@ -294,11 +294,11 @@ class BulkForm(forms.Form):
             self.add_error("priority", _("Choose a priority."))
         elif action == "status" and not data.get("status"):
             self.add_error("status", _("Choose a status."))
-        elif action == "move":
+        elif action == "transfer":
             if not data.get("team"):
                 self.add_error("team", _("Choose the service team."))
             if not (data.get("reason") or "").strip():
-                self.add_error("reason", _("Say why the tickets move."))
+                self.add_error("reason", _("Say why the tickets are transferred."))
         return data
 
     def value(self):
@@ -306,7 +306,7 @@ class BulkForm(forms.Form):
         action = data["action"]
         if action == "assign":
             return None if data["assignee"] == "none" else int(data["assignee"])
-        return {"priority": data.get("priority"), "status": data.get("status"), "move": data.get("team")}[action]
+        return {"priority": data.get("priority"), "status": data.get("status"), "transfer": data.get("team")}[action]
 
 
 class SavedViewForm(forms.Form):

@@ -44,6 +44,13 @@ def _clock_text(clock: Any, state: states.ClockState, now: dt.datetime) -> str:
     return ""
 
 
+def _state_label(clock: Any, state: states.ClockState) -> str:
+    """The state's words; a target met late says which: answered late or resolved late."""
+    if state == states.ClockState.MET_LATE:
+        return _("answered late") if clock.kind == SLAClock.Kind.FIRST_RESPONSE else _("resolved late")
+    return str(state.label)
+
+
 @dataclass(frozen=True)
 class ClockBadge:
     """One SLA clock as the pages show it: its state's colour and words."""
@@ -60,7 +67,7 @@ class ClockBadge:
         state = states.clock_state(clock, now)
         return cls(
             kind=clock.kind, label=str(SLAClock.Kind(clock.kind).label), due_at=clock.due_at, state=state.value,
-            state_label=str(state.label), remaining=_clock_text(clock, state, now),
+            state_label=_state_label(clock, state), remaining=_clock_text(clock, state, now),
         )
 
 
@@ -95,7 +102,7 @@ def describe_event(event: TicketEvent) -> str:
             return _("Assigned to %(name)s") % {"name": data["new_name"]}
         return _("Unassigned")
     if kind == EventKind.TEAM:
-        return _("Moved to %(team)s: %(reason)s") % {"team": data.get("new_name", "?"), "reason": data.get("reason", "")}
+        return _("Transferred to %(team)s: %(reason)s") % {"team": data.get("new_name", "?"), "reason": data.get("reason", "")}
     if kind == EventKind.SERVICE_ITEM:
         return _("Changed the service")
     if kind == EventKind.COMMENT:

@@ -5,6 +5,7 @@ report); setting them here keeps the API right whatever the settings say.
 """
 
 from django.utils import translation
+from django.utils.translation import gettext_noop
 from drf_spectacular.settings import patched_settings
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerView
@@ -16,6 +17,10 @@ from .exception_handler import api_exception_handler
 from .pagination import CursorPagination
 from .schema import SWAGGER_UI_SETTINGS
 from .throttling import API_THROTTLES
+
+# DRF's TokenAuthentication says these; named here so that makemessages keeps the
+# project's translations of them (the project's catalog comes before DRF's own).
+TOKEN_MESSAGES = (gettext_noop("Invalid token."), gettext_noop("User inactive or deleted."))
 
 
 class ApiView:

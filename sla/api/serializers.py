@@ -1,10 +1,11 @@
-"""Shapes of business calendars, service standards ("policies"), escalation chains and
-the simulator. Shapes and bounds only: `sla.standards` decides what is acceptable."""
+"""Shapes of business calendars, service standards (served at `sla/policies/`), escalation
+chains and the simulator. Shapes and bounds only: `sla.standards` decides what is acceptable."""
 
 import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from servicedesk.api.fields import IdRelatedField
@@ -121,7 +122,9 @@ class HolidayImportResultSerializer(serializers.Serializer):
 # --- service standards ----------------------------------------------------------------------
 
 
-class PolicySerializer(serializers.ModelSerializer):
+# The schema keeps the component name that generated clients already use.
+@extend_schema_serializer(component_name="Policy")
+class ServiceStandardSerializer(serializers.ModelSerializer):
     """A service standard: targets for the tickets it matches (team, optionally a
     category or a service item, optionally one priority). Every edit writes a new
     version with a new id; tickets keep the version they started with."""
@@ -191,11 +194,12 @@ class ZonedDateTimeField(serializers.DateTimeField):
 
 
 class SimulateSerializer(serializers.Serializer):
-    """Either a calendar and minutes, or a policy (and optionally the ticket's priority)."""
+    """Either a calendar and minutes, or a service standard in `policy` (and optionally the
+    ticket's priority)."""
 
     calendar = IdRelatedField(queryset=BusinessCalendar.objects.all(), required=False, allow_null=True)
     policy = IdRelatedField(queryset=ServiceStandard.objects.select_related("calendar", "escalation_chain"),
-                            required=False, allow_null=True)
+                            required=False, allow_null=True, help_text="The id of a service standard.")
     start = ZonedDateTimeField(help_text="ISO 8601; without an offset it is read in the calendar's zone.")
     minutes = serializers.IntegerField(min_value=0, max_value=MINUTES_MAX, required=False, allow_null=True)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False, allow_null=True)
@@ -208,7 +212,7 @@ class SimulateSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if not attrs.get("calendar") and not attrs.get("policy"):
-            raise serializers.ValidationError({"calendar": _("Choose a business calendar or a policy.")})
+            raise serializers.ValidationError({"calendar": _("Choose a business calendar or a service standard.")})
         if attrs.get("policy") is None and attrs.get("minutes") is None:
             raise serializers.ValidationError({"minutes": _("Enter the business minutes to add.")})
         return attrs

@@ -5,7 +5,7 @@ from . import views
 
 router = SimpleRouter()
 router.register("sla/calendars", views.CalendarViewSet, basename="api-sla-calendar")
-router.register("sla/policies", views.PolicyViewSet, basename="api-sla-policy")
+router.register("sla/policies", views.ServiceStandardViewSet, basename="api-sla-policy")
 router.register("sla/escalation-chains", views.EscalationChainViewSet, basename="api-sla-chain")
 
 urlpatterns = [

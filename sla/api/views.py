@@ -1,4 +1,4 @@
-"""Service standards over HTTP: business calendars, policies (service standards),
+"""Service standards over HTTP: business calendars, service standards (at `sla/policies/`),
 escalation chains, and the simulator. Everybody signed in reads; service admins write,
 through `sla.standards`."""
 
@@ -27,7 +27,7 @@ from .serializers import (
     EscalationChainSerializer,
     HolidayImportResultSerializer,
     HolidayImportSerializer,
-    PolicySerializer,
+    ServiceStandardSerializer,
     SimulateResultSerializer,
     SimulateSerializer,
 )
@@ -110,18 +110,18 @@ class CalendarViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _AdminWr
         return Response({"added": added, "calendar": CalendarSerializer(fresh).data})
 
 
-# --- policies (service standards) -------------------------------------------------------------
+# --- service standards (at `sla/policies/`) ---------------------------------------------------
 
 
 @extend_schema_view(
     list=extend_schema(summary="Current service standards"),
     retrieve=extend_schema(summary="One version of a service standard"),
     create=extend_schema(summary="Create a service standard (service admins)",
-                         responses={201: PolicySerializer, **WRITE_ERRORS}),
+                         responses={201: ServiceStandardSerializer, **WRITE_ERRORS}),
     partial_update=extend_schema(
         summary="Edit a service standard (service admins): writes its next version",
         description="The answer is the new version, with a new `id`; running tickets keep the old one.",
-        responses={200: PolicySerializer, **WRITE_ERRORS,
+        responses={200: ServiceStandardSerializer, **WRITE_ERRORS,
                    409: OpenApiResponse(ErrorSerializer, description="Not the current version.")},
     ),
     destroy=extend_schema(
@@ -130,9 +130,9 @@ class CalendarViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _AdminWr
                    409: OpenApiResponse(ErrorSerializer, description="Already retired.")},
     ),
 )
-class PolicyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
-                    _AdminWriteViewSet):
-    serializer_class = PolicySerializer
+class ServiceStandardViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
+                             _AdminWriteViewSet):
+    serializer_class = ServiceStandardSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -202,9 +202,9 @@ class SimulateView(ApiView, APIView):
         operation_id="sla_simulate",
         tags=["sla"],
         summary="Due times a calendar or a service standard gives for a start time",
-        description="With `calendar` and `minutes`: `due_at`. With `policy` (and optionally `priority`): "
-        "the first response and resolution due times, their warnings and escalation levels (and `due_at` "
-        "too when `minutes` is given). Every time is in the calendar's zone. Writes nothing.",
+        description="With `calendar` and `minutes`: `due_at`. With `policy`, a service standard's id (and "
+        "optionally `priority`): the first response and resolution due times, their warnings and escalation "
+        "levels (and `due_at` too when `minutes` is given). Every time is in the calendar's zone. Writes nothing.",
         request=SimulateSerializer,
         responses={200: SimulateResultSerializer, 400: WRITE_ERRORS[400]},
         examples=[
@@ -220,7 +220,7 @@ class SimulateView(ApiView, APIView):
                        "due_at": "2026-09-28T09:15:00+08:00"},
             ),
             OpenApiExample(
-                "policy",
+                "service standard",
                 request_only=True,
                 value={"policy": 3, "priority": "P2", "start": "2026-09-25T17:45:00+08:00"},
             ),
@@ -230,8 +230,9 @@ class SimulateView(ApiView, APIView):
         serializer = SimulateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        # `policy` is the API's name for the service standard.
         result = simulate(
-            calendar=data.get("calendar"), policy=data.get("policy"), start=data["start"],
+            calendar=data.get("calendar"), standard=data.get("policy"), start=data["start"],
             minutes=data.get("minutes"), priority=data.get("priority"),
         )
         body: dict[str, Any] = {"timezone": result["timezone"], "start": result["start"]}

@@ -27,23 +27,23 @@ def _aware_start(start: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.datetime:
 def simulate(
     *,
     calendar: BusinessCalendar | None = None,
-    policy: ServiceStandard | None = None,
+    standard: ServiceStandard | None = None,
     start: dt.datetime,
     minutes: int | None = None,
     priority: str | None = None,
 ) -> dict[str, Any]:
     """What due times a calendar or a service standard gives for a ticket filed at `start`.
 
-    With a calendar and `minutes`: {"due_at"}. With a service standard (`policy`):
+    With a calendar and `minutes`: {"due_at"}. With a service standard:
     {"first_response_due", "resolution_due", "warning_at" (of the resolution),
     "first_response_warning_at", "escalations": [{"order", "kind", "at"}]}, using the
     standard's calendar unless `calendar` is given. A naive `start` is read in the
     calendar's time zone; every result is in that time zone. Writes nothing.
     """
     errors: dict[str, str] = {}
-    if policy is None and calendar is None:
+    if standard is None and calendar is None:
         add_error(errors, "calendar", _("Choose a business calendar or a service standard."))
-    if policy is None and calendar is not None and minutes is None:
+    if standard is None and calendar is not None and minutes is None:
         add_error(errors, "minutes", _("Enter the business minutes to add."))
     if minutes is not None:
         try:
@@ -52,14 +52,14 @@ def simulate(
             minutes = -1
         if minutes < 0:
             add_error(errors, "minutes", _("Enter a number of minutes, 0 or more."))
-    if policy is not None and priority and policy.priority and priority != policy.priority:
+    if standard is not None and priority and standard.priority and priority != standard.priority:
         add_error(errors, "priority", _("%(name)s applies to %(priority)s tickets only.") % {
-            "name": policy.name, "priority": policy.get_priority_display()})
+            "name": standard.name, "priority": standard.get_priority_display()})
     if not isinstance(start, dt.datetime):
         add_error(errors, "start", _("Enter a date and time."))
     raise_if_errors(_("Nothing to simulate."), errors)
 
-    calendar = calendar or policy.calendar
+    calendar = calendar or standard.calendar
     try:
         cal = clk.calendar_value(calendar)
     except ValueError as exc:
@@ -74,11 +74,11 @@ def simulate(
                                    field_errors={"calendar": str(exc)}) from exc
 
     result: dict[str, Any] = {"start": start, "timezone": calendar.timezone, "calendar": calendar}
-    if policy is None:
+    if standard is None:
         result["due_at"] = add(minutes)
         return result
-    warning = policy.warning_percent / 100
-    targets = {"first_response": policy.first_response_minutes, "resolution": policy.resolution_minutes}
+    warning = standard.warning_percent / 100
+    targets = {"first_response": standard.first_response_minutes, "resolution": standard.resolution_minutes}
     result.update(
         first_response_due=add(targets["first_response"]),
         resolution_due=add(targets["resolution"]),
@@ -86,8 +86,8 @@ def simulate(
         warning_at=add(targets["resolution"] * warning),
         escalations=[],
     )
-    if policy.escalation_chain_id:
-        for level in policy.escalation_chain.levels.order_by("order"):
+    if standard.escalation_chain_id:
+        for level in standard.escalation_chain.levels.order_by("order"):
             for kind, target in targets.items():
                 if level.applies_to not in (EscalationLevel.AppliesTo.BOTH, kind):
                     continue

@@ -20,9 +20,9 @@ ENDPOINTS = [
     ("patch", "/api/v1/sla/calendars/{calendar}/", ["name", "timezone", "working_hours", "holidays",
                                                     "extra_working_days", "extra_day_weekday"]),
     ("post", "/api/v1/sla/calendars/{calendar}/import-holidays/", ["country", "year", "subdiv"]),
-    ("patch", "/api/v1/sla/policies/{policy}/", ["name", "team", "category", "service_item", "priority", "calendar",
-                                                 "first_response_minutes", "resolution_minutes", "warning_percent",
-                                                 "escalation_chain"]),
+    ("patch", "/api/v1/sla/policies/{standard}/", ["name", "team", "category", "service_item", "priority",
+                                                   "calendar", "first_response_minutes", "resolution_minutes",
+                                                   "warning_percent", "escalation_chain"]),
     ("post", "/api/v1/sla/escalation-chains/", ["name", "levels"]),
     ("post", "/api/v1/sla/simulate/", ["calendar", "policy", "start", "minutes", "priority"]),
     ("post", "/api/v1/webhooks/", ["url", "events", "name", "active"]),
@@ -46,8 +46,8 @@ VALID = {
 @pytest.mark.parametrize(("method", "path", "fields"), ENDPOINTS, ids=[f"{m} {p}" for m, p, _f in ENDPOINTS])
 def test_hostile_values_are_refused_not_crashed_on(world, ticket, client_for, method, path, fields):
     calendar = CalendarFactory(name="24x7")
-    policy = ServiceStandardFactory(team=world.hr, calendar=calendar)
-    objects = {"ticket": ticket.pk, "calendar": calendar.pk, "policy": policy.pk}
+    standard = ServiceStandardFactory(team=world.hr, calendar=calendar)
+    objects = {"ticket": ticket.pk, "calendar": calendar.pk, "standard": standard.pk}
     client = client_for("admin")
     url = path.format(**objects)
     base = VALID.get(path, lambda o: {})(

@@ -20,7 +20,7 @@ from tests.factories import CalendarFactory, ServiceStandardFactory
 class Case:
     name: str
     method: str
-    path: str  # formatted with ticket, team, calendar, policy, chain, webhook ids
+    path: str  # formatted with ticket, team, calendar, standard, webhook ids
     expected: dict[str, int]
     body: Any = None
     multipart: bool = False
@@ -72,12 +72,13 @@ CASES = [
         "working_hours": [{"weekday": d, "start": "09:00", "end": "18:00"} for d in range(5)]}),
     Case("calendar edit", "patch", "/api/v1/sla/calendars/{calendar}/", codes(401, 403, 403, 403, 403, 403, 200),
          body={"name": "Renamed calendar"}),
-    Case("policies", "get", "/api/v1/sla/policies/", EVERYONE),
-    Case("policy", "get", "/api/v1/sla/policies/{policy}/", EVERYONE),
-    Case("policy create", "post", "/api/v1/sla/policies/", ADMIN_WRITE, body="policy"),
-    Case("policy edit", "patch", "/api/v1/sla/policies/{policy}/", codes(401, 403, 403, 403, 403, 403, 200),
-         body={"resolution_minutes": 600}),
-    Case("policy retire", "delete", "/api/v1/sla/policies/{policy}/", codes(401, 403, 403, 403, 403, 403, 204)),
+    Case("service standards", "get", "/api/v1/sla/policies/", EVERYONE),
+    Case("service standard", "get", "/api/v1/sla/policies/{standard}/", EVERYONE),
+    Case("service standard create", "post", "/api/v1/sla/policies/", ADMIN_WRITE, body="standard"),
+    Case("service standard edit", "patch", "/api/v1/sla/policies/{standard}/",
+         codes(401, 403, 403, 403, 403, 403, 200), body={"resolution_minutes": 600}),
+    Case("service standard retire", "delete", "/api/v1/sla/policies/{standard}/",
+         codes(401, 403, 403, 403, 403, 403, 204)),
     Case("chains", "get", "/api/v1/sla/escalation-chains/", EVERYONE),
     Case("chain create", "post", "/api/v1/sla/escalation-chains/", ADMIN_WRITE, body={
         "name": "Default", "levels": [{"order": 1, "trigger": "after_breach", "notify_lead": True}]}),
@@ -96,10 +97,11 @@ def objects(world, ticket, standard):
     from webhooks import services as webhooks
 
     calendar = CalendarFactory(name="Round the clock")
-    policy = ServiceStandardFactory(team=world.hr, calendar=calendar, name="HR standard")
+    hr_standard = ServiceStandardFactory(team=world.hr, calendar=calendar, name="HR standard")
     endpoint = webhooks.webhook_endpoint_create(actor=world.admin, url="https://hooks.example.com/a",
                                                 events=["ticket.created"])
-    return {"ticket": ticket, "team": world.it, "calendar": calendar, "policy": policy, "webhook": endpoint}
+    return {"ticket": ticket, "team": world.it, "calendar": calendar, "standard": hr_standard,
+            "webhook": endpoint}
 
 
 def _body(case: Case, world, objects):
@@ -107,7 +109,7 @@ def _body(case: Case, world, objects):
         return laptop_payload(world)
     if case.body == "file":
         return {"file": SimpleUploadedFile("screenshot.png", b"\x89PNG fake", content_type="image/png")}
-    if case.body == "policy":
+    if case.body == "standard":
         return {"name": "IT P1", "team": world.it.pk, "priority": "P1", "calendar": objects["calendar"].pk,
                 "first_response_minutes": 15, "resolution_minutes": 240}
     if not isinstance(case.body, dict):

@@ -1,4 +1,4 @@
-"""Business calendars, policies, escalation chains and the simulator over the API."""
+"""Business calendars, service standards, escalation chains and the simulator over the API."""
 
 import pytest
 
@@ -91,15 +91,15 @@ def test_the_simulator_skips_holidays_and_works_make_up_days(shanghai, client_fo
     assert due("2026-10-09T17:30:00+08:00") == "2026-10-10T09:30:00+08:00"
 
 
-def test_a_policy_gives_both_due_times(world, shanghai, client_for):
+def test_a_service_standard_gives_both_due_times(world, shanghai, client_for):
     admin = client_for("admin")
-    policy = admin.post("/api/v1/sla/policies/", {
+    standard = admin.post("/api/v1/sla/policies/", {
         "name": "IT standard", "team": world.it.pk, "calendar": shanghai["id"], "priority": "P2",
         "first_response_minutes": 30, "resolution_minutes": 540,
     }, format="json").json()
 
     response = client_for("it_agent").post(
-        "/api/v1/sla/simulate/", {"policy": policy["id"], "priority": "P2", "start": "2026-09-25T17:45:00+08:00"},
+        "/api/v1/sla/simulate/", {"policy": standard["id"], "priority": "P2", "start": "2026-09-25T17:45:00+08:00"},
         format="json",
     )
 
@@ -127,7 +127,7 @@ def test_bad_simulations_name_the_field(shanghai, client_for, payload, field):
     assert field in response.json()["errors"]
 
 
-def test_editing_a_policy_writes_its_next_version(world, client_for):
+def test_editing_a_service_standard_writes_its_next_version(world, client_for):
     calendar = CalendarFactory()
     admin = client_for("admin")
     created = admin.post("/api/v1/sla/policies/", {
@@ -142,7 +142,7 @@ def test_editing_a_policy_writes_its_next_version(world, client_for):
 
     assert edited.status_code == 200
     assert edited.json()["version"] == 2 and edited.json()["id"] != created["id"]
-    assert [p["id"] for p in listed] == [edited.json()["id"]]
+    assert [s["id"] for s in listed] == [edited.json()["id"]]
     assert stale.status_code == 409
     assert retired.status_code == 204
     assert not ServiceStandard.objects.filter(is_current=True).exists()
@@ -157,7 +157,7 @@ def test_editing_a_policy_writes_its_next_version(world, client_for):
     ({"priority": "urgent"}, "priority"),
     ({"service_item": "payslip"}, "service_item"),
 ])
-def test_a_bad_policy_names_the_field(world, client_for, change, field):
+def test_a_bad_service_standard_names_the_field(world, client_for, change, field):
     calendar = CalendarFactory()
     payload = {"name": "IT", "team": world.it.pk, "calendar": calendar.pk, "first_response_minutes": 60,
                "resolution_minutes": 480, **change}

@@ -153,6 +153,9 @@ def test_the_ticket_page_badge_and_clocks_agree(world, seeded):
                 assert "left" not in clock.remaining, title
             if clock.state == "met_late":
                 assert "late" in clock.remaining, title
+                # the glossary's words: a target met late was answered or resolved late
+                expected = "answered late" if clock.kind == "first_response" else "resolved late"
+                assert clock.state_label == expected, title
 
 
 def test_the_dashboard_agrees(world, seeded):

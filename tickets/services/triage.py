@@ -33,11 +33,11 @@ def ticket_transfer(
     require_staff(ticket, actor)
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError(_("Say why the ticket moves."), field_errors={"reason": _("This field is required.")})
+        raise ApplicationError(_("Say why the ticket is transferred."), field_errors={"reason": _("This field is required.")})
     if not team.is_active:
         raise ApplicationError(_("That team is not active."), field_errors={"team": _("Inactive team.")})
     if ticket.status in (Status.CLOSED, Status.CANCELLED):
-        raise ApplicationError(_("A closed ticket cannot move."), field_errors={"team": _("Closed.")})
+        raise ApplicationError(_("A closed ticket cannot be transferred."), field_errors={"team": _("Closed.")})
     old_team = ticket.team_id
     if old_team == team.pk:
         return ticket
@@ -62,7 +62,7 @@ class BulkResult:
     refused: list[tuple[str, str]] = dataclasses.field(default_factory=list)
 
 
-BULK_ACTIONS = ("assign", "priority", "move", "status")
+BULK_ACTIONS = ("assign", "priority", "transfer", "status")
 
 
 def tickets_bulk_update(*, actor: User, tickets: Iterable[Ticket], action: str, value: Any,
@@ -77,7 +77,7 @@ def tickets_bulk_update(*, actor: User, tickets: Iterable[Ticket], action: str, 
         target = User.objects.filter(pk=value, is_active=True).first() if value not in (None, "", "none") else None
         if value not in (None, "", "none") and target is None:
             raise ApplicationError(_("Unknown user."), field_errors={"value": _("Unknown user.")})
-    elif action == "move":
+    elif action == "transfer":
         target = Team.objects.filter(pk=value).first()
         if target is None:
             raise ApplicationError(_("Unknown team."), field_errors={"value": _("Unknown team.")})
@@ -89,7 +89,7 @@ def tickets_bulk_update(*, actor: User, tickets: Iterable[Ticket], action: str, 
                     ticket_assign(ticket=ticket, assignee=target, actor=actor)
                 elif action == "priority":
                     ticket_set_priority(ticket=ticket, priority=target, actor=actor)
-                elif action == "move":
+                elif action == "transfer":
                     ticket_transfer(ticket=ticket, team=target, actor=actor, reason=reason)
                 else:
                     ticket_transition(ticket=ticket, to=target, actor=actor)

@@ -46,11 +46,11 @@ def test_an_aware_start_is_converted_to_the_calendar_time_zone(office_calendar):
 
 def test_a_standard_gives_first_response_resolution_and_warning(world, office_calendar):
     # Given 1 h to respond and 8 h to resolve, warned at 50%
-    policy = standard_save(actor=world.admin, name="IT", team=world.it, calendar=office_calendar,
-                           first_response_minutes=60, resolution_minutes=480, warning_percent=50)
+    standard = standard_save(actor=world.admin, name="IT", team=world.it, calendar=office_calendar,
+                             first_response_minutes=60, resolution_minutes=480, warning_percent=50)
 
     # When a ticket is filed Friday 17:00 in Shanghai
-    result = simulate(policy=policy, start=dt.datetime(2026, 9, 25, 17, 0))
+    result = simulate(standard=standard, start=dt.datetime(2026, 9, 25, 17, 0))
 
     # Then first response is due at closing, resolution on Monday at 16:00, the warning at 12:00
     assert result["first_response_due"].isoformat() == "2026-09-25T18:00:00+08:00"

@@ -149,10 +149,10 @@ def test_bulk_status_change_refuses_illegal_transitions_per_ticket(world, file_t
     assert Ticket.objects.get(pk=pending.pk).status == Status.PENDING
 
 
-def test_bulk_move_needs_a_reason_for_every_ticket(world, file_ticket):
+def test_bulk_transfer_needs_a_reason_for_every_ticket(world, file_ticket):
     tickets = [file_ticket(), file_ticket()]
 
-    result = services.tickets_bulk_update(actor=world.it_lead, tickets=tickets, action="move", value=world.hr.pk)
+    result = services.tickets_bulk_update(actor=world.it_lead, tickets=tickets, action="transfer", value=world.hr.pk)
 
     assert result.changed == [] and len(result.refused) == 2
     assert Ticket.objects.filter(team=world.hr).count() == 0

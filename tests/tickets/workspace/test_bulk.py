@@ -62,17 +62,17 @@ def test_bulk_priority_and_unassign(world, file_ticket, client_for):
     assert list(Ticket.objects.values_list("priority", "assignee")) == [("P1", None), ("P1", None)]
 
 
-def test_bulk_move_needs_a_reason(world, file_ticket, client_for):
+def test_bulk_transfer_needs_a_reason(world, file_ticket, client_for):
     ticket = file_ticket()
-    response = bulk(client_for(world.it_lead), [ticket], action="move", team=str(world.hr.pk), reason="  ")
-    assert "Say why the tickets move." in texts(response)
+    response = bulk(client_for(world.it_lead), [ticket], action="transfer", team=str(world.hr.pk), reason="  ")
+    assert "Say why the tickets are transferred." in texts(response)
     ticket.refresh_from_db()
     assert ticket.team == world.it
 
 
-def test_bulk_move_with_a_reason(world, file_ticket, client_for):
+def test_bulk_transfer_with_a_reason(world, file_ticket, client_for):
     ticket = file_ticket()
-    response = bulk(client_for(world.it_lead), [ticket], action="move", team=str(world.hr.pk),
+    response = bulk(client_for(world.it_lead), [ticket], action="transfer", team=str(world.hr.pk),
                     reason="Payroll question")
     assert texts(response)[0] == "1 changed, 0 refused."
     ticket.refresh_from_db()
