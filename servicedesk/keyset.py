@@ -22,7 +22,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q, QuerySet
 
-BIGINT = 2**63
+from servicedesk.limits import BIGINT_MAX
 
 
 class InvalidCursor(ValueError):
@@ -53,9 +53,11 @@ def _field(queryset: QuerySet, name: str):
         raise AssertionError(f"cannot page on {name!r}") from None
 
 
-def encode_cursor(values: list[Any], *, reverse: bool = False) -> str:
+def encode_cursor(values: list[Any], ordering: tuple[str, ...], *, reverse: bool = False) -> str:
+    """The position as a cursor, bound to its ordering: a cursor of another sort is
+    refused (InvalidCursor), not read as a position it does not mean."""
     plain = [v.isoformat() if isinstance(v, dt.datetime | dt.date) else v for v in values]
-    raw = json.dumps({"v": plain, "r": int(reverse)}, separators=(",", ":"))
+    raw = json.dumps({"o": ",".join(ordering), "v": plain, "r": int(reverse)}, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -68,6 +70,8 @@ def decode_cursor(token: str, ordering: tuple[str, ...], queryset: QuerySet) -> 
     try:
         data = json.loads(base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode("ascii")).decode())
         raw_values, reverse = data["v"], bool(data.get("r", 0))
+        if data["o"] != ",".join(ordering):
+            raise InvalidCursor(token[:20])
     except (ValueError, TypeError, KeyError, AttributeError, UnicodeError, binascii.Error):
         raise InvalidCursor(token[:20]) from None
     if not isinstance(raw_values, list) or len(raw_values) != len(keys):
@@ -80,7 +84,7 @@ def decode_cursor(token: str, ordering: tuple[str, ...], queryset: QuerySet) -> 
             value = _field(queryset, name).to_python(raw)
         except (ValidationError, ValueError, TypeError, OverflowError):
             raise InvalidCursor(token[:20]) from None
-        if (value is None or (isinstance(value, int) and not -BIGINT <= value < BIGINT)
+        if (value is None or (isinstance(value, int) and not -BIGINT_MAX - 1 <= value <= BIGINT_MAX)
                 or (isinstance(value, str) and "\x00" in value)
                 or (isinstance(value, dt.datetime) and value.tzinfo is None)):
             raise InvalidCursor(token[:20])
@@ -119,8 +123,8 @@ def keyset_page(queryset: QuerySet, ordering: tuple[str, ...], *, cursor: str | 
     def position(row) -> list[Any]:
         return [row[n] if isinstance(row, dict) else getattr(row, n) for n, _desc in keys]
 
-    next_cursor = encode_cursor(position(rows[-1])) if has_next and rows else None
+    next_cursor = encode_cursor(position(rows[-1]), ordering) if has_next and rows else None
     previous_cursor = None
     if has_previous:
-        previous_cursor = encode_cursor(position(rows[0]), reverse=True) if rows else ""
+        previous_cursor = encode_cursor(position(rows[0]), ordering, reverse=True) if rows else ""
     return KeysetPage(rows=rows, next_cursor=next_cursor, previous_cursor=previous_cursor, is_first=values is None)

@@ -18,13 +18,14 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
-from tickets.constants import EventKind, Status
+from tickets.constants import OPEN_STATUSES, EventKind, Status
 from tickets.models import Ticket, TicketEvent
 
 from . import clocks as clk
 from . import states
 from .models import ClockReplan, Escalation, EscalationLevel, ServiceStandard, SLAClock
 from .selectors import chain_levels, standard_and_levels_for
+from .sql import clocks_update
 
 KINDS = (SLAClock.Kind.FIRST_RESPONSE, SLAClock.Kind.RESOLUTION)
 
@@ -184,8 +185,12 @@ def ticket_clocks_rematch(*, ticket, actor, reason: str) -> None:
     standard, levels = match if match else (None, [])
     clocks = _locked_clocks(ticket)
     if not clocks:
-        if standard is not None and ticket.status in (Status.NEW, Status.OPEN, Status.PENDING):
+        if standard is not None and ticket.status in OPEN_STATUSES:
             ticket_clocks_start(ticket=ticket)
+            if ticket.status == Status.PENDING and standard.pause_on_pending:
+                # Filed while no standard covered it and waiting on the requester now: the
+                # new standard's pause rule applies from the start, as for any re-match.
+                ticket_clocks_on_status(ticket=ticket, old=Status.OPEN, new=Status.PENDING, at=timezone.now())
         return
     old = clocks[0].standard
     if standard is None or standard.pk == old.pk:
@@ -252,7 +257,7 @@ def clocks_replan_pending(*, batch_size: int = 500, max_batches: int = 20) -> in
             for clock in clocks:
                 clk.refresh_schedule(clock, clk.calendar_value(clock.standard.calendar),
                                      levels.get(clock.standard.escalation_chain_id, []), done[clock.pk])
-            SLAClock.objects.bulk_update(clocks, ["due_at", "warn_at", "next_check_at"])
+            clocks_update(clocks, ["due_at", "warn_at", "next_check_at"])
             ticket_summaries_refresh(ticket_ids={c.ticket_id for c in clocks})
             replanned += len(clocks)
             if len(clocks) < batch_size:

@@ -169,8 +169,9 @@ def retarget(clock: SLAClock, standard: ServiceStandard, old_cal: bt.BusinessCal
     priority, team or service item): the business time already used counts against the new
     target, and the new standard's pause rule applies at once while the ticket waits on
     the requester. The caller refreshes the schedule."""
-    if clock.stopped_at is not None:
+    if clock.stopped_at is not None:  # kept for a reopen: it runs on under the new targets
         clock.standard = standard
+        clock.target_minutes = target_for(standard, clock.kind)
         return
     if clock.paused_at is None and clock.run_started_at is not None:
         # Count up to `at` on the old calendar, then go on from `at` on the new one.

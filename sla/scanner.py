@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from notifications import services as notify
 from teams.models import Membership, User
 from tickets import services as tickets
-from tickets.constants import EventKind, Priority, Status
+from tickets.constants import OPEN_STATUSES, EventKind, Priority
 from tickets.models import Ticket, TicketEvent
 from webhooks import services as webhooks
 
@@ -28,7 +28,7 @@ from . import clocks as clk
 from .bookkeeping import iso_or_none
 from .models import Escalation, EscalationLevel, ServiceStandard, SLAClock
 from .selectors import chain_levels
-from .sql import escalations_record
+from .sql import clocks_update, escalations_record
 
 
 @dataclass
@@ -112,7 +112,7 @@ def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
             [(c.pk, s.key, s.level.pk if s.level else None, s.at, now) for c, s in fired]
         )
         fired = [(c, s) for c, s in fired if (c.pk, s.key) in recorded]
-        SLAClock.objects.bulk_update(clocks, ["state", "breached_at", "next_check_at", "due_at", "warn_at"])
+        clocks_update(clocks, ["state", "breached_at", "next_check_at", "due_at", "warn_at"])
         newly_breached = {c.ticket_id for c, s in fired if s.key == "breach"} - {
             c.ticket_id for c in clocks if c.ticket.sla_breached}
         if newly_breached:
@@ -197,7 +197,7 @@ def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
 
 def _apply_action(action: str, ticket, level: EscalationLevel, leads) -> None:
     """Actions that change the ticket go through the ticket services like any other change."""
-    if ticket.status not in (Status.NEW, Status.OPEN, Status.PENDING):
+    if ticket.status not in OPEN_STATUSES:
         return
     if action == "raise_priority" and ticket.priority in RAISED:
         tickets.ticket_set_priority(ticket=ticket, priority=RAISED[ticket.priority], actor=None)

@@ -20,7 +20,8 @@ The ticket filters read the summary that `sla.bookkeeping` keeps on each ticket 
 same transaction as its clocks (`sla_due_at`, `sla_warn_at`: earliest of the running
 clocks; `sla_breached`: a live clock is past its due time as recorded; `sla_paused`: a
 live clock is paused), so that a queue of 200,000 tickets filters through its indexes.
-`tests/sla/test_states.py` checks that the filters and the per-object functions agree.
+`tests/sla/test_states_agree.py` checks that the filters and the per-object functions agree
+(and that every page and the API say the same).
 
 Pure: no queries, only attribute reads on clock rows (model instances or named tuples
 with `state`, `due_at`, `warn_at`, `paused_at` and `stopped_at`).
@@ -103,25 +104,6 @@ def ticket_state(clocks: Iterable[Any], now: dt.datetime) -> TicketState:
     """A ticket's live state from its clocks: the worst live clock's, or done."""
     clock = deciding_clock(clocks, now)
     return TicketState.DONE if clock is None else TicketState(clock_state(clock, now).value)
-
-
-class TicketSummary(Protocol):
-    sla_due_at: dt.datetime | None
-    sla_warn_at: dt.datetime | None
-    sla_breached: bool
-    sla_paused: bool
-
-
-def ticket_state_of_row(ticket: TicketSummary, now: dt.datetime) -> TicketState:
-    """A ticket's live state from the summary on its row (no clock rows needed); the same
-    answer as `ticket_state` on its clocks."""
-    if ticket.sla_breached or (ticket.sla_due_at is not None and ticket.sla_due_at <= now):
-        return TicketState.BREACHED
-    if ticket.sla_due_at is not None:
-        if ticket.sla_warn_at is not None and ticket.sla_warn_at <= now:
-            return TicketState.AT_RISK
-        return TicketState.ON_TRACK
-    return TicketState.PAUSED if ticket.sla_paused else TicketState.DONE
 
 
 def ticket_state_q(state: str, now: dt.datetime, prefix: str = "") -> Q:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
+from servicedesk.limits import BIGINT_MAX
 from sla.states import TicketState, ticket_state_q
 from teams.models import User
 from teams.selectors import user_team_ids
@@ -28,7 +29,6 @@ from .forms import QueueControlsForm
 from .models import Comment, Ticket
 from .selectors import ticket_search_q
 
-ID_MAX = 2**63 - 1
 # The queue page's "All" status: every status, not only open work.
 ALL_STATUSES = "all"
 FINISHED_STATUSES = {Status.RESOLVED, Status.CLOSED, Status.CANCELLED}
@@ -51,12 +51,16 @@ class ListChoiceField(forms.MultipleChoiceField):
 class ListChoiceFilter(df.MultipleChoiceFilter):
     field_class = ListChoiceField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)  # a ticket's own column: no join can repeat a row
+        super().__init__(*args, **kwargs)
+
 
 class IdField(forms.IntegerField):
     def __init__(self, **kwargs):
         kwargs.setdefault("error_messages", {"invalid": _("Enter a valid id."), "min_value": _("Enter a valid id."),
                                              "max_value": _("Enter a valid id.")})
-        super().__init__(min_value=1, max_value=ID_MAX, **kwargs)
+        super().__init__(min_value=1, max_value=BIGINT_MAX, **kwargs)
 
 
 class IdFilter(df.Filter):

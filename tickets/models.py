@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .constants import EventKind, FieldKind, Priority, Status
+from .constants import OPEN_STATUSES, EventKind, FieldKind, Priority, Status
 
 # Sorts after every real due time: the due time of a ticket whose clocks are not running.
 NO_DUE = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
@@ -170,7 +170,7 @@ class Ticket(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (Status.NEW, Status.OPEN, Status.PENDING)
+        return self.status in OPEN_STATUSES
 
 
 REFERENCE_PREFIX = "SD-"

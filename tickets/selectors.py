@@ -85,7 +85,7 @@ def ticket_events(*, ticket: Ticket) -> QuerySet[TicketEvent]:
 def requester_tickets(*, user: User, status: str | None = None) -> QuerySet[Ticket]:
     qs = Ticket.objects.filter(requester=user).select_related("team", "service_item", "assignee")
     if status == "open":
-        qs = qs.filter(status__in=[Status.NEW, Status.OPEN, Status.PENDING])
+        qs = qs.filter(status__in=OPEN_STATUSES)
     elif status in Status.values:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-id")
@@ -123,7 +123,7 @@ def active_service_item(*, pk: int) -> ServiceItem:
 
 # --- the team lead's workspace: queue views, filters, keyset pages ----------------------
 
-OPEN = [Status.NEW, Status.OPEN, Status.PENDING]
+OPEN = OPEN_STATUSES
 
 
 def queue_views(*, user: User, now) -> dict[str, Q]:

@@ -63,7 +63,7 @@ class TokenObtainView(ApiView, APIView):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = authenticate(
-            request=request._request,
+            request=request,
             username=serializer.validated_data["username"],
             password=serializer.validated_data["password"],
         )

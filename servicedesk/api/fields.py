@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-BIGINT_MAX = 2**63 - 1
+from servicedesk.limits import BIGINT_MAX
 
 
 class IdRelatedField(serializers.PrimaryKeyRelatedField):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from servicedesk.limits import BIGINT_MAX
 from sla import states
 from sla.models import SLAClock
 from teams.api.serializers import TeamSummarySerializer, UserSummarySerializer
@@ -31,7 +32,6 @@ from tickets.models import (
 )
 from tickets.selectors import active_service_item
 
-BIGINT_MAX = 2**63 - 1
 VERSION_MAX = 2**31 - 1
 # Bounds of what a service field value may be before the service even looks at it:
 # PostgreSQL's jsonb refuses NUL characters and non-finite numbers.

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from servicedesk.api.serializers import ErrorSerializer
 from servicedesk.api.views import ApiView
+from servicedesk.limits import BIGINT_MAX
 from teams.models import User
 from tickets import services
 from tickets.filters import TicketFilterBackend, TicketFilterSet
@@ -22,7 +23,6 @@ from tickets.selectors import can_see_internal, ticket_comments, tickets_visible
 
 from . import selectors
 from .serializers import (
-    BIGINT_MAX,
     AssignSerializer,
     AttachmentSerializer,
     AttachmentUploadSerializer,

@@ -11,6 +11,12 @@ def recompute(apps, schema_editor):
     Ticket = apps.get_model("tickets", "Ticket")
     SLAClock = apps.get_model("sla", "SLAClock")
     SLAClock.objects.filter(stopped_at__isnull=False, state__in=["running", "paused"]).update(state="stopped")
+    # Stopped past due but never fulfilled (closed or cancelled unresolved, or never answered):
+    # stopped, not met late; the breach stays recorded in breached_at.
+    SLAClock.objects.filter(stopped_at__isnull=False, state="breached", kind="resolution",
+                            ticket__resolved_at__isnull=True).update(state="stopped")
+    SLAClock.objects.filter(stopped_at__isnull=False, state="breached", kind="first_response",
+                            ticket__first_response_at__isnull=True).update(state="stopped")
     live = SLAClock.objects.filter(ticket=OuterRef("pk"), stopped_at__isnull=True)
     Ticket.objects.update(
         sla_breached=Exists(live.filter(state="breached")),

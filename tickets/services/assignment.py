@@ -9,7 +9,7 @@ from servicedesk.exceptions import ApplicationError
 from teams.models import Membership, Team, User
 from teams.selectors import team_assignment_mode
 
-from ..constants import EventKind, Status
+from ..constants import OPEN_STATUSES, EventKind, Status
 from ..models import Ticket
 from .base import lock_ticket, record_event, require_staff, save_ticket
 
@@ -62,7 +62,7 @@ def auto_assign(ticket: Ticket) -> None:
     order = [m for m in members if last is None or m > last] + [m for m in members if last is not None and m <= last]
     if team.assignment_mode == Team.Assignment.LEAST_LOADED:
         loads = dict(
-            Ticket.objects.filter(assignee_id__in=members, status__in=[Status.NEW, Status.OPEN, Status.PENDING])
+            Ticket.objects.filter(assignee_id__in=members, status__in=OPEN_STATUSES)
             .values_list("assignee_id").annotate(n=Count("id")).values_list("assignee_id", "n")
         )
         pick = min(order, key=lambda m: (loads.get(m, 0), order.index(m)))

@@ -120,7 +120,7 @@ def team_queue(request: HttpRequest, team_slug: str) -> HttpResponse:
     data["view"] = view
     now = timezone.now()
     filters = _queue_filters(data, team, user, now, members, items, departments)
-    sort = filters.value("sort") or DEFAULT_SORT
+    sort = filters.value("sort") or VIEW_DEFAULT_SORT.get(view, DEFAULT_SORT)
     rows, page = _queue_rows(filters, sort, request.GET.get("after"), now)
     mine = next((m for m in memberships if m.user_id == user.pk), None)
     lead = is_lead(user, team, memberships)
