@@ -18,7 +18,12 @@ class UserTimezoneMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
         activate_user_timezone(user)
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # A worker thread serves the next request, or the next test, with nothing left
+            # of this one's zone.
+            timezone.deactivate()
 
 
 def activate_user_timezone(user) -> None:
