@@ -23,6 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
+from refdata import versions
 from sla.models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard
 from sla.standards.calendars import calendar_save
 from sla.standards.chains import chain_save
@@ -172,6 +173,7 @@ def _seed_catalog(report: SeedReport, teams: dict[str, Team]) -> dict[str, Servi
         if created:
             fields = [_item_field(item, position, f) for position, f in enumerate(spec.fields, start=1)]
             ServiceItemField.objects.bulk_create(fields)
+            versions.bump(versions.item_key(item.pk))  # bulk_create sends no signal
             report.add(ServiceItemField, count=len(fields))
         items[spec.name] = item
     return items

@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 
+from refdata import versions
 from teams.models import Membership
 
 from .models import Notification, Preference
@@ -24,7 +25,13 @@ def delivery_preferences(*, user_ids, events) -> dict[tuple[int, str], str]:
 
 def new_ticket_audience(*, team_id: int, event: str) -> tuple[list, dict[tuple[int, str], str]]:
     """The leads of a team, told about each of its new tickets, with their preferences
-    for that event."""
-    leads = [m.user for m in Membership.objects.filter(team_id=team_id, role=Membership.Role.LEAD)
-             .select_related("user").order_by("user_id")]
-    return leads, delivery_preferences(user_ids=[lead.pk for lead in leads], events=[event])
+    for that event (every filed ticket asks: from the reference cache)."""
+
+    def load():  # the leads with their preferences for every event: one key per team
+        leads = [m.user for m in Membership.objects.filter(team_id=team_id, role=Membership.Role.LEAD)
+                 .select_related("user").order_by("user_id")]
+        prefs = {(p.user_id, p.event): p.delivery for p in Preference.objects.filter(user_id__in=[u.pk for u in leads])}
+        return leads, prefs
+
+    leads, prefs = versions.get(versions.audience_key(team_id), load)
+    return leads, {key: delivery for key, delivery in prefs.items() if key[1] == event}

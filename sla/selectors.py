@@ -2,14 +2,21 @@
 
 from django.db.models import QuerySet
 
+from refdata import versions
+
 from .models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard, StandardChange
 
 
 def _team_standards(team_id: int) -> list[tuple[ServiceStandard, list[EscalationLevel]]]:
-    """The team's current standards, each with its calendar and escalation levels."""
-    standards = list(ServiceStandard.objects.filter(is_current=True, team_id=team_id).select_related("calendar"))
-    levels = chain_levels(chain_ids=[s.escalation_chain_id for s in standards if s.escalation_chain_id])
-    return [(standard, levels.get(standard.escalation_chain_id, [])) for standard in standards]
+    """The team's current standards, each with its calendar and escalation levels (every
+    filed ticket needs them: from the reference cache)."""
+
+    def load():
+        standards = list(ServiceStandard.objects.filter(is_current=True, team_id=team_id).select_related("calendar"))
+        levels = chain_levels(chain_ids=[s.escalation_chain_id for s in standards if s.escalation_chain_id])
+        return [(standard, levels.get(standard.escalation_chain_id, [])) for standard in standards]
+
+    return versions.get(versions.standards_key(team_id), load)
 
 
 def standard_and_levels_for(

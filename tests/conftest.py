@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from refdata import versions
 from teams.models import Membership
 from tests.factories import (
     DepartmentFactory,
@@ -16,6 +17,15 @@ from tests.factories import (
 )
 from tickets.constants import FieldKind, Status
 from tickets.models import Ticket
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache():
+    """Each test starts with nothing of the reference cache in this process: a test's rows
+    (its versions too) are rolled back at its end."""
+    versions.clear()
+    yield
+    versions.clear()
 
 
 @pytest.fixture

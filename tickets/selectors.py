@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, DateTimeField, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
+from refdata import versions
 from sla.states import TicketState, ticket_state_q
 from teams.models import Membership, Team, User
 from teams.selectors import user_team_ids
@@ -113,9 +114,12 @@ def catalog(*, search: str | None = None) -> QuerySet[ServiceCategory]:
 
 
 def active_service_item(*, pk: int) -> ServiceItem:
-    """A catalog item that takes requests, with its team, category and fields.
-    Raises ServiceItem.DoesNotExist."""
-    item = ServiceItem.objects.select_related("team", "category").prefetch_related("fields").filter(pk=pk).first()
+    """A catalog item that takes requests, with its team, category and fields (every filed
+    ticket reads it: from the reference cache). Raises ServiceItem.DoesNotExist."""
+    item = versions.get(
+        versions.item_key(pk),
+        lambda: ServiceItem.objects.select_related("team", "category").prefetch_related("fields").filter(pk=pk).first(),
+    )
     if item is None or not item.is_active:
         raise ServiceItem.DoesNotExist("No active service item with this id.")
     return item

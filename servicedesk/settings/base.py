@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "sla",
     "notifications",
     "webhooks",
+    "refdata",
     "demo",
 ]
 
@@ -199,6 +200,9 @@ def cache_settings(broker_url: str, database_name: str) -> dict:
 
 
 CACHES = cache_settings(CELERY_BROKER_URL, DATABASES["default"]["NAME"])
+# refdata.versions: each process keeps the reference data every filed ticket reads, checked
+# against a per-key version row in PostgreSQL; false reads it from PostgreSQL every time.
+REFERENCE_CACHE = env.bool("REFERENCE_CACHE", default=True)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
