@@ -127,7 +127,6 @@ def active_service_item(*, pk: int) -> ServiceItem:
 
 # --- the team lead's workspace: queue views, filters, keyset pages ----------------------
 
-OPEN = OPEN_STATUSES
 
 
 def queue_views(*, user: User, now) -> dict[str, Q]:
@@ -159,7 +158,7 @@ QUEUE_ORDERINGS: dict[str, tuple[str, ...]] = {
 def queue_counts(*, team_id: int, user: User, now) -> dict[str, int]:
     """How many open tickets each view holds, in one query."""
     views = queue_views(user=user, now=now)
-    return Ticket.objects.filter(team_id=team_id, status__in=OPEN).aggregate(
+    return Ticket.objects.filter(team_id=team_id, status__in=OPEN_STATUSES).aggregate(
         **{name: Count("id", filter=q) if q else Count("id") for name, q in views.items()}
     )
 
@@ -199,7 +198,7 @@ def queue_tickets(*, team_id: int, user: User, now, view: str) -> QuerySet[Ticke
 
 def agent_dashboard(*, user: User, now) -> dict:
     """The agent's own open tickets by SLA state, and their response times this week."""
-    mine = Ticket.objects.filter(assignee=user, status__in=OPEN)
+    mine = Ticket.objects.filter(assignee=user, status__in=OPEN_STATUSES)
     views = queue_views(user=user, now=now)
     by_state = mine.aggregate(
         open=Count("id"), at_risk=Count("id", filter=views["at_risk"]),

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from servicedesk.api.serializers import ErrorSerializer
 from servicedesk.api.views import ApiView
-from servicedesk.limits import BIGINT_MAX
+from servicedesk.limits import parse_id
 from teams.models import User
 from tickets import services
 from tickets.filters import TicketFilterBackend, TicketFilterSet
@@ -75,11 +75,11 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         return {**super().get_serializer_context(), "now": timezone.now()}
 
     def get_ticket(self) -> Ticket:
-        raw = self.kwargs.get("pk", "")
-        if not (raw.isascii() and raw.isdigit()) or len(raw) > 19 or int(raw) > BIGINT_MAX:
+        pk = parse_id(self.kwargs.get("pk"))
+        if pk is None:
             raise NotFound()
         try:
-            return selectors.api_ticket(user=self.request.user, pk=int(raw))
+            return selectors.api_ticket(user=self.request.user, pk=pk)
         except Ticket.DoesNotExist:
             raise NotFound() from None
 
@@ -110,8 +110,7 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         now = self.now = timezone.now()
         # The team filter also narrows who-may-see-what to that team (a cheaper query when
         # the user works in it); an invalid value is refused by the filter set.
-        raw_team = request.query_params.get("team", "")
-        team = int(raw_team) if raw_team.isascii() and raw_team.isdigit() and len(raw_team) < 19 else None
+        team = parse_id(request.query_params.get("team"))
         qs = self.filter_queryset(tickets_visible_to(user=request.user, team_id=team))
         rows = self.paginate_queryset(selectors.api_ticket_rows(qs, ordering=self._ordering))
         selectors.api_ticket_people(rows)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from servicedesk.exceptions import ApplicationError
 from servicedesk.keyset import InvalidCursor, keyset_page
+from servicedesk.limits import parse_id
 from teams.models import Department, Team, User
 from teams.selectors import is_agent
 
@@ -177,7 +178,7 @@ def team_queue_bulk(request: HttpRequest, team_slug: str) -> HttpResponse:
     team = team_or_404(request, team_slug)
     memberships = team_memberships(team)
     other_teams = list(Team.objects.filter(is_active=True).exclude(pk=team.pk).only("id", "name"))
-    ids = [int(v) for v in request.POST.getlist("ticket") if v.isdigit() and len(v) < 19]
+    ids = [pk for pk in map(parse_id, request.POST.getlist("ticket")) if pk is not None]
     # Only tickets of this queue that the user may see; anything else is not found.
     tickets = list(tickets_visible_to(user=user).filter(team=team, pk__in=ids).select_related("requester")
                    .order_by("pk"))

@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from servicedesk.keyset import keyset_page
 from tickets import services
+from tickets.constants import OPEN_STATUSES
 from tickets.filters import TicketFilterSet
 from tickets.models import Ticket
-from tickets.selectors import OPEN, QUEUE_ORDERINGS, queue_counts, queue_tickets, queue_views
+from tickets.selectors import QUEUE_ORDERINGS, queue_counts, queue_tickets, queue_views
 
 
 def queue_filter(qs, *, user, now, **params):
@@ -23,7 +24,7 @@ def _titles(qs):
 
 
 def _view(world, now, name):
-    return Ticket.objects.filter(team=world.it, status__in=OPEN).filter(
+    return Ticket.objects.filter(team=world.it, status__in=OPEN_STATUSES).filter(
         queue_views(user=world.it_agent, now=now)[name])
 
 
@@ -72,7 +73,7 @@ def test_filters_combine(world, queue):
 @pytest.mark.parametrize("sort", ["due", "priority", "age", "-age", "updated"])
 def test_keyset_pages_cover_every_ticket_once_in_order(world, queue, sort):
     qs = queue_tickets(team_id=world.it.pk, user=world.it_agent, now=timezone.now(), view="open").filter(
-        status__in=OPEN)
+        status__in=OPEN_STATUSES)
     seen, cursor = [], None
     while True:
         page = keyset_page(qs, QUEUE_ORDERINGS[sort], cursor=cursor, size=2)
