@@ -60,8 +60,8 @@ class CircuitBreaker:
             return fallback
         try:
             result = operation()
-        except UNREACHABLE:
-            self._failed()
+        except UNREACHABLE as exc:
+            self._failed(exc)
             return fallback
         except BaseException:
             self._succeeded()  # the cache answered, with an error of the caller's making
@@ -84,13 +84,13 @@ class CircuitBreaker:
             self._trial_running = True  # this caller is the one trial
             return True
 
-    def _failed(self) -> None:
+    def _failed(self, exc: BaseException) -> None:
         with self._lock:
             first = self._open_until is None
             self._open_until = self._clock() + self._window()
             self._trial_running = False
         if first:
-            logger.warning("shared cache unreachable; not used for %.0f s", self._window(), exc_info=True)
+            logger.warning("shared cache unreachable (%r); not used for %.0f s at a time", exc, self._window())
 
     def _succeeded(self) -> None:
         with self._lock:
