@@ -6,6 +6,7 @@ and answers 401 to a request that does not verify."""
 import http.client
 import http.server
 import re
+import ssl
 import threading
 import time
 from pathlib import Path
@@ -29,10 +30,13 @@ class Receiver:
 
     `secret`: set it to the endpoint's secret to have requests verified (401 if not).
     `clock_offset`: seconds added to the receiver's clock, to receive a request later.
-    `reply_headers`, `reply_body`: what every answer carries."""
+    `reply_headers`, `reply_body`: what every answer carries.
+    `tls`: (certificate file, key file) to answer https; `server_names` lists the names
+    the clients asked for (SNI)."""
 
-    def __init__(self, statuses=(200,), *, reply_headers=None, reply_body=None):
+    def __init__(self, statuses=(200,), *, reply_headers=None, reply_body=None, tls=None):
         self.statuses = list(statuses)
+        self.server_names: list[str | None] = []
         self.reply_headers = dict(reply_headers or {})
         self.reply_body = reply_body
         self.secret: str | None = None
@@ -69,6 +73,11 @@ class Receiver:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            context.sni_callback = lambda _sock, name, _ctx: self.server_names.append(name)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property

@@ -3,6 +3,9 @@ is saved and again at delivery, after resolving the host, without any connection
 redirect is not followed; the delivery log keeps a short excerpt at most. The DNS answers
 are stubbed (`dns` of tests/api/conftest.py); the receivers are real, on 127.0.0.1."""
 
+import shutil
+import subprocess
+
 import pytest
 
 from tests.factories import UserFactory
@@ -173,6 +176,43 @@ def test_the_post_goes_to_the_address_checked_with_the_urls_host_name(world, tic
     assert WebhookDelivery.objects.get().state == "sent"
     assert dns.asked == ["hooks.example.com"]
     assert receiver.requests[0]["headers"]["Host"] == f"hooks.example.com:{receiver.port}"
+
+
+@pytest.fixture
+def certificate(tmp_path):
+    """A self-signed certificate for hooks.example.com (made by the openssl command)."""
+    if not shutil.which("openssl"):
+        pytest.skip("no openssl command to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(  # noqa: S603 - fixed arguments
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", str(key),  # noqa: S607
+         "-out", str(cert), "-subj", "/CN=hooks.example.com", "-addext", "subjectAltName=DNS:hooks.example.com"],
+        check=True, capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.mark.parametrize(("name", "sent"), [("hooks.example.com", True), ("other.example.com", False)])
+def test_https_goes_to_the_checked_address_and_verifies_the_urls_host_name(
+        world, ticket, admin_api, dns, settings, monkeypatch, certificate, name, sent):
+    """TLS to 127.0.0.1 asks for (SNI) and verifies the URL's name: the certificate of
+    hooks.example.com is good for hooks.example.com only."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))  # trust the test certificate
+    settings.WEBHOOK_ALLOWED_INTERNAL_HOSTS = [name]
+    dns.answers[name] = ["127.0.0.1"]
+    with Receiver([200], tls=certificate) as receiver:
+        assert _register(admin_api, f"https://{name}:{receiver.port}/hook").status_code == 201
+        services.webhook_event(event="ticket.created", ticket=ticket, data={})
+
+        services.webhook_deliver_due()
+
+    delivery = WebhookDelivery.objects.get()
+    assert receiver.server_names == [name]
+    if sent:
+        assert delivery.state == "sent" and receiver.requests[0]["headers"]["Host"] == f"{name}:{receiver.port}"
+    else:
+        assert delivery.state == "pending" and receiver.requests == []
+        assert "CERTIFICATE_VERIFY_FAILED" in delivery.last_error
 
 
 def test_a_redirect_to_an_internal_address_is_not_followed(world, ticket, admin_api, settings):
