@@ -15,6 +15,7 @@ An operator may name internal receivers in WEBHOOK_ALLOWED_INTERNAL_HOSTS: host 
 """
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from socket import IPPROTO_TCP, SOCK_STREAM, getaddrinfo
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # the well-known prefix: an IPv4 address in its last 32 bits
+HOST_NAME = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?", re.IGNORECASE)  # after IDNA; also 0177.0.0.1
 
 
 class Refused(Exception):
@@ -106,9 +108,34 @@ def _normal(host: str) -> str:
     return host.strip().lower().rstrip(".")
 
 
+def _literal(host: str) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(host)  # the usual spellings, IPv6 with a zone (fe80::1%eth0) too
+    except ValueError:
+        return None
+
+
+def _valid_host(host: str) -> bool:
+    if _literal(host) is not None:
+        return True
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return bool(HOST_NAME.fullmatch(ascii_host))
+
+
+def _is_localhost_name(host: str) -> bool:
+    """`localhost` and names under it are this machine whatever DNS says (RFC 6761)."""
+    name = _normal(host)
+    return name == "localhost" or name.endswith(".localhost")
+
+
 def resolve(host: str, port: int) -> tuple[IPAddress, ...]:
     """Every TCP address of `host`, in the resolver's order, without repeats. A numeric
     host is read by getaddrinfo as the OS would read it (octal, hex, one-number forms)."""
+    if (literal := _literal(host)) is not None:
+        return (literal,)
     found: dict[IPAddress, None] = {}
     for _family, _type, _proto, _name, sockaddr in getaddrinfo(host, port, type=SOCK_STREAM, proto=IPPROTO_TCP):
         found[ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])] = None
@@ -123,7 +150,7 @@ def _parse(url: str) -> tuple[str, str, int, str]:
         port = parts.port
     except ValueError:
         raise Refused(invalid) from None
-    if not host or port == 0 or any(ch.isspace() for ch in url):
+    if not host or port == 0 or any(ch.isspace() for ch in url) or not _valid_host(host):
         raise Refused(invalid)
     if parts.username is not None or parts.password is not None:
         raise Refused(_("Put no credentials in the URL; verify the signature instead."))
@@ -139,17 +166,20 @@ def destination(url: str) -> Destination:
     URL field) or `Unresolved`. Plain http passes only where WEBHOOK_ALLOW_HTTP_LOCALHOST
     is on and every address is this machine's (tests, development)."""
     scheme, host, port, target = _parse(url)
+    refused = Refused(_(
+        "Webhooks are sent to public addresses only: %(host)s is or resolves to a private, loopback or "
+        "other internal address (the operator may allow it in WEBHOOK_ALLOWED_INTERNAL_HOSTS)."
+    ) % {"host": host})
     try:
         addresses = resolve(host, port)
     except (OSError, UnicodeError, ValueError):
+        if _is_localhost_name(host) and _normal(host) not in allowance().names:
+            raise refused from None
         raise Unresolved(_("The host name %(host)s could not be resolved.") % {"host": host}) from None
     if not addresses:
         raise Unresolved(_("The host name %(host)s could not be resolved.") % {"host": host})
     if not allowance().allows(host, addresses):
-        raise Refused(_(
-            "Webhooks are sent to public addresses only: %(host)s is or resolves to a private, loopback or "
-            "other internal address (the operator may allow it in WEBHOOK_ALLOWED_INTERNAL_HOSTS)."
-        ) % {"host": host})
+        raise refused
     if scheme == "http" and not all(ip.is_loopback for ip in addresses):
         raise Refused(_("The URL must start with https://."))
     return Destination(scheme=scheme, host=host, port=port, target=target, addresses=addresses)

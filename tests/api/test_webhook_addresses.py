@@ -20,6 +20,8 @@ REFUSED = [
     "https://127.0.0.1:6391/hook",
     "https://localhost:6391/hook",
     "https://LOCALHOST/hook",
+    "https://localhost./hook",  # this machine whether or not the resolver knows the name
+    "https://api.localhost/hook",
     "https://0177.0.0.1/hook",  # octal
     "https://2130706433/hook",  # one number
     "https://0x7f.1/hook",  # hex, two parts
@@ -41,6 +43,7 @@ REFUSED = [
     "https://[::ffff:8.8.8.8]/hook",  # IPv4-mapped, even of a public address
     "https://[::127.0.0.1]/hook",  # IPv4-compatible
     "https://[fe80::1]/hook",  # link-local
+    "https://[fe80::1%25eth0]/hook",  # link-local with a zone
     "https://[fc00::1]/hook",  # unique local
     "https://[ff02::1]/hook",  # multicast
     "https://[2002:7f00:1::]/hook",  # 6to4 of 127.0.0.1
@@ -77,6 +80,15 @@ def test_a_name_that_resolves_inside_is_refused_at_registration(world, admin_api
 
     assert response.status_code == 400 and INTERNAL in response.json()["errors"]["url"][0]
     assert "hooks.example.com" in dns.asked
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["https://%00/hook", "https://a..b/hook", "https://exa%2fmple.com/hook",
+                                 "https://" + "a" * 64 + ".example.com/", "https://[::1/hook", "https:///hook"])
+def test_a_host_that_is_no_host_name_is_refused(world, admin_api, url):
+    response = _register(admin_api, url)
+
+    assert response.status_code == 400 and response.json()["errors"]["url"] == ["Enter a valid URL."]
     assert not WebhookEndpoint.objects.exists()
 
 
