@@ -2,10 +2,10 @@
 (`webhook_event`, called inside the transaction of the change), and their delivery.
 
 Delivery is at least once: a receiver deduplicates by `X-Servicedesk-Delivery`. Rows
-are claimed with SKIP LOCKED and leased (their `next_attempt_at` pushed past the POST's
-timeout) in a short transaction, so that no lock is held while a receiver answers and
-several workers share the work; a worker killed mid-POST leaves the row to be retried
-when its lease runs out.
+are claimed (`servicedesk.claims`: SKIP LOCKED, their `next_attempt_at` pushed past the
+POSTs' timeout) in a short transaction, so that no lock is held while a receiver answers
+and several workers share the work; a worker killed mid-POST leaves the row to be retried
+when its claim runs out.
 """
 
 import datetime as dt
@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicedesk.claims import claim_due
 from servicedesk.exceptions import ApplicationError
 
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -259,19 +260,8 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> PostResult:
     return PostResult(status=status, error=error[:2000], duration_ms=duration)
 
 
-def _claim(now: dt.datetime, batch_size: int) -> list[WebhookDelivery]:
-    lease = dt.timedelta(seconds=timeout_seconds() * 2 + 30)
-    with transaction.atomic():
-        batch = list(
-            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(state=WebhookDelivery.State.PENDING, next_attempt_at__lte=now)
-            .select_related("endpoint")
-            .order_by("next_attempt_at", "id")[:batch_size]
-        )
-        for delivery in batch:
-            delivery.next_attempt_at = now + lease
-        WebhookDelivery.objects.bulk_update(batch, ["next_attempt_at"])
-    return batch
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=timeout_seconds() * 2 + 30)
 
 
 def _attempt(delivery: WebhookDelivery, now: dt.datetime) -> bool:
@@ -324,7 +314,9 @@ def webhook_deliver_due(*, now: dt.datetime | None = None, batch_size: int = 50)
     it again while batches come back full). Failures are retried with exponential
     back-off up to WEBHOOK_MAX_ATTEMPTS, then the delivery is marked failed."""
     now = now or timezone.now()
-    batch = _claim(now, batch_size)
-    for delivery in batch:
+    pending = WebhookDelivery.objects.filter(state=WebhookDelivery.State.PENDING).select_related("endpoint")
+    claim = claim_due(pending, now=now, lease=_lease(), batch_size=batch_size)
+    # One POST takes at most a connect and a read, each within the timeout.
+    for delivery in claim.take(dt.timedelta(seconds=timeout_seconds() * 2)):
         _attempt(delivery, now)
-    return len(batch)
+    return len(claim.rows)
