@@ -5,10 +5,10 @@ Delivery is at least once: a receiver deduplicates by `X-Servicedesk-Delivery`. 
 attempt is signed anew with its own timestamp (`sign`), so that a receiver can refuse a
 replayed request; the URL is checked again, and its host resolved, before every attempt
 (`webhooks.addresses`), and the POST goes to the addresses checked (`webhooks.transport`). Rows
-are claimed with SKIP LOCKED and leased (their `next_attempt_at` pushed past the POST's
-timeout) in a short transaction, so that no lock is held while a receiver answers and
-several workers share the work; a worker killed mid-POST leaves the row to be retried
-when its lease runs out.
+are claimed (`servicedesk.claims`: SKIP LOCKED, their `next_attempt_at` pushed past the
+POSTs' timeout) in a short transaction, so that no lock is held while a receiver answers
+and several workers share the work; a worker killed mid-POST leaves the row to be retried
+when its claim runs out.
 """
 
 import datetime as dt
@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicedesk.claims import claim_due
 from servicedesk.exceptions import ApplicationError
 
 from . import addresses, transport
@@ -202,19 +203,8 @@ def webhook_events(*, events: Iterable[tuple[str, Any, dict]]) -> int:
 # --- delivery ----------------------------------------------------------------------------
 
 
-def _claim(now: dt.datetime, batch_size: int) -> list[WebhookDelivery]:
-    lease = dt.timedelta(seconds=timeout_seconds() * 2 + 30)
-    with transaction.atomic():
-        batch = list(
-            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(state=WebhookDelivery.State.PENDING, next_attempt_at__lte=now)
-            .select_related("endpoint")
-            .order_by("next_attempt_at", "id")[:batch_size]
-        )
-        for delivery in batch:
-            delivery.next_attempt_at = now + lease
-        WebhookDelivery.objects.bulk_update(batch, ["next_attempt_at"])
-    return batch
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=timeout_seconds() * 2 + 30)
 
 
 def _attempt(delivery: WebhookDelivery, now: dt.datetime) -> bool:
@@ -278,7 +268,9 @@ def webhook_deliver_due(*, now: dt.datetime | None = None, batch_size: int = 50)
     it again while batches come back full). Failures are retried with exponential
     back-off up to WEBHOOK_MAX_ATTEMPTS, then the delivery is marked failed."""
     now = now or timezone.now()
-    batch = _claim(now, batch_size)
-    for delivery in batch:
+    pending = WebhookDelivery.objects.filter(state=WebhookDelivery.State.PENDING).select_related("endpoint")
+    claim = claim_due(pending, now=now, lease=_lease(), batch_size=batch_size)
+    # One POST takes at most a connect and a read, each within the timeout.
+    for delivery in claim.take(dt.timedelta(seconds=timeout_seconds() * 2)):
         _attempt(delivery, now)
-    return len(batch)
+    return len(claim.rows)

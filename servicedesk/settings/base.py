@@ -143,6 +143,12 @@ TICKET_AUTOCLOSE_DAYS = env.int("TICKET_AUTOCLOSE_DAYS", default=5)
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
+# Seconds the SMTP server has to answer each command; it also bounds how long a worker may
+# take over one email (notifications.services), so it must never be None.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
+# How long a delivering worker holds a claimed batch of outbox messages; the messages of a
+# worker that died come due again after it (at least twenty EMAIL_TIMEOUTs).
+OUTBOX_CLAIM_SECONDS = env.float("OUTBOX_CLAIM_SECONDS", default=300.0)
 
 # Celery. The filesystem transport is the embedded default: it needs no server.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
