@@ -5,7 +5,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from . import health
+
 urlpatterns = [
+    # No sign-in, no redirect to HTTPS (settings.production), ok/failing only (health.py).
+    path("health/live/", health.liveness, name="health-live"),
+    path("health/ready/", health.readiness, name="health-ready"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("teams.urls")),
