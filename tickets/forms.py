@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.exceptions import ApplicationError
+from servicedesk.forms import MultiLineField
 from teams.models import Team
 
 from .constants import FieldKind, Priority, Status
@@ -67,7 +68,7 @@ def _extra_form_field(definition: ServiceItemField) -> forms.Field:
     attrs = {"required": True} if definition.required else {}
     common = {"label": definition.tr("label"), "help_text": definition.tr("help_text"), "required": False}
     if definition.kind == FieldKind.LONG_TEXT:
-        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4, **attrs}), strip=False, **common)
+        return MultiLineField(widget=forms.Textarea(attrs={"rows": 4, **attrs}), strip=False, **common)
     if definition.kind == FieldKind.CHOICE:
         options = [("", _("— choose —"))] + [(str(c), str(c)) for c in definition.choices]
         return forms.CharField(widget=forms.Select(choices=options, attrs=attrs), **common)
@@ -83,7 +84,7 @@ class TicketCreateForm(ServiceErrorsMixin, forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200, required=False,
                             widget=forms.TextInput(attrs={"required": True, "autofocus": True}))
-    description = forms.CharField(
+    description = MultiLineField(
         label=_("Description"), required=False, strip=False,
         help_text=_("Markdown is supported: **bold**, lists, `code`, links."),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -142,7 +143,7 @@ class ReplyForm(VersionedForm):
     KIND_REPLY = "reply"
     KIND_NOTE = "note"
 
-    body = forms.CharField(
+    body = MultiLineField(
         label=_("Message"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Markdown is supported."),
     )
@@ -168,7 +169,7 @@ class ReplyForm(VersionedForm):
 
 class TransitionForm(VersionedForm):
     to = forms.ChoiceField(label=_("Status"), choices=Status.choices)
-    comment = forms.CharField(label=_("Reply"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = MultiLineField(label=_("Reply"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, targets=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -322,7 +323,7 @@ class AssignmentModeForm(forms.Form):
 
 class CannedResponseForm(ServiceErrorsMixin, forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=120)
-    body = forms.CharField(
+    body = MultiLineField(
         label=gettext_lazy("Message"), widget=forms.Textarea(attrs={"rows": 8}),
         help_text=gettext_lazy("Markdown is supported. These placeholders are filled in when an agent inserts "
                                "the text: {requester_name} (the requester's name), {reference} (e.g. SD-000123) "
@@ -364,8 +365,8 @@ class CollaboratorForm(VersionedForm):
 
 class TransferForm(VersionedForm):
     team = forms.TypedChoiceField(label=gettext_lazy("Service team"), coerce=int)
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = MultiLineField(label=gettext_lazy("Reason"), max_length=500,
+                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from teams.services import user_token_issue, user_token_revoke
 
+from . import fields
 from .views import ApiView
 
 KEY_PREFIX_LENGTH = 6
@@ -29,8 +30,8 @@ KEY_PREFIX_LENGTH = 6
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+    username = fields.LineField(max_length=150)
+    password = fields.StringField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
 
 
 class TokenResponseSerializer(serializers.Serializer):

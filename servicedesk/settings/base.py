@@ -268,6 +268,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "servicedesk.api.exception_handler.api_exception_handler",
+    # JSON only (the upload endpoint reads multipart); what it cannot read is a 400.
+    "DEFAULT_PARSER_CLASSES": ["servicedesk.api.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "servicedesk.api.throttling.UserRateThrottle",
         "servicedesk.api.throttling.AnonRateThrottle",

@@ -28,7 +28,7 @@ from sla.bookkeeping import clocks_replan_request
 from sla.models import BusinessCalendar, ExtraWorkingDay, Holiday, WorkingHours
 from teams.models import User
 
-from .common import NAME_MAX, add_error, audit, clean_name, diff, raise_if_errors, to_int
+from .common import NAME_MAX, add_error, audit, clean_line, clean_name, diff, raise_if_errors, to_int
 
 # Language-neutral weekday keys used in audit summaries (the pages translate the rest).
 WEEKDAY_KEYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -180,7 +180,7 @@ def _clean_holidays(holidays, errors) -> list[tuple[dt.date, dt.date | None, str
         except (TypeError, ValueError):
             add_error(errors, "holidays", _("Enter holiday dates as YYYY-MM-DD."))
             continue
-        name = (row.get("name") or "").strip()
+        name = clean_line(errors, "holidays", row.get("name"))
         if last is not None and last < first:
             add_error(errors, "holidays", _("%(name)s: the last day %(last)s is before the first day %(first)s.") % {
                 "name": name or first.isoformat(), "last": last.isoformat(), "first": first.isoformat()})
@@ -207,7 +207,7 @@ def _clean_extra_days(extra_working_days, holidays, errors) -> list[tuple[dt.dat
         except (TypeError, ValueError):
             add_error(errors, "extra_working_days", _("Enter make-up working days as YYYY-MM-DD."))
             continue
-        name = (row.get("name") or "").strip()
+        name = clean_line(errors, "extra_working_days", row.get("name"))
         if day in cleaned:
             add_error(errors, "extra_working_days", _("%(date)s is listed twice.") % {"date": day.isoformat()})
         elif day in holiday_days:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from servicedesk.text import multi_line
 from sla.bookkeeping import clocks_replan_request
 from sla.models import EscalationChain, EscalationLevel
 from teams.models import Team, User
@@ -165,7 +166,7 @@ def chain_save(
     errors: dict[str, str] = {}
     name = clean_name(errors, name, others=EscalationChain.objects.exclude(pk=getattr(chain, "pk", None)),
                       taken=_("Another escalation chain already has this name."))
-    description = (description or "").strip()
+    description = multi_line(description).strip()
     cleaned = _clean_levels(levels, errors)
     raise_if_errors(_("The escalation chain was not saved."), errors)
 

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from servicedesk.exceptions import ApplicationError
+from servicedesk.text import ControlCharacterError, one_line
 from sla.models import StandardChange
 
 NAME_MAX = 120
@@ -27,10 +28,21 @@ def add_error(errors: dict[str, str], field: str, message: str) -> None:
     errors.setdefault(field, message)
 
 
+def clean_line(errors: dict[str, str], field: str, value: str | None) -> str:
+    """A one-line text (`servicedesk.text.one_line`); a refused character is `field`'s error."""
+    try:
+        return one_line(value or "")
+    except ControlCharacterError as exc:
+        add_error(errors, field, str(exc))
+        return ""
+
+
 def clean_name(errors: dict[str, str], name: str | None, *, others: QuerySet, taken: str) -> str:
-    """A calendar's or chain's name: given, not too long, and unique among `others`
-    (the same kind of object, the one being edited excluded); `taken` says it is not."""
-    name = (name or "").strip()
+    """A calendar's or chain's name: one line, given, not too long, and unique among
+    `others` (the same kind of object, the one being edited excluded); `taken` says it is not."""
+    name = clean_line(errors, "name", name)
+    if "name" in errors:
+        return name
     if not name:
         add_error(errors, "name", _("Enter a name."))
     elif len(name) > NAME_MAX:

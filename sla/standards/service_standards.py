@@ -19,7 +19,7 @@ from teams.models import Team, User
 from tickets.constants import Priority
 from tickets.models import ServiceCategory, ServiceItem
 
-from .common import add_error, audit, diff, raise_if_errors, to_int
+from .common import add_error, audit, clean_line, diff, raise_if_errors, to_int
 
 STANDARD_FIELDS = (
     "name", "team", "category", "service_item", "priority", "calendar", "first_response_minutes",
@@ -56,7 +56,7 @@ def _same_values(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 def _clean_standard(values: dict[str, Any], *, lineage, errors: dict[str, str]) -> dict[str, Any]:
     cleaned = dict(values)
-    name = (values.get("name") or "").strip()
+    name = clean_line(errors, "name", values.get("name"))
     if not name:
         add_error(errors, "name", _("Enter a name."))
     elif len(name) > 160:

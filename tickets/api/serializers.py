@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from servicedesk.limits import BIGINT_MAX
+from servicedesk.api import fields as strict
+from servicedesk.api.fields import id_field
 from sla import states
 from sla.models import SLAClock
 from teams.api.serializers import TeamSummarySerializer, UserSummarySerializer
@@ -39,18 +40,13 @@ FIELD_TEXT_MAX = 10_000
 FIELD_NUMBER_MAX = Decimal(10) ** 15
 
 
-def id_field(**kwargs) -> serializers.IntegerField:
-    """A database id in a request body: a bigint, so that nothing overflows a query."""
-    return serializers.IntegerField(min_value=1, max_value=BIGINT_MAX, **kwargs)
-
-
-def version_field(*, required: bool = True) -> serializers.IntegerField:
+def version_field(*, required: bool = True) -> strict.IntegerField:
     help_text = "The ticket's `version` as you read it; a stale one is refused with 409 and nothing changes."
     if not required:
         # Actions (a move, an assignment) are checked against the ticket as it is now: a
         # script that resolves or assigns need not read the ticket first.
         help_text += " Left out, the action applies to the ticket as it is now."
-    return serializers.IntegerField(min_value=1, max_value=VERSION_MAX, required=required, help_text=help_text)
+    return strict.IntegerField(min_value=1, max_value=VERSION_MAX, required=required, help_text=help_text)
 
 
 # --- catalog -------------------------------------------------------------------------------
@@ -276,9 +272,9 @@ def _check_json_value(value: Any, depth: int = 0) -> str | None:
 
 class TicketCreateSerializer(serializers.Serializer):
     service_item = id_field(help_text="Id of an active service item (see service-items/).")
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=50_000)
-    priority = serializers.ChoiceField(choices=Priority.choices, required=False, allow_null=True,
+    title = strict.LineField(max_length=200)
+    description = strict.TextField(required=False, allow_blank=True, default="", max_length=50_000)
+    priority = strict.ChoiceField(choices=Priority.choices, required=False, allow_null=True,
                                        help_text="P1 (urgent) … P4 (low); the service item's default when left out.")
     fields = serializers.DictField(required=False, default=dict,
                                    help_text="Answers to the service item's questions, by key.")
@@ -312,15 +308,15 @@ class TicketCreateSerializer(serializers.Serializer):
 
 
 class TicketUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
-    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    title = strict.LineField(max_length=200, required=False)
+    description = strict.TextField(required=False, allow_blank=True, max_length=50_000)
+    priority = strict.ChoiceField(choices=Priority.choices, required=False)
     version = version_field()
 
 
 class TransitionSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(choices=Status.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=50_000,
+    to = strict.ChoiceField(choices=Status.choices)
+    comment = strict.TextField(required=False, allow_blank=True, default="", max_length=50_000,
                                     help_text="A public reply posted with the change.")
     version = version_field(required=False)
 
@@ -346,8 +342,8 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentCreateSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=50_000)
-    internal = serializers.BooleanField(default=False, help_text="An internal note (service team only).")
+    body = strict.TextField(max_length=50_000)
+    internal = strict.BooleanField(default=False, help_text="An internal note (service team only).")
     version = version_field(required=False)
 
 
@@ -383,4 +379,4 @@ class TicketEventSerializer(serializers.ModelSerializer):
 class TicketOrderingSerializer(serializers.Serializer):
     """The list's order (its filters are `tickets.filters.TicketFilterSet`)."""
 
-    ordering = serializers.ChoiceField(choices=list(TICKET_ORDERINGS), required=False)
+    ordering = strict.ChoiceField(choices=list(TICKET_ORDERINGS), required=False)

@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -64,7 +64,6 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = TicketSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
-    parser_classes = [JSONParser]
     queryset = Ticket.objects.none()  # for the schema; requests go through the selectors
     filter_backends = [TicketFilterBackend]
     filterset_class = TicketFilterSet
@@ -273,7 +272,7 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={201: AttachmentSerializer(many=True), **ERRORS},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None,
-            parser_classes=[MultiPartParser, FormParser])
+            parser_classes=[MultiPartParser])
     def attachments(self, request: Request, pk: str) -> Response:
         ticket = self.get_ticket()
         if request.method == "GET":
