@@ -24,6 +24,7 @@ from django.utils import timezone
 from sla.models import SLAClock
 from sla.standards.calendars import calendar_save
 from sla.standards.service_standards import standard_save
+from tests.factories import ServiceStandardFactory
 from tickets import services
 from tickets.constants import EventKind, Status
 from tickets.models import Ticket
@@ -269,6 +270,32 @@ def test_a_rematch_while_waiting_over_the_weekend_keeps_the_pause(world, office,
     assert res.state == SLAClock.State.RUNNING
     assert res.consumed_seconds == pytest.approx(60 * MINUTE)
     assert res.due_at == sh(9, 28, 12, 30)
+
+
+def test_a_transfer_from_a_round_the_clock_team_rematches_onto_office_hours(world, office, clock, file_ticket):
+    # Given HR Services work round the clock (UTC, every day: 60 / 480 minutes) and a
+    # payslip request filed to them on Saturday 26 September 10:00, answered at 10:40
+    ServiceStandardFactory(team=world.hr, name="HR 24x7", first_response_minutes=60, resolution_minutes=480)
+    clock.set(sh(9, 26, 10))
+    ticket = file_ticket(item=world.payslip)
+    assert _clock(ticket, "resolution").due_at == sh(9, 26, 18)  # 480 minutes of wall time
+    clock.set(sh(9, 26, 10, 40))
+    services.comment_create(ticket=ticket, author=world.hr_agent, body="This is for IT, passing it on")
+
+    # When the HR agent transfers it to IT at 11:00 (60 minutes used on HR's calendar)
+    clock.set(sh(9, 26, 11))
+    services.ticket_transfer(ticket=_ticket(ticket), team=world.it, actor=world.hr_agent, reason="Laptop issue")
+
+    # Then IT's office standard applies: 600 − 60 = 540 minutes left, counted from the
+    # office's next opening, Monday 28 September 09:00 → 18:00
+    res = _clock(ticket, "resolution")
+    assert res.standard == office["default"]
+    assert res.state == SLAClock.State.RUNNING
+    assert res.consumed_seconds == pytest.approx(60 * MINUTE)
+    assert res.due_at == sh(9, 28, 18)
+    # The first response, met on Saturday at 10:40, stays met
+    assert _clock(ticket, "first_response").state == SLAClock.State.MET
+    assert _ticket(ticket).sla_due_at == sh(9, 28, 18)
 
 
 def test_resolved_then_reopened_after_a_weekend_runs_on_with_the_time_used(world, office, clock, file_ticket):
