@@ -144,6 +144,7 @@ TIME_ZONE = env("TIME_ZONE", default="UTC")
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# No route serves MEDIA_URL (servicedesk.urls): files go out through the attachment view only.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
@@ -151,7 +152,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-# Attachments: a size limit and an allow-list of file types (by extension and content type).
+# Attachments: a size limit and an allow-list of file types by extension; the content must
+# agree with the extension (tickets.services.attachments.check_content).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENT_ALLOWED_EXTENSIONS = env.list(
     "ATTACHMENT_ALLOWED_EXTENSIONS",
