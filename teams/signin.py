@@ -75,6 +75,6 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
 def signin_failures_reset(*, username: str, ip_address: str | None) -> int:
     """Forget the counted failures of this user name from this address (a successful
     sign-in through the API does what axes does for the login page)."""
-    if not settings.AXES_RESET_ON_SUCCESS:
+    if not (settings.AXES_ENABLED and settings.AXES_RESET_ON_SUCCESS):
         return 0
     return reset(ip=ip_address, username=username)

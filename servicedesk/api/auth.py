@@ -91,12 +91,13 @@ class TokenObtainView(ApiView, APIView):
         # django-axes counts a failure (or refuses a locked user name) inside authenticate,
         # and marks the request it was given.
         user = authenticate(request=request, username=username, password=serializer.validated_data["password"])
+        address = signin.client_ip(request)
         if getattr(request, "axes_locked_out", False):
-            remaining = signin.lock_remaining(username=username, ip_address=request.axes_ip_address)
+            remaining = signin.lock_remaining(username=username, ip_address=address)
             raise SignInLocked(minutes=signin.lock_minutes(remaining), wait=max(1, int(remaining.total_seconds())))
         if user is None or not user.is_active:
             raise serializers.ValidationError({"non_field_errors": [_("Unable to sign in with these credentials.")]})
-        signin.signin_failures_reset(username=username, ip_address=request.axes_ip_address)
+        signin.signin_failures_reset(username=username, ip_address=address)
         token = user_token_issue(user=user)
         return Response({"token": token.key})
 

@@ -142,3 +142,13 @@ def test_the_lock_message_is_translated(world, language):
     detail = client.post(TOKEN, RIGHT, format="json").json()["detail"]
 
     assert "15" in detail and "Too many" not in detail
+
+
+def test_with_axes_disabled_the_endpoint_still_signs_in(settings, world):
+    settings.AXES_ENABLED = False
+    client = APIClient(REMOTE_ADDR="10.0.0.1")
+
+    codes = _fail(client, 6)
+
+    assert codes == [400] * 6
+    assert client.post(TOKEN, RIGHT, format="json").status_code == 200
