@@ -11,6 +11,7 @@ from rest_framework import serializers
 from servicedesk.api import fields as strict
 from servicedesk.api.fields import IdRelatedField
 from servicedesk.api.serializers import ModelSerializer
+from sla import selectors as sla_selectors
 from sla.models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard
 from teams.models import Team, User
 from tickets.constants import Priority
@@ -204,6 +205,17 @@ class SimulateSerializer(serializers.Serializer):
     start = ZonedDateTimeField(help_text="ISO 8601; without an offset it is read in the calendar's zone.")
     minutes = strict.IntegerField(min_value=0, max_value=MINUTES_MAX, required=False, allow_null=True)
     priority = strict.ChoiceField(choices=Priority.choices, required=False, allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Only what the user may read (a calendar or standard out of reach "does not exist").
+            user = request.user
+            self.fields["calendar"].queryset = sla_selectors.calendars_visible_to(
+                BusinessCalendar.objects.all(), user=user)
+            self.fields["policy"].queryset = sla_selectors.standards_visible_to(
+                ServiceStandard.objects.select_related("calendar", "escalation_chain"), user=user)
 
     def validate_start(self, value: dt.datetime) -> dt.datetime:
         if not YEAR_MIN <= value.year <= YEAR_MAX:

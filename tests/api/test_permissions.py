@@ -48,21 +48,15 @@ def codes(anonymous, requester, other_requester, other_agent, agent, lead, servi
     return dict(zip(PERSONAS, values, strict=True))
 
 
-# What a requester gets reading the service-standard objects (business calendars, service
-# standards, escalation chains) and simulating with them. Today everyone signed in reads
-# them. A change in flight makes them out of a requester's reach (details 404, lists empty
-# or 404): when it is merged, flip these values here and nowhere else.
-REQUESTER_SLA_READS = {
-    "calendar list": 200, "calendar": 200,
-    "standard list": 200, "standard": 200,
-    "chain list": 200, "chain": 200,
-    "simulate": 200,
-}
-
-
-def sla_read(name: str) -> dict[str, int]:
-    requester = REQUESTER_SLA_READS[name]
-    return codes(401, requester, requester, 200, 200, 200, 200)
+# Reading the service-standard objects (sla.selectors): lists answer
+# everyone signed in with what they may read; one object is for the agents of a team whose
+# standard uses it and for service admins (the matrix's objects are the HR team's standard
+# and its calendar, and a chain no standard uses: service admins only); the simulator
+# refuses (400 on the field) a calendar the user may not read.
+SLA_LIST = codes(401, 200, 200, 200, 200, 200, 200)
+SLA_HR_READ = codes(401, 404, 404, 200, 404, 404, 200)
+SLA_ADMIN_READ = codes(401, 404, 404, 404, 404, 404, 200)
+SLA_SIMULATE_HR = codes(401, 400, 400, 200, 400, 400, 200)
 
 
 EVERYONE = codes(401, 200, 200, 200, 200, 200, 200)
@@ -153,8 +147,8 @@ CASES = [
     Case("mark read", "post", f"{V1}/notifications/mark-read/", EVERYONE, body={},
          effect={"notifications_notification": CHANGED}),
     # --- service standards -------------------------------------------------------------------
-    Case("calendars", "get", f"{V1}/sla/calendars/", sla_read("calendar list")),
-    Case("calendar", "get", f"{V1}/sla/calendars/{{id}}/", sla_read("calendar"), obj="calendar"),
+    Case("calendars", "get", f"{V1}/sla/calendars/", SLA_LIST),
+    Case("calendar", "get", f"{V1}/sla/calendars/{{id}}/", SLA_HR_READ, obj="calendar"),
     Case("calendar create", "post", f"{V1}/sla/calendars/", ADMIN_CREATE, body={
         "name": "Shanghai office", "timezone": "Asia/Shanghai",
         "working_hours": [{"weekday": d, "start": "09:00", "end": "18:00"} for d in range(5)]},
@@ -163,8 +157,8 @@ CASES = [
          body={"name": "Renamed calendar"}, effect={"sla_businesscalendar": CHANGED}),
     Case("holiday import", "post", f"{V1}/sla/calendars/{{id}}/import-holidays/", ADMIN_DO, obj="calendar",
          body={"country": "CN", "year": 2026}, effect={"sla_holiday": MORE}),
-    Case("service standards", "get", f"{V1}/sla/policies/", sla_read("standard list")),
-    Case("service standard", "get", f"{V1}/sla/policies/{{id}}/", sla_read("standard"), obj="standard"),
+    Case("service standards", "get", f"{V1}/sla/policies/", SLA_LIST),
+    Case("service standard", "get", f"{V1}/sla/policies/{{id}}/", SLA_HR_READ, obj="standard"),
     Case("service standard create", "post", f"{V1}/sla/policies/", ADMIN_CREATE,
          body=lambda world, objects, user: {
              "name": "IT P1", "team": world.it.pk, "priority": "P1", "calendar": objects["calendar"].pk,
@@ -175,14 +169,14 @@ CASES = [
          body={"resolution_minutes": 600}, effect={"sla_servicestandard": 1}),
     Case("service standard retire", "delete", f"{V1}/sla/policies/{{id}}/", ADMIN_DELETE, obj="standard",
          effect={"sla_servicestandard": CHANGED}),
-    Case("chains", "get", f"{V1}/sla/escalation-chains/", sla_read("chain list")),
-    Case("chain", "get", f"{V1}/sla/escalation-chains/{{id}}/", sla_read("chain"), obj="chain"),
+    Case("chains", "get", f"{V1}/sla/escalation-chains/", SLA_LIST),
+    Case("chain", "get", f"{V1}/sla/escalation-chains/{{id}}/", SLA_ADMIN_READ, obj="chain"),
     Case("chain create", "post", f"{V1}/sla/escalation-chains/", ADMIN_CREATE, body={
         "name": "Default", "levels": [{"order": 1, "trigger": "after_breach", "notify_lead": True}]},
         effect={"sla_escalationchain": 1}),
     Case("chain edit", "patch", f"{V1}/sla/escalation-chains/{{id}}/", ADMIN_DO, obj="chain",
          body={"name": "Renamed chain"}, effect={"sla_escalationchain": CHANGED}),
-    Case("simulate", "post", f"{V1}/sla/simulate/", sla_read("simulate"),
+    Case("simulate", "post", f"{V1}/sla/simulate/", SLA_SIMULATE_HR,
          body=lambda world, objects, user: {
              "calendar": objects["calendar"].pk, "start": "2026-09-25T17:45:00+08:00", "minutes": 30}),
     # --- webhooks ----------------------------------------------------------------------------

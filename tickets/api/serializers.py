@@ -31,7 +31,7 @@ from tickets.models import (
     TicketEvent,
     format_reference,
 )
-from tickets.selectors import active_service_item
+from tickets.selectors import active_service_item, works_for_team
 
 VERSION_MAX = 2**31 - 1
 # Bounds of what a service field value may be before the service even looks at it:
@@ -165,9 +165,13 @@ def _person(row: Mapping[str, Any], role: str) -> dict[str, Any] | None:
     return {"id": pk, "username": username, "display_name": full_name or username}
 
 
-def ticket_representation(row: Mapping[str, Any], clocks: Iterable[Any], now) -> dict[str, Any]:
+def ticket_representation(row: Mapping[str, Any], clocks: Iterable[Any], now, *, sees_sla: bool) -> dict[str, Any]:
     """A ticket as the API shows it (the shape TicketSerializer declares), from a
-    `tickets.api.selectors.TICKET_ROW` row and the ticket's clocks."""
+    `tickets.api.selectors.TICKET_ROW` row and the ticket's clocks.
+
+    The SLA clocks (`sla_state`, `sla`) are the service team's working view, as on the
+    ticket page: with `sees_sla` false (the viewer does not work the ticket's team: its
+    requester, a collaborator from another team) both are null."""
     by_kind = {clock.kind: clock for clock in clocks}
     when = _formatter()
     return {
@@ -188,11 +192,11 @@ def ticket_representation(row: Mapping[str, Any], clocks: Iterable[Any], now) ->
         "closed_at": when(row["closed_at"]),
         "version": row["version"],
         "fields": row["fields"],
-        "sla_state": states.ticket_state(by_kind.values(), now).value,
+        "sla_state": states.ticket_state(by_kind.values(), now).value if sees_sla else None,
         "sla": {
             kind: clock_representation(by_kind[kind], now, when) if kind in by_kind else None
             for kind in (SLAClock.Kind.FIRST_RESPONSE, SLAClock.Kind.RESOLUTION)
-        },
+        } if sees_sla else None,
     }
 
 
@@ -222,11 +226,14 @@ class TicketSerializer(serializers.ModelSerializer):
     assignee = UserSummarySerializer(read_only=True, allow_null=True)
     fields = serializers.DictField(read_only=True, help_text="Answers to the service item's questions, by key.")
     sla_state = serializers.ChoiceField(
-        choices=states.TicketState.values, read_only=True,
+        choices=states.TicketState.values, read_only=True, allow_null=True,
         help_text="The ticket's live SLA state: the worst of its live clocks (breached, at_risk, on_track, "
-                  "paused), or done when no target is live. The list's `sla_state` filter selects by it.",
+                  "paused), or done when no target is live. The list's `sla_state` filter selects by it. "
+                  "Null for whoever does not work the ticket's team (its requester): the SLA clocks are the "
+                  "service team's, as on the ticket page.",
     )
-    sla = TicketSlaSerializer(read_only=True)
+    sla = TicketSlaSerializer(read_only=True, allow_null=True,
+                              help_text="The ticket's SLA clocks; null for whoever does not work the ticket's team.")
 
     class Meta:
         model = Ticket
@@ -239,7 +246,9 @@ class TicketSerializer(serializers.ModelSerializer):
 
     def to_representation(self, ticket: Ticket) -> dict[str, Any]:
         now = self.context.get("now") or timezone.now()
-        return ticket_representation(ticket_row(ticket), ticket.sla_clocks.all(), now)
+        request = self.context.get("request")
+        sees_sla = request is not None and works_for_team(user=request.user, team_id=ticket.team_id)
+        return ticket_representation(ticket_row(ticket), ticket.sla_clocks.all(), now, sees_sla=sees_sla)
 
 
 def _check_json_value(value: Any, depth: int = 0) -> str | None:

@@ -19,7 +19,7 @@ from teams.models import User
 from tickets import services
 from tickets.filters import TicketFilterBackend, TicketFilterSet
 from tickets.models import Ticket
-from tickets.selectors import can_see_internal, ticket_comments, tickets_visible_to
+from tickets.selectors import can_see_internal, ticket_comments, tickets_visible_to, works_for_team
 
 from . import selectors
 from .serializers import (
@@ -113,10 +113,13 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         qs = self.filter_queryset(tickets_visible_to(user=request.user, team_id=team))
         rows = self.paginate_queryset(selectors.api_ticket_rows(qs, ordering=self._ordering))
         selectors.api_ticket_people(rows)
-        clocks = selectors.api_ticket_clocks(ticket_ids=[row["id"] for row in rows])
-        return self.get_paginated_response(
-            [ticket_representation(row, clocks.get(row["id"], ()), now) for row in rows]
-        )
+        # The SLA clocks only of the tickets the user works (a requester sees none).
+        sees_sla = {row["id"] for row in rows if works_for_team(user=request.user, team_id=row["team_id"])}
+        clocks = selectors.api_ticket_clocks(ticket_ids=list(sees_sla)) if sees_sla else {}
+        return self.get_paginated_response([
+            ticket_representation(row, clocks.get(row["id"], ()), now, sees_sla=row["id"] in sees_sla)
+            for row in rows
+        ])
 
     @extend_schema(
         summary="File a request",
