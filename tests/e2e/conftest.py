@@ -49,7 +49,11 @@ def chromium(_async_unsafe_orm_allowed):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        # Without libfaketime (.ci/faked-date preloads it into every process): Chromium
+        # crashes under it. The browser keeps the real clock; the server is the one tested.
+        env = {name: value for name, value in os.environ.items() if name != "LD_PRELOAD"}
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
+                                             env=env)
         yield browser
         browser.close()
 
