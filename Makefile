@@ -59,7 +59,8 @@ check: venv
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 
-# Debian's Chromium for the Playwright tests; they skip themselves when it is absent.
+# Debian's Chromium for the Playwright tests; they skip themselves when it is absent
+# (fail, when REQUIRE_E2E is set, as .ci/run sets it).
 e2e-deps:
 	@if [ -x /usr/bin/chromium ]; then \
 		echo "chromium: /usr/bin/chromium is installed"; \

@@ -1,9 +1,11 @@
 """Fixtures shared by the whole suite: a small world of teams, people and a catalog."""
 
 import datetime as dt
+import os
 
 import pytest
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 
 from refdata import versions
 from servicedesk import cache_guard
@@ -18,6 +20,36 @@ from tests.factories import (
 )
 from tickets.constants import FieldKind, Status
 from tickets.models import Ticket
+
+# Hypothesis: on CI (CI set) the same examples on every run, from the test's own name, and
+# nothing kept between runs; a failure prints the blob that replays it
+# (@reproduce_failure). Locally each run draws new examples and keeps failing ones in
+# .hypothesis/ to try first next time.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.load_profile(
+    "ci" if os.environ.get("CI", "").lower() not in ("", "0", "false", "no") else "default")
+
+
+def _seed_line(config) -> str | None:
+    seed = getattr(config.option, "randomly_seed", None)  # absent with -p no:randomly
+    if seed is None or not config.getoption("randomly_reorganize", True):
+        return None
+    return f"Tests in random order: --randomly-seed={seed} repeats it, -p no:randomly keeps file order"
+
+
+def pytest_collection_finish(session):
+    """pytest-randomly prints its seed in the header, which -q hides: then print it before
+    the first test. It is printed again after the summary, where a failure is read."""
+    line = _seed_line(session.config)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if line and reporter is not None and session.config.get_verbosity() < 0:
+        reporter.write_line(line)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    line = _seed_line(config)
+    if line:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(autouse=True)

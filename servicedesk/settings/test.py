@@ -1,5 +1,7 @@
 """Settings for the test suite: PostgreSQL and Redis on this machine, fast hashing."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import cache_settings, celery_transport_options, env
 
@@ -9,6 +11,11 @@ DATABASES = {
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_TRANSPORT_OPTIONS = celery_transport_options(CELERY_BROKER_URL)
 CACHES = cache_settings(CELERY_BROKER_URL, DATABASES["default"]["NAME"])
+if "KEY_PREFIX" in CACHES["default"]:
+    # The test run's keys apart from the demo's and a benchmark's on the same Redis, and
+    # per pytest-xdist worker: tests.cache.cache_clear() deletes only these.
+    CACHES["default"]["KEY_PREFIX"] = "test:{}:{}".format(
+        Path(str(DATABASES["default"]["NAME"])).name, env("PYTEST_XDIST_WORKER", default="main"))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Mail stays in memory, except for a worker that a test points at its local SMTP sink.
 if env("TEST_EMAIL_URL", default=""):

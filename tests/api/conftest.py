@@ -4,11 +4,11 @@ public reply, an internal note (with a file) and SLA clocks."""
 import socket
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.cache import cache_clear
 from tests.factories import ServiceStandardFactory
 from tickets import services
 from webhooks import addresses
@@ -18,11 +18,12 @@ ROLES = ["anonymous", "alice", "bob", "it_agent", "hr_agent", "it_lead", "admin"
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Uploaded files in a temporary folder; throttle counters start at zero."""
+    """Uploaded files in a temporary folder; throttle counters start at zero (this test
+    run's keys only: the cache's Redis database may be shared)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
+    cache_clear()
     yield
-    cache.clear()
+    cache_clear()
 
 
 class FakeDNS:

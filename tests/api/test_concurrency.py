@@ -1,13 +1,11 @@
 """Optimistic concurrency: two edits from the same version, one wins, the other is a
 409 and changes nothing."""
 
-import threading
-
 import pytest
-from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.threads import Threads
 from tickets.models import Ticket
 
 
@@ -63,25 +61,21 @@ def test_an_action_without_version_applies_to_the_ticket_as_it_is_now(world, tic
 def test_two_concurrent_patches_one_wins_one_conflicts(world, standard, file_ticket):
     ticket = file_ticket()
     token = Token.objects.create(user=world.it_agent).key
-    barrier = threading.Barrier(2)
+    threads = Threads()
+    barrier = threads.barrier(2)
     results: dict[str, int] = {}
 
     def patch(title: str) -> None:
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-        try:
-            barrier.wait(timeout=10)
-            response = client.patch(f"/api/v1/tickets/{ticket.pk}/", {"title": title, "version": ticket.version},
-                                    format="json")
-            results[title] = response.status_code
-        finally:
-            connection.close()
+        barrier.wait()
+        response = client.patch(f"/api/v1/tickets/{ticket.pk}/", {"title": title, "version": ticket.version},
+                                format="json")
+        results[title] = response.status_code
 
-    threads = [threading.Thread(target=patch, args=(title,)) for title in ("Alpha", "Beta")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    for title in ("Alpha", "Beta"):
+        threads.start(patch, title)
+    threads.join()
 
     assert sorted(results.values()) == [200, 409]
     winner = next(title for title, code in results.items() if code == 200)

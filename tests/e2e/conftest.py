@@ -1,14 +1,11 @@
 """Browser tests: Playwright (sync API) driving Debian's Chromium, headless, against
-pytest-django's live server. They skip themselves when /usr/bin/chromium is missing."""
+pytest-django's live server. They skip themselves when /usr/bin/chromium is missing,
+unless REQUIRE_E2E is set (CI sets it): then a browser test that would skip fails."""
 
 import os
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls that the
-# tests make next to it are still plain synchronous code.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -18,14 +15,45 @@ CHROMIUM_ARGS = [
 PASSWORD = "servicedesk"  # tests.factories.UserFactory's
 
 
-@pytest.fixture(scope="session")
-def chromium():
+def e2e_required() -> bool:
+    return os.environ.get("REQUIRE_E2E", "").lower() not in ("", "0", "false", "no")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With REQUIRE_E2E set, a browser test that skips (no Chromium, no Playwright, any
+    other reason) is reported as failed: CI must not pass without having run them."""
+    report = yield
+    if report.skipped and not hasattr(report, "wasxfail") and e2e_required():
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"REQUIRE_E2E is set, so this browser test may not skip: {reason}"
+    return report
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _async_unsafe_orm_allowed():
+    """Playwright's sync API keeps an event loop running in this thread while the browser
+    is open; the ORM calls that the tests make next to it are still plain synchronous code.
+    Allowed for the browser tests only: the browser closes, and the variable is restored,
+    when they are done, so the rest of the suite keeps Django's check."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="package")
+def chromium(_async_unsafe_orm_allowed):
     if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (make e2e-deps installs it)")
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (make e2e-deps installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        # Without libfaketime (.ci/faked-date preloads it into every process): Chromium
+        # crashes under it. The browser keeps the real clock; the server is the one tested.
+        env = {name: value for name, value in os.environ.items() if name != "LD_PRELOAD"}
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
+                                             env=env)
         yield browser
         browser.close()
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from notifications import digest
 from notifications import services as notify
@@ -115,15 +115,25 @@ def test_lead_digest_only_for_leads_who_asked_and_once_a_day(world, file_ticket)
     assert message.recipient == world.it_lead and "new and unassigned: 1" in message.body
 
 
-def test_translated_text_in_the_recipients_language(world, file_ticket):
-    world.alice.language = "zh-hans"
+@pytest.mark.parametrize(("language", "subject", "body"), [
+    ("zh-hans", "[{ref}] 新回复：{title}", "服务团队已回复您的工单 {ref}。请打开工单查看并回复。"),
+    ("zh-hant", "[{ref}] 新回覆：{title}", "服務團隊已回覆您的工單 {ref}。請開啟工單查看並回覆。"),
+])
+def test_translated_text_in_the_recipients_language(world, file_ticket, language, subject, body):
+    # given a requester who reads Chinese, while the agent replying works in English
+    world.alice.language = language
     world.alice.save()
-    ticket = file_ticket()
+    ticket = file_ticket(title="Laptop does not boot")
 
-    services.comment_create(ticket=ticket, author=world.it_agent, body="Hello")
+    # when the agent replies
+    with translation.override("en"):
+        services.comment_create(ticket=ticket, author=world.it_agent, body="Hello")
 
-    subject = OutboxMessage.objects.filter(recipient=world.alice, event="ticket_reply").first().subject
-    assert ticket.reference in subject
+    # then both of her messages (in the app, by email) carry the text in her language
+    messages = OutboxMessage.objects.filter(recipient=world.alice, event="ticket_reply")
+    expected = (subject.format(ref=ticket.reference, title=ticket.title), body.format(ref=ticket.reference))
+    assert sorted(messages.values_list("channel", flat=True)) == ["email", "in_app"]
+    assert {(m.subject, m.body) for m in messages} == {expected}
 
 
 @pytest.mark.parametrize("ids", [None, "one"])

@@ -2,7 +2,6 @@
 with their actions and outbox notifications written in the same transaction."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.db import connection
@@ -13,6 +12,7 @@ from notifications.services import deliver_outbox
 from sla.models import Escalation, EscalationChain, EscalationLevel, SLAClock
 from sla.scanner import sla_scan
 from tests.factories import ServiceStandardFactory
+from tests.threads import run_together
 from tickets.constants import EventKind, Status
 
 NOW = timezone.now
@@ -150,21 +150,8 @@ def test_statements_per_batch_do_not_grow_with_the_number_of_due_clocks(world, s
 def test_two_scanners_at_once_record_each_step_exactly_once(world, standard, file_ticket):
     tickets = [file_ticket() for _ in range(30)]
     later = timezone.now() + dt.timedelta(days=1)
-    barrier = threading.Barrier(2)
-    results = []
 
-    def scan():
-        try:
-            barrier.wait()
-            results.append(sla_scan(now=later, batch_size=5))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=scan) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_together(lambda: sla_scan(now=later, batch_size=5), 2)
 
     expected = sum(len(_steps(t)) for t in tickets)
     assert sum(r.escalations for r in results) == expected

@@ -90,16 +90,15 @@ def test_keyset_pages_cover_every_ticket_once_in_order(world, queue, sort):
 
 
 def test_recent_counts_are_reused_within_their_lifetime(world, queue, settings, django_assert_num_queries):
-    from django.core.cache import cache
-
+    from tests.cache import cache_clear
     from tickets.selectors import queue_counts_recent
 
     now = timezone.now()
     settings.QUEUE_COUNTS_CACHE_SECONDS = 60
-    cache.clear()
+    cache_clear()
     with django_assert_num_queries(1):
         first = queue_counts_recent(team_id=world.it.pk, user=world.it_agent, now=now)
     with django_assert_num_queries(0):
         again = queue_counts_recent(team_id=world.it.pk, user=world.it_agent, now=now)
     assert first == again == queue_counts(team_id=world.it.pk, user=world.it_agent, now=now)
-    cache.clear()
+    cache_clear()

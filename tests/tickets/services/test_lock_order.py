@@ -10,9 +10,10 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from servicedesk.exceptions import ApplicationError
+from tests.threads import Threads
 from tickets import services
 from tickets.constants import EventKind, Status
 from tickets.models import Ticket, TicketEvent, TicketLink
@@ -25,43 +26,37 @@ def _waiting_on_locks() -> int:
         return cursor.fetchone()[0]
 
 
-def _race(action_a, action_b, tickets) -> dict[str, BaseException | None]:
+def _race(action_a, action_b, tickets) -> dict[str, Exception | None]:
     """Run two actions in threads while both tickets are held, then release them."""
-    outcomes: dict[str, BaseException | None] = {}
+    outcomes: dict[str, Exception | None] = {}
     holder_ready, release = threading.Event(), threading.Event()
+    threads = Threads()
 
     def hold():
-        try:
-            with transaction.atomic():
-                list(Ticket.objects.select_for_update().filter(pk__in=[t.pk for t in tickets]))
-                holder_ready.set()
-                release.wait(timeout=20)
-        finally:
-            connection.close()
+        with transaction.atomic():
+            list(Ticket.objects.select_for_update().filter(pk__in=[t.pk for t in tickets]))
+            holder_ready.set()
+            release.wait(timeout=20)
 
     def run(name, action):
         try:
             action()
             outcomes[name] = None
-        except BaseException as error:  # recorded and asserted on below  # noqa: BLE001
+        except ApplicationError as error:  # the refusal the tests expect; anything else fails in join()
             outcomes[name] = error
-        finally:
-            connection.close()
 
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert holder_ready.wait(timeout=10)
-    workers = [threading.Thread(target=run, args=("a", action_a)), threading.Thread(target=run, args=("b", action_b))]
-    for worker in workers:
-        worker.start()
-    deadline = time.monotonic() + 10
-    while _waiting_on_locks() < 2 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert _waiting_on_locks() >= 2, "both actions should be waiting for a ticket lock"
-    release.set()
-    for thread in (holder, *workers):
-        thread.join(timeout=30)
-        assert not thread.is_alive()
+    threads.start(hold)
+    try:
+        assert holder_ready.wait(timeout=10)
+        threads.start(run, "a", action_a)
+        threads.start(run, "b", action_b)
+        deadline = time.monotonic() + 10
+        while _waiting_on_locks() < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _waiting_on_locks() >= 2, "both actions should be waiting for a ticket lock"
+    finally:
+        release.set()
+        threads.join()
     return outcomes
 
 

@@ -1,15 +1,13 @@
 """The lead's workspace: automatic assignment, bulk triage, collaborators, links and
 merges, canned responses and saved views."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from servicedesk.exceptions import ApplicationError
 from teams import services as team_services
 from teams.models import Membership, Team
 from tests.factories import MembershipFactory, UserFactory
+from tests.threads import run_together
 from tickets import services
 from tickets.constants import EventKind, Status
 from tickets.models import Ticket, TicketLink
@@ -67,26 +65,13 @@ def test_no_mode_leaves_tickets_for_the_lead(world, crew, file_ticket):
 @pytest.mark.django_db(transaction=True)
 def test_round_robin_is_fair_under_concurrent_arrivals(world, crew, file_ticket):
     _set_mode(world.it, "round_robin")
-    barrier = threading.Barrier(4)
-    errors = []
 
     def arrive():
-        try:
-            barrier.wait()
-            for _ in range(6):
-                file_ticket()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        for _ in range(6):
+            file_ticket()
 
-    threads = [threading.Thread(target=arrive) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_together(arrive, 4)
 
-    assert not errors
     assignees = list(Ticket.objects.order_by("id").values_list("assignee_id", flat=True))
     assert len(assignees) == 24 and None not in assignees
     # In arrival (commit) order nobody gets two in a row, and the load is even.
@@ -101,21 +86,12 @@ def test_round_robin_is_fair_under_concurrent_arrivals(world, crew, file_ticket)
 @pytest.mark.django_db(transaction=True)
 def test_least_loaded_stays_even_under_concurrent_arrivals(world, crew, file_ticket):
     _set_mode(world.it, "least_loaded")
-    barrier = threading.Barrier(3)
 
     def arrive():
-        try:
-            barrier.wait()
-            for _ in range(5):
-                file_ticket()
-        finally:
-            connection.close()
+        for _ in range(5):
+            file_ticket()
 
-    threads = [threading.Thread(target=arrive) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_together(arrive, 3)
 
     loads = sorted(Ticket.objects.filter(assignee=a).count() for a in crew)
     assert loads == [5, 5, 5]
