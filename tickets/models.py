@@ -10,6 +10,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk import search
+
 from .constants import OPEN_STATUSES, EventKind, FieldKind, Priority, Status
 
 # Sorts after every real due time: the due time of a ticket whose clocks are not running.
@@ -23,14 +25,34 @@ class Translated(models.Model):
     """
 
     translations = models.JSONField(_("translations"), default=dict, blank=True)
+    # Every language's text of SEARCHED_FIELDS, folded (servicedesk.search.fold): what the
+    # catalog search matches, the same on SQLite (which stores JSON with \u escapes) and
+    # PostgreSQL, in either Chinese script. Kept by save().
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    SEARCHED_FIELDS: tuple[str, ...] = ("name",)
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.searchable_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
 
     def tr(self, field: str) -> str:
         lang = (translation.get_language() or "en").lower()
         value = (self.translations or {}).get(lang, {}).get(field)
         return value or getattr(self, field)
+
+    def searchable_text(self) -> str:
+        texts = [getattr(self, field) or "" for field in self.SEARCHED_FIELDS]
+        for values in (self.translations or {}).values():
+            if isinstance(values, dict):
+                texts += [str(values.get(field) or "") for field in self.SEARCHED_FIELDS]
+        return search.fold("\n".join(text for text in texts if text))
 
 
 class ServiceCategory(Translated):
@@ -61,6 +83,8 @@ class ServiceItem(Translated):
                                         default=Priority.P3)
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    SEARCHED_FIELDS = ("name", "description")
 
     class Meta:
         ordering = ["category__order", "order", "name"]

@@ -11,6 +11,7 @@ from django.db.models import Count, DateTimeField, F, Prefetch, Q, QuerySet, Val
 from django.db.models.functions import Coalesce
 
 from refdata import versions
+from servicedesk import search as text_search
 from sla.states import TicketState, ticket_state_q
 from teams.models import Membership, Team, User
 from teams.selectors import user_team_ids
@@ -93,8 +94,10 @@ def requester_tickets(*, user: User, status: str | None = None) -> QuerySet[Tick
 
 
 def ticket_search_q(text: str) -> Q:
+    """Tickets whose reference is `text`, or whose title or description contains it (in
+    either Chinese script, any letter case)."""
     text = text.strip()
-    q = Q(title__icontains=text) | Q(description__icontains=text)
+    q = text_search.search_q(("title", "description"), text)
     pk = parse_reference(text)
     if pk is not None:
         q |= Q(pk=pk)
@@ -102,13 +105,11 @@ def ticket_search_q(text: str) -> Q:
 
 
 def catalog(*, search: str | None = None) -> QuerySet[ServiceCategory]:
-    """Categories with their active items; `search` matches names in every language."""
+    """Categories with their active items; `search` matches names and descriptions in every
+    language and either Chinese script (the items' folded `search_text`)."""
     items = ServiceItem.objects.filter(is_active=True).select_related("team")
-    if search:
-        text = search.strip()
-        items = items.filter(
-            Q(name__icontains=text) | Q(description__icontains=text) | Q(translations__icontains=text)
-        )
+    if search and search.strip():
+        items = items.filter(search_text__contains=text_search.fold(search.strip()))
     categories = ServiceCategory.objects.filter(items__in=items).distinct()
     return categories.prefetch_related(Prefetch("items", queryset=items.order_by("order", "name")))
 

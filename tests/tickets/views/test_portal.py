@@ -136,3 +136,24 @@ def test_login_with_wrong_password_says_so(world, client_for):
 def test_service_standards_link_is_for_service_admins_only(world, client_for, who, shown):
     html = client_for(getattr(world, who)).get(reverse("catalog")).content.decode()
     assert (f'href="{reverse("sla:standards")}"' in html) is shown
+
+
+@pytest.mark.parametrize("query", ["笔记本", "筆記本", "闪烁", "閃爍", "LAPTOP", "Flicker"])
+def test_catalog_search_finds_either_chinese_script_and_any_case(world, client_for, query):
+    """Stored in simplified (name) and traditional (description): each script finds both."""
+    item = ServiceItemFactory(
+        name="Laptop screen", description="Flickering display", team=world.it,
+        translations={"zh-hans": {"name": "笔记本电脑屏幕维修"}, "zh-hant": {"description": "螢幕閃爍"}},
+    )
+    html = client_for(world.alice).get(reverse("catalog"), {"q": query}).content.decode()
+    assert reverse("ticket-new", args=[item.pk]) in html
+    assert reverse("ticket-new", args=[world.payslip.pk]) not in html
+
+
+def test_catalog_search_follows_an_edited_translation(world, client_for):
+    item = ServiceItemFactory(name="Monitor", team=world.it, translations={"zh-hans": {"name": "显示器"}})
+    item.translations = {"zh-hans": {"name": "投影仪"}}
+    item.save(update_fields=["translations"])
+    client = client_for(world.alice)
+    assert reverse("ticket-new", args=[item.pk]) in client.get(reverse("catalog"), {"q": "投影"}).content.decode()
+    assert reverse("ticket-new", args=[item.pk]) not in client.get(reverse("catalog"), {"q": "显示"}).content.decode()
