@@ -333,6 +333,59 @@ ITEMS = [
 ]
 
 
+# --- canned responses --------------------------------------------------------------------
+# Two per team, each written in the three languages (the ticket page offers those in the
+# requester's language first). Placeholders: {requester_name}, {reference}, {title}.
+
+CANNED_ASK_DETAILS = {
+    "en": ("Need more details",
+           "Hello {requester_name},\n\nthank you for {reference}. To move on we need a little more: "
+           "{detail} Please reply to this request.\n"),
+    "zh-hans": ("需要更多信息",
+                "{requester_name}，您好：\n\n感谢您提交 {reference}。为继续处理，请补充：{detail}请直接回复此请求。\n"),
+    "zh-hant": ("需要更多資訊",
+                "{requester_name}，您好：\n\n感謝您提交 {reference}。為繼續處理，請補充：{detail}請直接回覆此請求。\n"),
+}
+CANNED_DONE = {
+    "en": ("Done — please confirm",
+           "Hello {requester_name},\n\n{done} If anything is still not right, reply within a few days and "
+           "we will reopen {reference}.\n"),
+    "zh-hans": ("已处理，请确认",
+                "{requester_name}，您好：\n\n{done}如仍有问题，请在几天内回复，我们会重新打开 {reference}。\n"),
+    "zh-hant": ("已處理，請確認",
+                "{requester_name}，您好：\n\n{done}如仍有問題，請在幾天內回覆，我們會重新開啟 {reference}。\n"),
+}
+# Per team: what "more details" asks for and what "done" says, in each language.
+CANNED_TEAM_TEXT = {
+    "it": {
+        "en": ("the asset tag on the back of the device and a photo of the error message.",
+               "We have fixed the problem on your device."),
+        "zh-hans": ("设备背面的资产标签，以及错误信息的截图。", "您设备上的问题已修复。"),
+        "zh-hant": ("裝置背面的資產標籤，以及錯誤訊息的截圖。", "您裝置上的問題已修復。"),
+    },
+    "ops": {
+        "en": ("the building, floor and room, and when we may enter.", "The work in your office is finished."),
+        "zh-hans": ("楼栋、楼层和房间号，以及方便进入的时间。", "您办公区域的工作已完成。"),
+        "zh-hant": ("樓棟、樓層和房間號，以及方便進入的時間。", "您辦公區域的工作已完成。"),
+    },
+    "hr": {
+        "en": ("your employee number and the month concerned.", "Your request has been processed by HR Services."),
+        "zh-hans": ("您的员工编号和相关月份。", "人力资源服务已处理您的请求。"),
+        "zh-hant": ("您的員工編號和相關月份。", "人力資源服務已處理您的請求。"),
+    },
+    "pmo": {
+        "en": ("the project code and its sponsor.", "Your project is set up in the portfolio."),
+        "zh-hans": ("项目编号及项目发起人。", "您的项目已在项目组合中建立。"),
+        "zh-hant": ("專案編號及專案發起人。", "您的專案已在專案組合中建立。"),
+    },
+    "training": {
+        "en": ("the course name and the dates that suit you.", "You are enrolled; the invitation is on its way."),
+        "zh-hans": ("课程名称和您方便的日期。", "您已报名成功，邀请即将发出。"),
+        "zh-hant": ("課程名稱和您方便的日期。", "您已報名成功，邀請即將發出。"),
+    },
+}
+
+
 # --- service standards -------------------------------------------------------------------
 
 CALENDAR_24X7 = "24×7"

@@ -31,11 +31,14 @@ from sla.standards.service_standards import standard_save
 from teams.models import Department, Membership, Team, User
 from tickets import services as tickets
 from tickets.constants import Priority
-from tickets.models import ServiceCategory, ServiceItem, ServiceItemField, Ticket
+from tickets.models import CannedResponse, ServiceCategory, ServiceItem, ServiceItemField, Ticket
 
 from .data import (
     CALENDAR_24X7,
     CALENDAR_CHINA,
+    CANNED_ASK_DETAILS,
+    CANNED_DONE,
+    CANNED_TEAM_TEXT,
     CATEGORIES,
     CHAIN_NAME,
     CHINA_HOURS,
@@ -83,6 +86,7 @@ def seed(*, stdout=None) -> SeedReport:
         users = _seed_people(report, departments)
         teams = _seed_teams(report, users)
         _seed_memberships(report, users, teams)
+        _seed_canned_responses(report, teams)
         items = _seed_catalog(report, teams)
         _seed_standards(report, teams, users["admin"])
         _seed_tickets(report, users, items)
@@ -142,6 +146,19 @@ def _seed_memberships(report: SeedReport, users: dict[str, User], teams: dict[st
                 user=users[person.username], team=teams[slug], defaults={"role": role}
             )
             report.add(Membership, created)
+
+
+def _seed_canned_responses(report: SeedReport, teams: dict[str, Team]) -> None:
+    for slug, texts in CANNED_TEAM_TEXT.items():
+        for language, (detail, done) in texts.items():
+            for (title, body), values in ((CANNED_ASK_DETAILS[language], {"{detail}": detail}),
+                                          (CANNED_DONE[language], {"{done}": done})):
+                for placeholder, value in values.items():
+                    body = body.replace(placeholder, value)
+                _canned, created = CannedResponse.objects.get_or_create(
+                    team=teams[slug], title=title, defaults={"body": body, "language": language},
+                )
+                report.add(CannedResponse, created)
 
 
 def _seed_catalog(report: SeedReport, teams: dict[str, Team]) -> dict[str, ServiceItem]:

@@ -3,6 +3,7 @@ rules (required service fields, allowed choices, file types and sizes, who may d
 live in `tickets.services`, whose ApplicationError is put back on these forms' fields."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -327,6 +328,12 @@ class CannedResponseForm(ServiceErrorsMixin, forms.Form):
         help_text=gettext_lazy("Markdown is supported. These placeholders are filled in when an agent inserts "
                                "the text: {requester_name} (the requester's name), {reference} (e.g. SD-000123) "
                                "and {title} (the ticket's title)."),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"), required=False,
+        choices=[("", gettext_lazy("Every language")), *settings.LANGUAGES],
+        help_text=gettext_lazy("The language it is written in: on a ticket, responses in the requester's "
+                               "language are offered first."),
     )
 
 

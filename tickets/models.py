@@ -318,6 +318,10 @@ class CannedResponse(models.Model):
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="canned_responses")
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("message"))
+    # The language it is written in; the ticket page offers the requester's first.
+    # Blank: meant for every language.
+    language = models.CharField(_("language"), max_length=10, blank=True, default="",
+                                choices=[("", _("Every language")), *settings.LANGUAGES])
 
     class Meta:
         ordering = ["title"]

@@ -19,6 +19,7 @@ from teams.selectors import user_team_ids
 from .constants import OPEN_STATUSES, Status
 from .models import (
     NO_DUE,
+    CannedResponse,
     Collaborator,
     Comment,
     ServiceCategory,
@@ -216,6 +217,15 @@ def agent_dashboard(*, user: User, now) -> dict:
         "tickets": mine.select_related("team", "requester").prefetch_related("sla_clocks")
         .order_by(F("sla_due_at").asc(nulls_last=True), "id")[:50],
     }
+
+
+def canned_responses_for(ticket: Ticket) -> list[CannedResponse]:
+    """The ticket's team's canned responses: those in the requester's language first, then
+    those for every language, then the rest (each group by title)."""
+    language = ticket.requester.language if ticket.requester_id else ""
+    rank = {language: 0, "": 1}
+    responses = CannedResponse.objects.filter(team_id=ticket.team_id).only("id", "title", "language")
+    return sorted(responses, key=lambda canned: (rank.get(canned.language, 2), canned.title))
 
 
 def collaborator_candidates(ticket: Ticket):

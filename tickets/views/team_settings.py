@@ -78,7 +78,7 @@ def canned_response_edit(request: HttpRequest, team_slug: str, pk: int | None = 
         canned = CannedResponse.objects.filter(team=team, pk=pk).first()
         if canned is None:
             raise Http404(_("No such canned response."))
-    initial = {"title": canned.title, "body": canned.body} if canned else None
+    initial = {"title": canned.title, "body": canned.body, "language": canned.language} if canned else None
     form = CannedResponseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -23,11 +23,12 @@ from ..forms import (
     TransferForm,
     TransitionForm,
 )
-from ..models import CannedResponse, Ticket, TicketLink
+from ..models import Ticket, TicketLink
 from ..presentation import ClockBadge, describe_event, ticket_badge
 from ..selectors import (
     can_see_internal,
     can_work_ticket,
+    canned_responses_for,
     collaborator_candidates,
     ticket_comments,
     ticket_events,
@@ -137,7 +138,7 @@ def _agent_tools(request: HttpRequest, ticket: Ticket, forms: dict, initial: dic
     links += [(link.kind, link.source) for link in
               TicketLink.objects.filter(target=ticket, source__in=visible).select_related("source")]
     return {
-        "canned_responses": list(CannedResponse.objects.filter(team_id=ticket.team_id).only("id", "title")),
+        "canned_responses": canned_responses_for(ticket),
         "link_form": forms.get("link_form") or ReferenceForm(initial=initial, prefix="link"),
         "merge_form": forms.get("merge_form") or ReferenceForm(initial=initial, prefix="merge"),
         "collaborator_form": forms.get("collaborator_form")
