@@ -441,6 +441,7 @@ class SimulatorForm(ApplicationErrorForm):
                                       empty_label=gettext_lazy("the service standard's calendar"))
     minutes = BusinessMinutesField(label=gettext_lazy("business minutes"), required=False)
     standard = _StandardChoiceField(label=gettext_lazy("service standard"), required=False,
+                                      empty_label=gettext_lazy("none: use the calendar and minutes above"),
                                       queryset=ServiceStandard.objects.filter(is_current=True)
                                       .select_related("team").order_by("team__name", "name"))
     priority = forms.ChoiceField(label=gettext_lazy("priority"), required=False,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from servicedesk.exceptions import ApplicationError
 from teams.selectors import visible_teams
+from tickets.presentation import format_business_minutes
 
 from . import selectors
 from .forms import (
@@ -30,7 +31,6 @@ from .forms import (
     LevelFormSet,
     SimulatorForm,
     StandardForm,
-    format_minutes,
     level_initial,
 )
 from .models import ServiceStandard
@@ -146,8 +146,8 @@ def _standard_row(standard: ServiceStandard) -> dict:
         "standard": standard,
         "scope": _scope(standard),
         "priority": standard.get_priority_display() if standard.priority else _("any priority"),
-        "first_response": format_minutes(standard.first_response_minutes),
-        "resolution": format_minutes(standard.resolution_minutes),
+        "first_response": format_business_minutes(standard.first_response_minutes),
+        "resolution": format_business_minutes(standard.resolution_minutes),
     }
 
 

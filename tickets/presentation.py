@@ -27,6 +27,19 @@ def format_duration(seconds: float) -> str:
     return _("%(minutes)d min") % {"minutes": mins}
 
 
+def format_business_minutes(minutes: int | None) -> str:
+    """A target in business minutes, in the same words as format_duration but never in
+    days (a business day is not 24 hours): "30 min", "4 h", "1 h 30 min", "40 h"."""
+    if minutes is None:
+        return ""
+    hours, mins = divmod(int(minutes), 60)
+    if hours and mins:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": mins}
+    if hours:
+        return _("%(hours)d h") % {"hours": hours}
+    return _("%(minutes)d min") % {"minutes": mins}
+
+
 def _clock_text(clock: Any, state: states.ClockState, now: dt.datetime) -> str:
     """The short text beside a clock's colour: time left, how overdue, how late."""
     if state in (states.ClockState.ON_TRACK, states.ClockState.AT_RISK):

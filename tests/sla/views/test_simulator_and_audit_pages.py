@@ -40,3 +40,10 @@ def test_the_change_log_shows_who_changed_what(admin_client, world, sla_objects)
     assert {e["change"].object_type for e in entries} == {"calendar", "chain", "standard"}
     assert all(e["change"].actor == world.admin for e in entries)
     assert "IT default" in response.content.decode()
+
+
+def test_the_simulator_says_what_choosing_no_standard_means(admin_client, sla_objects):
+    html = admin_client.get(reverse("sla:simulator")).content.decode()
+    assert "---------" not in html
+    assert "none: use the calendar and minutes above" in html
+    assert 'type="datetime-local"' in html
