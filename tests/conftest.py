@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from refdata import versions
+from servicedesk import cache_guard
 from teams.models import Membership
 from tests.factories import (
     DepartmentFactory,
@@ -26,6 +27,14 @@ def _fresh_reference_cache():
     versions.clear()
     yield
     versions.clear()
+
+
+@pytest.fixture(autouse=True)
+def _closed_cache_breaker():
+    """Each test starts with the shared cache's breaker closed, whatever the last did."""
+    cache_guard.breaker.reset()
+    yield
+    cache_guard.breaker.reset()
 
 
 @pytest.fixture

@@ -1,16 +1,15 @@
 """Reads of tickets and the catalog. Visibility is decided here, in the query itself,
 so that a ticket a user may not see is simply not found (404), never a 403 that leaks it."""
 
-import contextlib
 import datetime as dt
 from statistics import median
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, DateTimeField, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from refdata import versions
+from servicedesk import cache_guard
 from servicedesk import search as text_search
 from sla.states import TicketState, ticket_state_q
 from teams.models import Membership, Team, User
@@ -173,14 +172,11 @@ def queue_counts_recent(*, team_id: int, user: User, now) -> dict[str, int]:
     if ttl <= 0:
         return queue_counts(team_id=team_id, user=user, now=now)
     key = f"queue-counts:{team_id}:{user.pk}"
-    try:
-        counts = cache.get(key)
-    except Exception:  # the shared cache (Redis) is down: count instead
-        return queue_counts(team_id=team_id, user=user, now=now)
+    # When the shared cache is down or hung, cache_guard answers None at once: count instead.
+    counts = cache_guard.get(key)
     if counts is None:
         counts = queue_counts(team_id=team_id, user=user, now=now)
-        with contextlib.suppress(Exception):
-            cache.set(key, counts, ttl)
+        cache_guard.store(key, counts, ttl)
     return counts
 
 

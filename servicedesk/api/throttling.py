@@ -4,29 +4,19 @@ The rates come from `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` (env-configurable
 settings) and are read on every request, so that a test can lower them with the
 `settings` fixture; without a configured rate the generous defaults below apply.
 The counters live in Django's default cache, which is Redis (shared by every process)
-whenever the broker is, or `CACHE_URL` says so. When that cache cannot be reached the
-request is let through and the failure logged: a Redis outage must not stop people from
-filing tickets.
+whenever the broker is, or `CACHE_URL` says so, reached through `servicedesk.cache_guard`:
+when that cache cannot be reached the request is let through (and, for a while, the
+cache is not asked at all): a Redis outage must not stop people from filing tickets.
 """
 
-import logging
 import math
 
-from django.core.cache import cache
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
+from servicedesk import cache_guard
+
 DEFAULT_RATES = {"user": "2000/min", "anon": "100/min"}
-
-logger = logging.getLogger(__name__)
-
-
-def _count(key: str, ttl: int) -> int:
-    """Add one to a counter in Django's default cache that lives `ttl` seconds; its new
-    value. The window's first request creates it with its expiry (`add` does nothing
-    when it exists), every request increments it."""
-    cache.add(key, 0, ttl)
-    return cache.incr(key)
 
 
 class _SettingsRateMixin:
@@ -49,12 +39,8 @@ class _SettingsRateMixin:
         window = int(self.now // self.duration)
         self.window_ends = (window + 1) * self.duration
         key = f"{self.key}:{window}"
-        try:
-            count = _count(key, self.duration + 1)
-        except Exception:
-            logger.warning("throttle counters unreachable; request let through", exc_info=True)
-            return True
-        return count <= self.num_requests
+        count = cache_guard.count(key, self.duration + 1)
+        return count is None or count <= self.num_requests
 
     def wait(self) -> float:
         """Seconds until the current window ends (the Retry-After header)."""

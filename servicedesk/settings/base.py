@@ -189,17 +189,28 @@ def cache_settings(broker_url: str, database_name: str) -> dict:
     if not url:
         return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     if url.startswith(("redis://", "rediss://")):
-        return {"default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            # Per database by default: the test suite and a benchmark may share one Redis.
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default=f"sd:{Path(str(database_name)).name}"),
-            "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
-        }}
+        # Per database by default: the test suite and a benchmark may share one Redis.
+        return {"default": redis_cache(url, env("CACHE_KEY_PREFIX", default=f"sd:{Path(str(database_name)).name}"))}
     return {"default": env.cache_url_config(url)}
 
 
+def redis_cache(url: str, key_prefix: str) -> dict:
+    """Django's Redis cache at `url`. Requests use it (through `servicedesk.cache_guard`),
+    so a hung Redis may cost one of them one socket timeout, short, before the breaker
+    opens; redis-py makes no second attempt (no `retry_on_timeout`)."""
+    timeout = env.float("CACHE_SOCKET_TIMEOUT", default=0.3)
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {"socket_timeout": timeout, "socket_connect_timeout": timeout},
+    }
+
+
 CACHES = cache_settings(CELERY_BROKER_URL, DATABASES["default"]["NAME"])
+# After the shared cache failed (down, or slower than CACHE_SOCKET_TIMEOUT), each process
+# leaves it alone this long, then tries it once (servicedesk.cache_guard).
+CACHE_BREAKER_SECONDS = env.float("CACHE_BREAKER_SECONDS", default=30.0)
 # refdata.versions: each process keeps the reference data every filed ticket reads, checked
 # against a per-key version row in PostgreSQL; false reads it from PostgreSQL every time.
 REFERENCE_CACHE = env.bool("REFERENCE_CACHE", default=True)
