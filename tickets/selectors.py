@@ -164,6 +164,19 @@ def queue_counts(*, team_id: int, user: User, now) -> dict[str, int]:
     )
 
 
+def _queue_counts_key(team_id: int, user: User) -> str:
+    return f"queue-counts:{team_id}:{user.pk}"
+
+
+def queue_counts_forget(*, user: User, team_ids=()) -> None:
+    """After `user`'s own change: the counts of their teams' queues and of `team_ids`
+    (a service admin works queues of teams they are not in) are counted again on their
+    next view; other people's changes reach them within QUEUE_COUNTS_CACHE_SECONDS."""
+    if settings.QUEUE_COUNTS_CACHE_SECONDS > 0:
+        teams = {*user_team_ids(user=user), *team_ids}
+        cache_guard.forget(*(_queue_counts_key(team_id, user) for team_id in sorted(teams)))
+
+
 def queue_counts_recent(*, team_id: int, user: User, now) -> dict[str, int]:
     """`queue_counts`, at most QUEUE_COUNTS_CACHE_SECONDS old. Counting a 200,000-ticket
     queue costs tens of milliseconds; the tabs refresh themselves every few seconds, so
@@ -171,7 +184,7 @@ def queue_counts_recent(*, team_id: int, user: User, now) -> dict[str, int]:
     ttl = settings.QUEUE_COUNTS_CACHE_SECONDS
     if ttl <= 0:
         return queue_counts(team_id=team_id, user=user, now=now)
-    key = f"queue-counts:{team_id}:{user.pk}"
+    key = _queue_counts_key(team_id, user)
     # When the shared cache is down or hung, cache_guard answers None at once: count instead.
     counts = cache_guard.get(key)
     if counts is None:

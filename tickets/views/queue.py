@@ -37,6 +37,7 @@ from ..selectors import (
     QUEUE_ORDERINGS,
     VIEW_DEFAULT_SORT,
     agent_dashboard,
+    queue_counts_forget,
     queue_counts_recent,
     queue_tickets,
     tickets_visible_to,
@@ -196,6 +197,7 @@ def team_queue_bulk(request: HttpRequest, team_slug: str) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
         return back_to_queue(team, back)
+    queue_counts_forget(user=user, team_ids=[team.pk])
     summary = _("%(changed)d changed, %(refused)d refused.") % {
         "changed": len(result.changed), "refused": len(result.refused)}
     (messages.warning if result.refused else messages.success)(request, summary)

@@ -2,6 +2,7 @@
 the refusals listed; only the queue's own tickets are touched."""
 
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.urls import reverse
 
 from tickets import services
@@ -119,3 +120,27 @@ def test_bulk_requires_csrf(world, file_ticket):
     client.force_login(world.it_lead)
     response = bulk(client, [ticket], action="priority", priority="P1")
     assert response.status_code == 403
+
+
+def _unassigned_count(client):
+    html = client.get(reverse("team-queue-counts", args=["it"])).content.decode()
+    tab = html.split('data-view="unassigned"', 1)[1]
+    return int(tab.split('<span class="tab-count">', 1)[1].split("<", 1)[0])
+
+
+def test_a_users_own_bulk_change_refreshes_their_cached_counts_at_once(world, file_ticket, client_for, settings):
+    settings.QUEUE_COUNTS_CACHE_SECONDS = 60
+    tickets = [file_ticket() for _ in range(4)]
+    lead, agent = client_for(world.it_lead), client_for(world.it_agent)
+    assert _unassigned_count(lead) == 4 and _unassigned_count(agent) == 4  # both counted and cached
+    try:
+        bulk(lead, tickets[:3], action="assign", assignee=str(world.it_agent.pk))
+        assert _unassigned_count(lead) == 1  # the lead's own change: at once
+        assert _unassigned_count(agent) == 4  # someone else's: within the cache time
+        services.ticket_assign(ticket=tickets[3], assignee=world.it_agent, actor=world.it_lead)
+        response = agent.post(reverse("ticket-assign", args=[tickets[3].pk]),
+                              {"assignee": "", "version": Ticket.objects.get(pk=tickets[3].pk).version})
+        assert response.status_code == 302
+        assert _unassigned_count(agent) == 1  # the agent's own change on the ticket page (stale: 4)
+    finally:
+        cache.clear()
