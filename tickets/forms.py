@@ -4,7 +4,7 @@ live in `tickets.services`, whose ApplicationError is put back on these forms' f
 
 from django import forms
 from django.conf import settings
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.exceptions import ApplicationError
@@ -263,10 +263,15 @@ class QueueControlsForm(forms.Form):
     sort = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False, choices=SORT_CHOICES)
 
 
+# A bulk change of more tickets than this is confirmed first, on a page naming the count.
+BULK_CONFIRM_ABOVE = 5
+
+
 class BulkForm(forms.Form):
     """One change to the tickets ticked on the page (`tickets`: those of them the user may
     change in this queue; others are ignored). The pressed button names the action."""
     action = forms.ChoiceField(choices=[(a, a) for a in BULK_ACTIONS])
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     assignee = forms.ChoiceField(label=gettext_lazy("Assign to"), required=False)
     priority = forms.ChoiceField(label=gettext_lazy("Priority"), required=False,
                                  choices=[("", "—")] + list(Priority.choices))
@@ -301,6 +306,30 @@ class BulkForm(forms.Form):
             if not (data.get("reason") or "").strip():
                 self.add_error("reason", _("Say why the tickets are transferred."))
         return data
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return len(self.tickets) > BULK_CONFIRM_ABOVE and not self.cleaned_data.get("confirmed")
+
+    def describe(self) -> str:
+        """The change in words, for the confirmation: "Assign 12 tickets to Li Wei"."""
+        data, count = self.cleaned_data, len(self.tickets)
+        action = data["action"]
+        if action == "assign":
+            if data["assignee"] == "none":
+                return ngettext("Unassign %(count)d ticket", "Unassign %(count)d tickets", count) % {"count": count}
+            text = ngettext("Assign %(count)d ticket to %(name)s", "Assign %(count)d tickets to %(name)s", count)
+            return text % {"count": count, "name": dict(self.fields["assignee"].choices)[data["assignee"]]}
+        if action == "priority":
+            text = ngettext("Set the priority of %(count)d ticket to %(value)s",
+                            "Set the priority of %(count)d tickets to %(value)s", count)
+            return text % {"count": count, "value": Priority(data["priority"]).label}
+        if action == "status":
+            text = ngettext("Set the status of %(count)d ticket to %(value)s",
+                            "Set the status of %(count)d tickets to %(value)s", count)
+            return text % {"count": count, "value": Status(data["status"]).label}
+        text = ngettext("Transfer %(count)d ticket to %(team)s", "Transfer %(count)d tickets to %(team)s", count)
+        return text % {"count": count, "team": dict(self.fields["team"].choices)[data["team"]]}
 
     def value(self):
         data = self.cleaned_data

@@ -144,3 +144,34 @@ def test_a_users_own_bulk_change_refreshes_their_cached_counts_at_once(world, fi
         assert _unassigned_count(agent) == 1  # the agent's own change on the ticket page (stale: 4)
     finally:
         cache.clear()
+
+
+def test_a_bulk_change_of_more_than_five_tickets_is_confirmed_first(world, file_ticket, client_for):
+    tickets = [file_ticket() for _ in range(6)]
+    lead = client_for(world.it_lead)
+    # when the lead assigns six tickets
+    response = bulk(lead, tickets, action="assign", assignee=str(world.it_agent.pk))
+    # then a page names the change and the count, and nothing changed yet
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Assign 6 tickets to {world.it_agent.display_name}?" in html
+    assert all(t.reference in html for t in tickets)
+    assert not Ticket.objects.filter(assignee__isnull=False).exists()
+    # when the lead confirms with what the page posts back
+    posted = response.context["posted"]
+    assert ("action", "assign") in posted and ("query", "view=open&priority=P3") in posted
+    data = {}
+    for key, value in posted:
+        data.setdefault(key, []).append(value)
+    response = lead.post(reverse("team-queue-bulk", args=["it"]), {**data, "confirmed": "True"})
+    # then all six are assigned and the lead is back on the queue
+    assert response.status_code == 302
+    assert texts(response)[0] == "6 changed, 0 refused."
+    assert Ticket.objects.filter(assignee=world.it_agent).count() == 6
+
+
+def test_five_tickets_change_without_a_confirmation(world, file_ticket, client_for):
+    tickets = [file_ticket() for _ in range(5)]
+    response = bulk(client_for(world.it_lead), tickets, action="priority", priority="P2")
+    assert response.status_code == 302
+    assert Ticket.objects.filter(priority="P2").count() == 5
