@@ -221,6 +221,15 @@ class CatalogSearchForm(forms.Form):
 
 class MyRequestsFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_FILTER_CHOICES)
+    q = forms.CharField(label=_("Search my requests"), required=False, max_length=200,
+                        widget=forms.SearchInput(attrs={"placeholder": _("Reference, title or description")}))
+
+
+class TicketSearchForm(forms.Form):
+    """The header's search box: a reference opens that ticket, other text searches."""
+
+    q = forms.CharField(label=_("Search tickets"), required=False, max_length=200,
+                        widget=forms.SearchInput(attrs={"placeholder": _("SD-000123 or words")}))
 
 
 # --- the queue's filters --------------------------------------------------------------

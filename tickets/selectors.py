@@ -84,8 +84,10 @@ def ticket_events(*, ticket: Ticket) -> QuerySet[TicketEvent]:
     return ticket.events.select_related("actor")
 
 
-def requester_tickets(*, user: User, status: str | None = None) -> QuerySet[Ticket]:
+def requester_tickets(*, user: User, status: str | None = None, search: str = "") -> QuerySet[Ticket]:
     qs = Ticket.objects.filter(requester=user).select_related("team", "service_item", "assignee")
+    if search.strip():
+        qs = qs.filter(ticket_search_q(search))
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif status in Status.values:
