@@ -17,7 +17,7 @@ from notifications.models import Preference
 from servicedesk.exceptions import ApplicationError
 
 from . import services
-from .forms import NotificationPreferencesForm, ProfileForm
+from .forms import NotificationPreferencesForm, ProfileForm, notification_events_for
 from .models import Membership, User
 
 TOKEN_SESSION_KEY = "profile:new-token"
@@ -38,7 +38,7 @@ def _render_profile(request: HttpRequest, **forms) -> HttpResponse:
         "profile_form": forms.get("profile_form")
         or ProfileForm(initial={"timezone": user.timezone, "language": user.language}),
         "notifications_form": forms.get("notifications_form")
-        or NotificationPreferencesForm(current=_current_deliveries(user)),
+        or NotificationPreferencesForm(events=notification_events_for(user), current=_current_deliveries(user)),
         "token": token,
         # The whole key is shown once, right after it was made; afterwards only its start.
         "new_token_key": new_key if token is not None and new_key == token.key else None,
@@ -70,7 +70,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile_notifications(request: HttpRequest) -> HttpResponse:
     """How the user hears about each kind of event."""
-    form = NotificationPreferencesForm(request.POST, current=_current_deliveries(request.user))
+    form = NotificationPreferencesForm(request.POST, events=notification_events_for(request.user),
+                                       current=_current_deliveries(request.user))
     if not form.is_valid():
         return _render_profile(request, notifications_form=form)
     try:
