@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from servicedesk.exceptions import ApplicationError
 from teams.models import Team
 
-from .constants import FieldKind, Priority, Status
+from .constants import RESOLUTION_SUMMARY_MAX, FieldKind, Priority, Status
 from .models import ServiceItem, ServiceItemField, parse_reference
 from .selectors import tickets_visible_to
 from .services.triage import BULK_ACTIONS
@@ -170,6 +170,11 @@ class ReplyForm(VersionedForm):
 class TransitionForm(VersionedForm):
     to = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     comment = forms.CharField(label=_("Reply"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    resolution_summary = forms.CharField(
+        label=_("Resolution summary"), required=False, max_length=RESOLUTION_SUMMARY_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("When resolving, optional: what was done, in a few lines. The requester sees it."),
+    )
 
     def __init__(self, *args, targets=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -149,6 +149,10 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    # What the team did, in a few lines, given when resolving: the requester reads it, and
+    # the knowledge base can start from it. Cleared when the ticket is reopened (the
+    # resolution event in the history keeps it).
+    resolution_summary = models.TextField(_("resolution summary"), blank=True, default="")
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # The summary of the ticket's SLA clocks, kept by the clock bookkeeping in the same
     # transaction, so that queues filter and sort by SLA state through an index instead of

@@ -62,7 +62,8 @@ def ticket_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
     def move(data):
         services.ticket_transition_with_reply(ticket=ticket, to=data["to"], actor=request.user,
-                                              comment=data["comment"], expected_version=data["version"])
+                                              comment=data["comment"], expected_version=data["version"],
+                                              resolution_summary=data["resolution_summary"])
         return _("The status is now “%(status)s”.") % {"status": Status(data["to"]).label}
 
     return ticket_action(request, ticket, TransitionForm(request.POST), "transition_form", move)
