@@ -24,7 +24,7 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import Ticket, TicketLink
-from ..presentation import ClockBadge, describe_event, ticket_badge
+from ..presentation import ClockBadge, describe_event, requester_promises, ticket_badge
 from ..selectors import (
     can_see_internal,
     can_work_ticket,
@@ -107,6 +107,7 @@ def render_ticket_page(request: HttpRequest, ticket: Ticket, **forms) -> HttpRes
             if reopen_until < now:
                 allowed = allowed - {Status.OPEN}
         context.update({
+            "promises": requester_promises(ticket.sla_clocks.all(), now),
             "can_reopen": Status.OPEN in allowed,
             "can_close": Status.CLOSED in allowed,
             "can_cancel": Status.CANCELLED in allowed,
