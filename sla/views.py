@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -33,9 +33,9 @@ from .forms import (
     StandardForm,
     level_initial,
 )
-from .models import ServiceStandard
+from .models import EscalationLevel, ServiceStandard
 from .standards import service_standards
-from .standards.calendars import available_timezones, calendar_import_holidays, calendar_save
+from .standards.calendars import WEEKDAY_KEYS, available_timezones, calendar_import_holidays, calendar_save
 from .standards.chains import chain_save
 from .standards.simulator import simulate
 
@@ -100,6 +100,46 @@ def _text(value) -> str:
     return str(value)
 
 
+_WEEKDAY_NAMES = dict(zip(WEEKDAY_KEYS, (WEEKDAYS[day] for day in range(7)), strict=True))
+
+
+def _weekday_text(value) -> str:
+    """A weekday stored as 0–6 (Monday 0) or as its key ("Mon"), in the reader's language."""
+    if isinstance(value, int) and 0 <= value <= 6:
+        return str(WEEKDAYS[value])
+    return str(_WEEKDAY_NAMES.get(value, value))
+
+
+def level_text(level) -> str:
+    """An escalation level of the change log in the reader's language, e.g. "2: 30 min
+    after the breach of the resolution → the team lead, raise the priority". Entries
+    written before levels were stored as data hold their English line: shown as stored."""
+    if not isinstance(level, dict):
+        return _text(level)
+    target = str(EscalationLevel.AppliesTo(level["applies_to"]).label)
+    if level["trigger"] == EscalationLevel.Trigger.PERCENT:
+        when = _("at %(percent)d%% of the %(target)s target") % {"percent": level["percent"] or 0, "target": target}
+    elif level["delay_minutes"]:
+        when = _("%(delay)s after the breach of the %(target)s target") % {
+            "delay": format_business_minutes(level["delay_minutes"]), "target": target}
+    else:
+        when = _("at the breach of the %(target)s target") % {"target": target}
+    who = {"assignee": _("the assignee"), "lead": _("the team lead"), "admins": _("the service admins")}
+    actions = [str(who[key]) for key in level["notify"] if key in who] + list(level["users"])
+    if level["raise_priority"]:
+        actions.append(_("raise the priority"))
+    if level["reassign"] == EscalationLevel.Reassign.LEAD:
+        actions.append(_("reassign to the team lead"))
+    elif level["reassign"] == EscalationLevel.Reassign.TEAM:
+        actions.append(_("reassign to %(team)s") % {"team": level["reassign_team"]})
+    return _("%(order)d: %(when)s → %(actions)s") % {
+        "order": level["order"], "when": when, "actions": _(", ").join(actions) or "—"}
+
+
+# How the change log words the values of some fields; the others are shown as stored.
+_VALUE_TEXT = {"extra_day_weekday": _weekday_text, "levels": level_text}
+
+
 def change_rows(changes: dict) -> list[dict]:
     """Old → new lines of one audit entry; for lists and per-day hours only what differs."""
     rows = []
@@ -109,17 +149,18 @@ def change_rows(changes: dict) -> list[dict]:
                                                              kv[0]))
     for field, change in items:
         old, new = change.get("old"), change.get("new")
-        if isinstance(old, dict) or isinstance(new, dict):
+        text = _VALUE_TEXT.get(field, _text)
+        if isinstance(old, dict) or isinstance(new, dict):  # working hours by weekday
             old, new = old or {}, new or {}
             keys = [key for key in (*old, *[k for k in new if k not in old]) if old.get(key) != new.get(key)]
-            old_text = "\n".join(f"{key} {_text(old.get(key))}" for key in keys)
-            new_text = "\n".join(f"{key} {_text(new.get(key))}" for key in keys)
+            old_text = "\n".join(f"{_weekday_text(key)} {_text(old.get(key))}" for key in keys)
+            new_text = "\n".join(f"{_weekday_text(key)} {_text(new.get(key))}" for key in keys)
         elif isinstance(old, list) or isinstance(new, list):
             old, new = old or [], new or []
-            old_text = "\n".join(f"− {line}" for line in old if line not in new) or "—"
-            new_text = "\n".join(f"+ {line}" for line in new if line not in old) or "—"
+            old_text = "\n".join(f"− {text(line)}" for line in old if line not in new) or "—"
+            new_text = "\n".join(f"+ {text(line)}" for line in new if line not in old) or "—"
         else:
-            old_text, new_text = _text(old), _text(new)
+            old_text, new_text = text(old), text(new)
         if old_text != new_text:
             rows.append({"field": FIELD_LABELS.get(field, field), "old": old_text, "new": new_text})
     return rows

@@ -22,22 +22,19 @@ LEVEL_FIELDS = (
 )
 
 
-def level_summary(level: dict[str, Any]) -> str:
-    """One line per level for the audit log, e.g. "1: 75% of both → assignee, lead"."""
-    if level["trigger"] == EscalationLevel.Trigger.PERCENT:
-        when = f"{level['percent']}% of {level['applies_to']}"
-    else:
-        when = f"breach of {level['applies_to']} + {level['delay_minutes']} min"
-    actions = [who for who, flag in (("assignee", level["notify_assignee"]), ("lead", level["notify_lead"]),
-                                     ("admins", level["notify_admins"])) if flag]
-    actions += sorted(user.get_username() for user in level["notify_users"])
-    if level["raise_priority"]:
-        actions.append("raise priority")
-    if level["reassign"] == EscalationLevel.Reassign.LEAD:
-        actions.append("reassign to lead")
-    elif level["reassign"] == EscalationLevel.Reassign.TEAM:
-        actions.append(f"reassign to {level['reassign_team']}")
-    return f"{level['order']}: {when} → {', '.join(actions)}"
+def level_summary(level: dict[str, Any]) -> dict[str, Any]:
+    """A level as plain JSON for the audit log; the change log words it in the reader's
+    language (sla.views.level_text). Entries written before 2026-12 hold an English line."""
+    reassign_team = level.get("reassign_team")
+    return {
+        "order": level["order"], "trigger": level["trigger"], "percent": level.get("percent"),
+        "applies_to": level["applies_to"], "delay_minutes": level.get("delay_minutes") or 0,
+        "notify": [who for who, flag in (("assignee", level["notify_assignee"]), ("lead", level["notify_lead"]),
+                                         ("admins", level["notify_admins"])) if flag],
+        "users": sorted(user.get_username() for user in level["notify_users"]),
+        "raise_priority": bool(level["raise_priority"]), "reassign": level.get("reassign") or "",
+        "reassign_team": str(reassign_team) if reassign_team else None,
+    }
 
 
 def _existing_level(level: EscalationLevel) -> dict[str, Any]:
