@@ -115,7 +115,7 @@ class FieldSpec:
     label: tuple[str, str, str]  # English, 简体中文, 繁體中文
     help_text: tuple[str, str, str] = ("", "", "")
     required: bool = False
-    choices: tuple[str, ...] = ()
+    choices: tuple[tuple[str, str, str], ...] = ()  # each: English (the stored value), 简体中文, 繁體中文
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,8 @@ ITEMS = [
                        "笔记本底部标签上的编号，例如 LT-1234。", "筆電底部標籤上的編號，例如 LT-1234。"),
                       required=True),
             FieldSpec("impact", CHOICE, ("Impact", "影响范围", "影響範圍"),
-                      choices=("Only me", "My whole team", "A customer deadline")),
+                      choices=(("Only me", "仅我自己", "僅我自己"), ("My whole team", "我的整个团队", "我的整個團隊"),
+                               ("A customer deadline", "客户截止期限", "客戶截止期限"))),
         ),
     ),
     ItemSpec(
@@ -157,7 +158,8 @@ ITEMS = [
         ("申請新電腦或螢幕", "申請新的筆記型電腦、螢幕、擴充座或鍵盤滑鼠。"),
         fields=(
             FieldSpec("device", CHOICE, ("Device", "设备", "設備"), required=True,
-                      choices=("Laptop", "Monitor", "Docking station", "Keyboard and mouse")),
+                      choices=(("Laptop", "笔记本电脑", "筆記型電腦"), ("Monitor", "显示器", "顯示器"),
+                               ("Docking station", "扩展坞", "擴充座"), ("Keyboard and mouse", "键盘和鼠标", "鍵盤和滑鼠"))),
             FieldSpec("reason", LONG_TEXT, ("Why do you need it?", "申请原因", "申請原因")),
         ),
     ),
@@ -185,7 +187,7 @@ ITEMS = [
         fields=(
             FieldSpec("application", TEXT, ("Application", "应用系统", "應用系統"), required=True),
             FieldSpec("access_level", CHOICE, ("Access level", "权限级别", "權限等級"), required=True,
-                      choices=("Read only", "Edit", "Administrator")),
+                      choices=(("Read only", "只读", "唯讀"), ("Edit", "编辑", "編輯"), ("Administrator", "管理员", "管理員"))),
             FieldSpec("reason", LONG_TEXT, ("Why do you need it?", "申请原因", "申請原因")),
         ),
     ),
@@ -203,7 +205,8 @@ ITEMS = [
         fields=(
             FieldSpec("software", TEXT, ("Software", "软件名称", "軟體名稱"), required=True),
             FieldSpec("licence", CHOICE, ("Licence", "许可证", "授權"),
-                      choices=("Free", "Company licence", "Need a new licence")),
+                      choices=(("Free", "免费", "免費"), ("Company licence", "公司许可证", "公司授權"),
+                               ("Need a new licence", "需要新许可证", "需要新授權"))),
         ),
     ),
     ItemSpec(
@@ -283,7 +286,8 @@ ITEMS = [
         ("在職證明", "用印的在職證明，例如用於簽證或銀行業務。"),
         fields=(
             FieldSpec("purpose", CHOICE, ("Purpose", "用途", "用途"), required=True,
-                      choices=("Visa application", "Bank or loan", "Other")),
+                      choices=(("Visa application", "签证申请", "簽證申請"), ("Bank or loan", "银行或贷款", "銀行或貸款"),
+                               ("Other", "其他", "其他"))),
             FieldSpec("copies", NUMBER, ("Copies", "份数", "份數")),
         ),
     ),
@@ -314,8 +318,10 @@ ITEMS = [
         ("培訓課程報名", "為自己或團隊報名參加培訓課程。"),
         fields=(
             FieldSpec("course", CHOICE, ("Course", "课程", "課程"), required=True,
-                      choices=("Excel for analysts", "Presenting with confidence",
-                               "Information security basics", "Mandarin for beginners")),
+                      choices=(("Excel for analysts", "面向分析师的 Excel", "給分析師的 Excel"),
+                               ("Presenting with confidence", "自信地做演示", "自信地做簡報"),
+                               ("Information security basics", "信息安全基础", "資訊安全基礎"),
+                               ("Mandarin for beginners", "初级普通话", "初級普通話"))),
             FieldSpec("seats", NUMBER, ("Seats", "名额", "名額"), required=True),
             FieldSpec("preferred_date", DATE, ("Preferred date", "期望日期", "希望日期")),
         ),

@@ -202,10 +202,12 @@ def _item_field(item: ServiceItem, position: int, spec: FieldSpec) -> ServiceIte
         text = {"label": spec.label[index]}
         if spec.help_text[index]:
             text["help_text"] = spec.help_text[index]
+        if spec.choices:
+            text["choices"] = [choice[index] for choice in spec.choices]
         translations[lang] = text
     return ServiceItemField(
         item=item, key=spec.key, label=spec.label[0], help_text=spec.help_text[0], kind=spec.kind,
-        choices=list(spec.choices), required=spec.required, order=position * 10, translations=translations,
+        choices=[choice[0] for choice in spec.choices], required=spec.required, order=position * 10, translations=translations,
     )
 
 

@@ -70,7 +70,7 @@ def _extra_form_field(definition: ServiceItemField) -> forms.Field:
     if definition.kind == FieldKind.LONG_TEXT:
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 4, **attrs}), strip=False, **common)
     if definition.kind == FieldKind.CHOICE:
-        options = [("", _("— choose —"))] + [(str(c), str(c)) for c in definition.choices]
+        options = [("", _("— choose —")), *definition.choice_options()]
         return forms.CharField(widget=forms.Select(choices=options, attrs=attrs), **common)
     if definition.kind == FieldKind.NUMBER:
         return forms.CharField(widget=forms.NumberInput(attrs={"step": "any", **attrs}), **common)

@@ -122,6 +122,23 @@ class ServiceItemField(models.Model):
         lang = (translation.get_language() or "en").lower()
         return (self.translations or {}).get(lang, {}).get(field) or getattr(self, field)
 
+    def choice_options(self) -> list[tuple[str, str]]:
+        """(stored value, label in the active language) for each choice. The value is the
+        English text; a language's labels are `translations[lang]["choices"]`, one per
+        choice in the same order (ignored unless there is exactly one per choice)."""
+        values = [str(choice) for choice in self.choices or ()]
+        lang = (translation.get_language() or "en").lower()
+        labels = (self.translations or {}).get(lang, {}).get("choices")
+        if not isinstance(labels, list) or len(labels) != len(values):
+            labels = values
+        return [(value, str(label) or value) for value, label in zip(values, labels, strict=True)]
+
+    def display_value(self, value):
+        """An answer as the reader sees it: a choice by its label in the active language."""
+        if self.kind == FieldKind.CHOICE:
+            return dict(self.choice_options()).get(str(value), value)
+        return value
+
 
 class Ticket(models.Model):
     """One request from an employee to a service team."""

@@ -50,7 +50,7 @@ def _field_rows(ticket: Ticket) -> list[tuple[str, object]]:
     rows = []
     for definition in ticket.service_item.fields.all():
         if definition.key in values:
-            rows.append((definition.tr("label"), values.pop(definition.key)))
+            rows.append((definition.tr("label"), definition.display_value(values.pop(definition.key))))
     rows.extend(values.items())  # answers to questions the item no longer asks
     return rows
 
