@@ -116,6 +116,13 @@ class _StandardChoiceField(forms.ModelChoiceField):
         return f"{obj.team} · {obj.name}"
 
 
+class _CatalogChoiceField(forms.ModelChoiceField):
+    """A service category or service, named in the viewer's language."""
+
+    def label_from_instance(self, obj):
+        return obj.tr("name")
+
+
 class _StaffChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
@@ -131,10 +138,10 @@ def _priority_choices(any_label):
 class StandardForm(ApplicationErrorForm):
     name = forms.CharField(label=gettext_lazy("name"), max_length=160)
     team = forms.ModelChoiceField(label=gettext_lazy("service team"), queryset=Team.objects.filter(is_active=True))
-    category = forms.ModelChoiceField(label=gettext_lazy("service category"), required=False,
+    category = _CatalogChoiceField(label=gettext_lazy("service category"), required=False,
                                       queryset=ServiceCategory.objects.all(),
                                       empty_label=gettext_lazy("every service category"))
-    service_item = forms.ModelChoiceField(label=gettext_lazy("service"), required=False,
+    service_item = _CatalogChoiceField(label=gettext_lazy("service"), required=False,
                                           queryset=ServiceItem.objects.select_related("team"),
                                           empty_label=gettext_lazy("every service"))
     priority = forms.ChoiceField(label=gettext_lazy("priority"), required=False,

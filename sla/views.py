@@ -176,9 +176,9 @@ def _audit_entries(changes):
 
 def _scope(standard: ServiceStandard) -> str:
     if standard.service_item_id:
-        return str(standard.service_item)
+        return standard.service_item.tr("name")
     if standard.category_id:
-        return _("every service in %(category)s") % {"category": standard.category}
+        return _("every service in %(category)s") % {"category": standard.category.tr("name")}
     return _("whole service team")
 
 

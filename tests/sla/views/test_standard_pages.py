@@ -109,3 +109,14 @@ def test_the_standards_list_writes_targets_in_chinese(admin_client, world, sla_o
     admin_client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     html = admin_client.get(reverse("sla:standards")).content.decode()
     assert "<td>1 小时</td>" in html and "<td>8 小时</td>" in html
+
+
+def test_catalog_names_on_the_standard_pages_follow_the_readers_language(admin_client, world, sla_objects):
+    world.laptop.translations = {"zh-hans": {"name": "笔记本电脑维修"}}
+    world.laptop.save()
+    admin_client.post(reverse("sla:standard-new"), _form(sla_objects, world))
+    admin_client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    listing = admin_client.get(reverse("sla:standards")).content.decode()
+    assert "<td>笔记本电脑维修</td>" in listing
+    form = admin_client.get(reverse("sla:standard-new")).content.decode()
+    assert f'<option value="{world.laptop.pk}">笔记本电脑维修</option>' in form
