@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 class OutboxMessage(models.Model):
     """One message to deliver, by email or in the app. Lives in PostgreSQL so that a
     stopped Redis or a killed worker loses nothing; `dedupe_key` makes writing it twice
-    harmless, and delivery marks it sent so that it is never sent twice."""
+    harmless. A delivering worker claims it by pushing `next_attempt_at` ahead
+    (`servicedesk.claims`) and marks it sent the moment it is (`services.deliver_outbox`)."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("email")

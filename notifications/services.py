@@ -4,18 +4,22 @@ messages land in the outbox and a Celery task delivers them (see `deliver_outbox
 import datetime as dt
 import functools
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from servicedesk.claims import Claim, claim_due
 from servicedesk.exceptions import ApplicationError
 from teams.models import Membership
 
@@ -46,6 +50,18 @@ EVENT_LABELS = {
     SLA_ESCALATION: gettext_lazy("Escalations"),
     LEAD_DIGEST: gettext_lazy("Daily digest of my team's queue (leads; off unless chosen)"),
 }
+
+
+# Control characters (C0, DEL, C1, so CR, LF, NEL, tab) and the Unicode line and paragraph
+# separators: what can break or fold a mail header.
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """Text fit for a header line (an email subject, a notification title): each run of
+    control characters becomes one space, so that no ticket title or other user text,
+    whatever is stored, can break or add a header."""
+    return _NOT_ONE_LINE.sub(" ", text).strip()
 
 
 @functools.cache
@@ -124,7 +140,7 @@ def enqueue_many(messages: list[Message], *, prefs: dict[tuple[int, str], str] |
         context = {"reference": ticket.reference if ticket else "", "title": ticket.title if ticket else ""}
         url = ticket_url(ticket.pk) if ticket is not None else ""
         language = user.language or settings.LANGUAGE_CODE
-        subject = (translated(message.subject, language) % context)[:255]
+        subject = one_line(translated(message.subject, language) % context)[:255]
         body = translated(message.body, language) % context
         for channel in _channels_for(user, message.event, prefs):
             rows.append(OutboxMessage(
@@ -199,63 +215,126 @@ def requester_replied(*, ticket, comment) -> None:
 
 
 # --- delivery ----------------------------------------------------------------------------
+#
+# Delivery is once, except in one case (README, "Notifications and email"): each message is
+# claimed (servicedesk.claims) and committed before it is sent, and its result is recorded
+# in one statement of its own as soon as the SMTP server answers. A worker killed before
+# that leaves the claim to run out and the message to be sent again; only a message the
+# server accepted whose acceptance was never recorded (the reply lost, or the worker killed
+# between the server's answer and that statement) can arrive twice, and then with the same
+# Message-ID, so that the receiving side can drop the second copy.
 
 
 def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
-def _send_email(message: OutboxMessage) -> None:
+def _send_bound() -> dt.timedelta:
+    """The longest one email may take: connect, greeting, EHLO, STARTTLS, EHLO, AUTH,
+    MAIL, RCPT, DATA and the message, each answered within EMAIL_TIMEOUT."""
+    return dt.timedelta(seconds=10 * settings.EMAIL_TIMEOUT)
+
+
+def _lease() -> dt.timedelta:
+    return max(dt.timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS), 2 * _send_bound())
+
+
+def message_id(message: OutboxMessage) -> str:
+    """The Message-ID header of an outbox message: derived from the row, the same on
+    every attempt (whichever worker sends it), so that a receiver can drop a repeat."""
+    host = urlsplit(settings.SITE_URL).hostname or "servicedesk"
+    return f"<outbox.{message.pk}.{message.created_at:%Y%m%d%H%M%S}@{host}>"
+
+
+def _email(message: OutboxMessage) -> EmailMultiAlternatives:
     context = {"message": message, "site_url": settings.SITE_URL}
     with translation.override(getattr(message.recipient, "language", None) or settings.LANGUAGE_CODE):
         text = render_to_string("notifications/email.txt", context)
         html = render_to_string("notifications/email.html", context)
-    email = EmailMultiAlternatives(message.subject, text, settings.DEFAULT_FROM_EMAIL, [message.address])
+    # The stored subject is one line already; rows written before that rule are made so here.
+    email = EmailMultiAlternatives(one_line(message.subject), text, settings.DEFAULT_FROM_EMAIL, [message.address],
+                                   headers={"Message-ID": message_id(message)})
     email.attach_alternative(html, "text/html")
-    email.send()
+    return email
+
+
+class _Mailer:
+    """One SMTP connection for a claimed batch, opened at the first email and opened
+    again after a failure (which may have left it broken)."""
+
+    def __init__(self):
+        self.connection = None
+
+    def send(self, email: EmailMultiAlternatives) -> None:
+        if self.connection is None:
+            self.connection = get_connection(fail_silently=False)
+            self.connection.open()
+        try:
+            if self.connection.send_messages([email]) != 1:
+                raise ValueError("the email backend sent nothing")
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.connection is not None:
+            connection, self.connection = self.connection, None
+            try:
+                connection.close()
+            except Exception:  # noqa: BLE001 - a broken connection is dropped either way
+                logger.debug("closing the SMTP connection failed", exc_info=True)
+
+
+def _record_failure(claim: Claim, message: OutboxMessage, exc: Exception) -> None:
+    attempts = message.attempts + 1
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if attempts >= MAX_ATTEMPTS:
+        changes = {"state": OutboxMessage.State.FAILED, "next_attempt_at": claim.now}
+        logger.error("outbox %s failed for good: %s", message.pk, error)
+    else:
+        changes = {"next_attempt_at": claim.now + _backoff(attempts)}
+    claim.held(message).update(attempts=attempts, last_error=error, **changes)
+
+
+def _deliver_in_app(claim: Claim, message: OutboxMessage) -> bool:
+    """The notification and the sent mark in one transaction: in the app, exactly once."""
+    with transaction.atomic():
+        if not claim.held(message).update(attempts=F("attempts") + 1, state=OutboxMessage.State.SENT,
+                                          sent_at=timezone.now()):
+            return False
+        Notification.objects.get_or_create(
+            outbox=message,
+            defaults={"user_id": message.recipient_id, "ticket_id": message.ticket_id, "event": message.event,
+                      "title": one_line(message.subject), "body": message.body, "url": message.url},
+        )
+    return True
 
 
 def deliver_outbox(*, batch_size: int = 100, now: dt.datetime | None = None) -> int:
-    """Deliver due outbox messages. Rows are claimed with SKIP LOCKED so that several
-    workers share the work; a row is marked sent in the transaction that delivered it,
-    so it is never delivered twice. Failures are retried with exponential back-off."""
+    """Deliver one batch of due outbox messages; returns how many were claimed (the task
+    calls it again while batches come back full). Several workers share the work;
+    failures are retried with exponential back-off, MAX_ATTEMPTS times at most."""
     now = now or timezone.now()
-    delivered = 0
-    with transaction.atomic():
-        batch = list(
-            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
-            .select_related("recipient")
-            .order_by("next_attempt_at", "id")[:batch_size]
-        )
-        for message in batch:
-            try:
-                with transaction.atomic():
-                    if message.channel == OutboxMessage.Channel.IN_APP:
-                        Notification.objects.get_or_create(
-                            outbox=message,
-                            defaults={"user_id": message.recipient_id, "ticket_id": message.ticket_id,
-                                      "event": message.event, "title": message.subject, "body": message.body,
-                                      "url": message.url},
-                        )
-                    else:
-                        _send_email(message)
-            except Exception as exc:  # noqa: BLE001 - any failure is retried later
-                message.attempts += 1
-                message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                if message.attempts >= MAX_ATTEMPTS:
-                    message.state = OutboxMessage.State.FAILED
-                    logger.error("outbox %s failed for good: %s", message.pk, message.last_error)
-                else:
-                    message.next_attempt_at = now + _backoff(message.attempts)
-                message.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
+    pending = OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING).select_related("recipient")
+    claim = claim_due(pending, now=now, lease=_lease(), batch_size=batch_size)
+    mailer = _Mailer()
+    try:
+        for message in claim.take(_send_bound()):
+            if message.channel == OutboxMessage.Channel.IN_APP:
+                _deliver_in_app(claim, message)
                 continue
-            message.attempts += 1
-            message.state = OutboxMessage.State.SENT
-            message.sent_at = timezone.now()
-            message.save(update_fields=["attempts", "state", "sent_at"])
-            delivered += 1
-    return delivered
+            try:
+                mailer.send(_email(message))
+            except Exception as exc:  # noqa: BLE001 - any failure is retried later
+                _record_failure(claim, message, exc)
+                continue
+            # One statement, its own transaction, sent the moment the server has answered.
+            if not claim.held(message).update(attempts=F("attempts") + 1, state=OutboxMessage.State.SENT,
+                                              sent_at=timezone.now(), last_error=""):
+                logger.warning("outbox %s was sent after its claim ran out", message.pk)
+    finally:
+        mailer.close()
+    return len(claim.rows)
 
 
 def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:

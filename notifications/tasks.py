@@ -2,15 +2,17 @@ from celery import shared_task
 
 from . import digest, services
 
+BATCH = 100
+
 
 @shared_task(name="notifications.tasks.deliver_outbox", acks_late=True)
 def deliver_outbox() -> int:
     """Deliver what is due; idempotent, so a redelivered message does no harm."""
     total = 0
     while True:
-        delivered = services.deliver_outbox()
-        total += delivered
-        if delivered < 100:
+        claimed = services.deliver_outbox(batch_size=BATCH)
+        total += claimed
+        if claimed < BATCH:
             return total
 
 

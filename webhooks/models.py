@@ -16,8 +16,9 @@ class WebhookEvent(models.TextChoices):
 
 
 class WebhookEndpoint(models.Model):
-    """A receiver of ticket events: an https URL, the events it wants, and the secret
-    its deliveries are signed with (HMAC-SHA256 of the body)."""
+    """A receiver of ticket events: an https URL (at a public address unless the operator
+    allows it: `webhooks.addresses`), the events it wants, and the secret its deliveries
+    are signed with (HMAC-SHA256 of the timestamp and the body: `webhooks.services.sign`)."""
 
     name = models.CharField(_("name"), max_length=120, blank=True)
     url = models.URLField(_("URL"), max_length=500)

@@ -1,25 +1,24 @@
 """Webhook writes: endpoints (service admins), the deliveries that ticket events write
 (`webhook_event`, called inside the transaction of the change), and their delivery.
 
-Delivery is at least once: a receiver deduplicates by `X-Servicedesk-Delivery`. Rows
-are claimed with SKIP LOCKED and leased (their `next_attempt_at` pushed past the POST's
-timeout) in a short transaction, so that no lock is held while a receiver answers and
-several workers share the work; a worker killed mid-POST leaves the row to be retried
-when its lease runs out.
+Delivery is at least once: a receiver deduplicates by `X-Servicedesk-Delivery`. Each
+attempt is signed anew with its own timestamp (`sign`), so that a receiver can refuse a
+replayed request; the URL is checked again, and its host resolved, before every attempt
+(`webhooks.addresses`), and the POST goes to the addresses checked (`webhooks.transport`). Rows
+are claimed (`servicedesk.claims`: SKIP LOCKED, their `next_attempt_at` pushed past the
+POSTs' timeout) in a short transaction, so that no lock is held while a receiver answers
+and several workers share the work; a worker killed mid-POST leaves the row to be retried
+when its claim runs out.
 """
 
 import datetime as dt
 import hashlib
 import hmac
-import ipaddress
 import json
 import logging
 import secrets
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,18 +28,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicedesk.claims import claim_due
 from servicedesk.exceptions import ApplicationError
 
+from . import addresses, transport
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from .selectors import active_endpoint_events
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Servicedesk-Signature"
+TIMESTAMP_HEADER = "X-Servicedesk-Timestamp"
 EVENT_HEADER = "X-Servicedesk-Event"
 DELIVERY_HEADER = "X-Servicedesk-Delivery"
 USER_AGENT = "servicedesk-webhooks/1"
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
 def _setting(name: str, default: Any) -> Any:
@@ -61,41 +62,30 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(base * 2 ** (attempts - 1), 6 * 3600))
 
 
-def sign(secret: str, body: bytes) -> str:
-    """The signature header's value: `sha256=<hex HMAC-SHA256 of the raw body>`."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(secret: str, body: bytes, timestamp: int) -> str:
+    """The signature header's value: `t=<timestamp>,v1=<hex HMAC-SHA256 of "<timestamp>." + body>`,
+    the timestamp in Unix seconds (also sent as X-Servicedesk-Timestamp). Signing the time
+    with the body lets a receiver refuse a request replayed outside its window."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
 
 
 # --- endpoints ---------------------------------------------------------------------------
 
 
-def _is_local(host: str) -> bool:
-    if host in LOCAL_HOSTS:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def url_problem(url: str) -> str | None:
-    """Why an endpoint URL is refused, or None. https only; plain http only to this
-    machine and only where WEBHOOK_ALLOW_HTTP_LOCALHOST is on (tests, development)."""
+    """Why an endpoint URL is refused, or None: https only (plain http only to this
+    machine, where WEBHOOK_ALLOW_HTTP_LOCALHOST is on), no credentials, and a host that is
+    and resolves to public addresses only unless WEBHOOK_ALLOWED_INTERNAL_HOSTS names it.
+    A name that does not resolve yet is accepted: every delivery checks it again."""
     try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        return _("Enter a valid URL.")
-    if not host:
-        return _("Enter a valid URL.")
-    if parts.username or parts.password:
-        return _("Put no credentials in the URL; verify the signature instead.")
-    if parts.scheme == "https":
-        return None
-    if parts.scheme == "http" and _setting("WEBHOOK_ALLOW_HTTP_LOCALHOST", False) and _is_local(host):
-        return None
-    return _("The URL must start with https://.")
+        addresses.destination(url)
+    except addresses.Refused as refusal:
+        return refusal.message
+    except addresses.Unresolved:
+        if urlsplit(url).scheme != "https":  # plain http needs an address proven local
+            return _("The URL must start with https://.")
+    return None
 
 
 def _clean_endpoint(*, url: str, events: list[str], name: str) -> dict[str, Any]:
@@ -213,84 +203,38 @@ def webhook_events(*, events: Iterable[tuple[str, Any, dict]]) -> int:
 # --- delivery ----------------------------------------------------------------------------
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer like any other non-2xx: the delivery failed."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
-@dataclass
-class PostResult:
-    status: int | None
-    error: str
-    duration_ms: int
-
-    @property
-    def ok(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300
-
-
-def _post(url: str, body: bytes, headers: dict[str, str]) -> PostResult:
-    started = time.monotonic()
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - checked scheme
-    status: int | None = None
-    error = ""
-    try:
-        with _opener.open(request, timeout=timeout_seconds()) as response:
-            status = response.status
-            response.read(1024)
-    except urllib.error.HTTPError as exc:
-        status = exc.code
-        try:
-            snippet = exc.read(300).decode("utf-8", "replace")
-        except Exception:  # noqa: BLE001 - the status says enough
-            snippet = ""
-        error = f"HTTP {exc.code}: {snippet}".strip()
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        error = f"{type(exc).__name__}: {reason}"
-    duration = int((time.monotonic() - started) * 1000)
-    if status is not None and not 200 <= status < 300 and not error:
-        error = f"HTTP {status}"
-    return PostResult(status=status, error=error[:2000], duration_ms=duration)
-
-
-def _claim(now: dt.datetime, batch_size: int) -> list[WebhookDelivery]:
-    lease = dt.timedelta(seconds=timeout_seconds() * 2 + 30)
-    with transaction.atomic():
-        batch = list(
-            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(state=WebhookDelivery.State.PENDING, next_attempt_at__lte=now)
-            .select_related("endpoint")
-            .order_by("next_attempt_at", "id")[:batch_size]
-        )
-        for delivery in batch:
-            delivery.next_attempt_at = now + lease
-        WebhookDelivery.objects.bulk_update(batch, ["next_attempt_at"])
-    return batch
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=timeout_seconds() * 2 + 30)
 
 
 def _attempt(delivery: WebhookDelivery, now: dt.datetime) -> bool:
     endpoint = delivery.endpoint
     started_at = timezone.now()
+    give_up = False
     if not endpoint.active:
-        result = PostResult(status=None, error=_("The endpoint is not active."), duration_ms=0)
-    elif problem := url_problem(endpoint.url):
-        result = PostResult(status=None, error=str(problem), duration_ms=0)
+        result = transport.PostResult(status=None, error=_("The endpoint is not active."), duration_ms=0)
+        give_up = True
     else:
-        body = json.dumps(delivery.payload, separators=(",", ":"), cls=DjangoJSONEncoder).encode()
-        result = _post(endpoint.url, body, {
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            EVENT_HEADER: delivery.event,
-            DELIVERY_HEADER: str(delivery.pk),
-            SIGNATURE_HEADER: sign(endpoint.secret, body),
-        })
-    give_up = not endpoint.active
+        try:
+            destination = addresses.destination(endpoint.url)
+        except addresses.Refused as refusal:
+            # Refused for good (an internal address, say): no connection is made, nothing
+            # of any answer is kept.
+            result = transport.PostResult(status=None, error=refusal.message, duration_ms=0)
+            give_up = True
+        except addresses.Unresolved as unresolved:
+            result = transport.PostResult(status=None, error=unresolved.message, duration_ms=0)
+        else:
+            body = json.dumps(delivery.payload, separators=(",", ":"), cls=DjangoJSONEncoder).encode()
+            timestamp = int(time.time())
+            result = transport.post(destination, body, {
+                "Content-Type": "application/json",
+                "User-Agent": USER_AGENT,
+                EVENT_HEADER: delivery.event,
+                DELIVERY_HEADER: str(delivery.pk),
+                TIMESTAMP_HEADER: str(timestamp),
+                SIGNATURE_HEADER: sign(endpoint.secret, body, timestamp),
+            }, timeout=timeout_seconds())
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
         if delivery.state != WebhookDelivery.State.PENDING:
@@ -324,7 +268,9 @@ def webhook_deliver_due(*, now: dt.datetime | None = None, batch_size: int = 50)
     it again while batches come back full). Failures are retried with exponential
     back-off up to WEBHOOK_MAX_ATTEMPTS, then the delivery is marked failed."""
     now = now or timezone.now()
-    batch = _claim(now, batch_size)
-    for delivery in batch:
+    pending = WebhookDelivery.objects.filter(state=WebhookDelivery.State.PENDING).select_related("endpoint")
+    claim = claim_due(pending, now=now, lease=_lease(), batch_size=batch_size)
+    # One POST takes at most a connect and a read, each within the timeout.
+    for delivery in claim.take(dt.timedelta(seconds=timeout_seconds() * 2)):
         _attempt(delivery, now)
-    return len(batch)
+    return len(claim.rows)

@@ -143,6 +143,12 @@ TICKET_AUTOCLOSE_DAYS = env.int("TICKET_AUTOCLOSE_DAYS", default=5)
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
+# Seconds the SMTP server has to answer each command; it also bounds how long a worker may
+# take over one email (notifications.services), so it must never be None.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
+# How long a delivering worker holds a claimed batch of outbox messages; the messages of a
+# worker that died come due again after it (at least twenty EMAIL_TIMEOUTs).
+OUTBOX_CLAIM_SECONDS = env.float("OUTBOX_CLAIM_SECONDS", default=300.0)
 
 # Celery. The filesystem transport is the embedded default: it needs no server.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -283,8 +289,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
 }
 
-# Webhooks: HTTPS endpoints only (plain http to localhost only when allowed, for tests).
+# Webhooks: HTTPS endpoints only (plain http to localhost only when allowed, for tests),
+# at public addresses only, except the host names, addresses and networks listed here
+# (e.g. "hooks.corp.local,10.1.2.3,10.9.0.0/16"): see webhooks/addresses.py.
 WEBHOOK_ALLOW_HTTP_LOCALHOST = env.bool("WEBHOOK_ALLOW_HTTP_LOCALHOST", default=False)
+WEBHOOK_ALLOWED_INTERNAL_HOSTS = env.list("WEBHOOK_ALLOWED_INTERNAL_HOSTS", default=[])
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)

@@ -1,6 +1,8 @@
 """Fixtures of the API tests: token-authenticated clients per role and a ticket with a
 public reply, an internal note (with a file) and SLA clocks."""
 
+import socket
+
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,6 +11,7 @@ from rest_framework.test import APIClient
 
 from tests.factories import ServiceStandardFactory
 from tickets import services
+from webhooks import addresses
 
 ROLES = ["anonymous", "alice", "bob", "it_agent", "hr_agent", "it_lead", "admin"]
 
@@ -20,6 +23,35 @@ def _isolated(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+class FakeDNS:
+    """The webhook checks' DNS answers: `answers[name] = ["203.0.113.7", ...]`. Numbers
+    (`0177.0.0.1`, `[::1]`) are read by the real getaddrinfo, as are the names of
+    /etc/hosts (`localhost`); any other name has no address, so no test waits on a DNS
+    server. `asked` lists the names looked up."""
+
+    def __init__(self):
+        self.answers: dict[str, list[str]] = {}
+        self.asked: list[str] = []
+
+    def getaddrinfo(self, host, port, *args, **kwargs):
+        self.asked.append(host)
+        if host in self.answers:
+            return [(socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "",
+                     (ip, port)) for ip in self.answers[host]]
+        if host == "localhost":
+            return socket.getaddrinfo(host, port, *args, **kwargs)
+        return socket.getaddrinfo(host, port, *args, **{**kwargs, "flags": socket.AI_NUMERICHOST})
+
+
+@pytest.fixture(autouse=True)
+def dns(monkeypatch):
+    """Stub the DNS answers of the webhook address checks (only theirs: the database and
+    Redis clients resolve as usual)."""
+    fake = FakeDNS()
+    monkeypatch.setattr(addresses, "getaddrinfo", fake.getaddrinfo)
+    return fake
 
 
 @pytest.fixture

@@ -2,60 +2,26 @@
 signed delivery with retries against a real HTTP receiver on 127.0.0.1."""
 
 import datetime as dt
-import hashlib
-import hmac
-import http.server
 import json
-import threading
+import time
 
 import pytest
 from django.utils import timezone
 
+from tests.webhook_receiver import Receiver, readme_verifier
 from webhooks import services
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.tasks import deliver_webhooks
 
-
-class Receiver:
-    """An HTTP server on 127.0.0.1 that answers with the given status codes in turn
-    (the last one repeats) and records every request."""
-
-    def __init__(self, statuses):
-        self.statuses = list(statuses)
-        self.requests: list[dict] = []
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"headers": dict(self.headers), "body": body})
-                code = receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
-                self.send_response(code)
-                self.end_headers()
-                self.wfile.write(b"ok" if code == 200 else b"boom")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks/servicedesk"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+SIGNED = ("X-Servicedesk-Signature", "X-Servicedesk-Timestamp", "X-Servicedesk-Event", "X-Servicedesk-Delivery",
+          "Content-Type")
 
 
 @pytest.fixture
 def local_http(settings):
+    """The test receiver listens on plain http at 127.0.0.1: allowed here, in tests only."""
     settings.WEBHOOK_ALLOW_HTTP_LOCALHOST = True
+    settings.WEBHOOK_ALLOWED_INTERNAL_HOSTS = ["127.0.0.1"]
 
 
 def _endpoint(client_for, url, events=("ticket.created",)):
@@ -67,6 +33,7 @@ def _endpoint(client_for, url, events=("ticket.created",)):
 def test_a_delivery_is_signed_retried_after_a_500_and_logged(world, ticket, local_http, client_for):
     with Receiver([500, 200]) as receiver:
         endpoint = _endpoint(client_for, receiver.url)
+        receiver.secret = endpoint.secret
         assert services.webhook_event(event="ticket.created", ticket=ticket, data={"source": "api"}) == 1
         t0 = timezone.now()
 
@@ -85,8 +52,9 @@ def test_a_delivery_is_signed_retried_after_a_500_and_logged(world, ticket, loca
     assert len(receiver.requests) == 2
     for request in receiver.requests:
         headers, body = request["headers"], request["body"]
-        expected = "sha256=" + hmac.new(endpoint.secret.encode(), body, hashlib.sha256).hexdigest()
-        assert hmac.compare_digest(headers["X-Servicedesk-Signature"], expected)
+        assert request["verified"]  # by the README's snippet, over the bytes received
+        assert headers["X-Servicedesk-Signature"].startswith(f"t={headers['X-Servicedesk-Timestamp']},v1=")
+        assert abs(int(headers["X-Servicedesk-Timestamp"]) - time.time()) < 60
         assert headers["X-Servicedesk-Event"] == "ticket.created"
         assert headers["X-Servicedesk-Delivery"] == str(delivery.pk)
         assert headers["Content-Type"] == "application/json"
@@ -97,20 +65,48 @@ def test_a_delivery_is_signed_retried_after_a_500_and_logged(world, ticket, loca
 
     log = client_for("admin").get(f"/api/v1/webhooks/{endpoint.pk}/deliveries/").json()["results"]
     assert [(a["number"], a["response_status"]) for a in log[0]["attempt_log"]] == [(1, 500), (2, 200)]
-    assert "HTTP 500" in log[0]["attempt_log"][0]["error"]
+    assert log[0]["attempt_log"][0]["error"] == "HTTP 500: boom"
     assert log[0]["state"] == "sent"
 
 
-def test_a_tampered_body_does_not_verify(world, ticket, local_http, client_for):
+def test_the_receiver_refuses_a_replayed_or_tampered_request(world, ticket, local_http, client_for):
     with Receiver([200]) as receiver:
-        endpoint = _endpoint(client_for, receiver.url)
+        receiver.secret = _endpoint(client_for, receiver.url).secret
         services.webhook_event(event="ticket.created", ticket=ticket, data={})
         services.webhook_deliver_due()
+        delivered = receiver.requests[0]
+        headers = {name: delivered["headers"][name] for name in SIGNED}
+        body = delivered["body"]
+        signed_at = int(headers["X-Servicedesk-Timestamp"])
 
-    request = receiver.requests[0]
-    tampered = request["body"].replace(b"ticket.created", b"ticket.escalated")
-    forged = "sha256=" + hmac.new(endpoint.secret.encode(), tampered, hashlib.sha256).hexdigest()
-    assert request["headers"]["X-Servicedesk-Signature"] != forged
+        receiver.clock_offset = signed_at + 240 - time.time()  # 4 minutes later: inside the window
+        within = receiver.post(body, headers)
+        receiver.clock_offset = signed_at + 360 - time.time()  # 6 minutes later: a replay
+        replayed = receiver.post(body, headers)
+        # The timestamp is signed too: putting a fresh one on the old signature does not help.
+        fresh = str(signed_at + 360)
+        refreshed = receiver.post(body, {**headers, "X-Servicedesk-Timestamp": fresh,
+                                         "X-Servicedesk-Signature": headers["X-Servicedesk-Signature"].replace(
+                                             f"t={signed_at},", f"t={fresh},")})
+        receiver.clock_offset = 0
+        tampered = receiver.post(body.replace(b"ticket.created", b"ticket.escalated"), headers)
+
+    assert WebhookDelivery.objects.get().state == "sent" and delivered["verified"]
+    assert within == 200
+    assert (replayed, refreshed, tampered) == (401, 401, 401)
+
+
+@pytest.mark.parametrize(("seconds", "accepted"), [(0, True), (300, True), (-300, True), (301, False),
+                                                   (-301, False)])
+def test_the_readme_receiver_tolerates_five_minutes_either_way(seconds, accepted):
+    verify = readme_verifier()
+    signed_at = 1_767_225_600  # 2026-01-01T00:00:00Z
+    body = b'{"event":"ticket.created"}'
+    header = services.sign("s3cret", body, signed_at)
+
+    assert header.startswith(f"t={signed_at},v1=")
+    assert verify("s3cret", body, header, now=signed_at + seconds) is accepted
+    assert not verify("other secret", body, header, now=signed_at)
 
 
 def test_a_delivery_fails_for_good_after_the_last_attempt(world, ticket, local_http, client_for, settings):

@@ -84,29 +84,23 @@ def test_delivery_sends_each_message_once(world, file_ticket):
     assert len([m for m in mail.outbox if world.alice.email in m.to]) == 1
 
 
-def test_failed_email_is_retried_with_back_off(world, file_ticket, monkeypatch):
+def test_failed_email_is_retried_with_back_off(world, file_ticket, smtp_sink):
     ticket = file_ticket()
     services.comment_create(ticket=ticket, author=world.it_agent, body="Hello")
-    calls = []
-
-    def flaky(message):
-        if message.recipient_id == world.alice.pk:
-            calls.append(message.pk)
-            if len(calls) == 1:
-                raise OSError("SMTP down")
-
-    monkeypatch.setattr(notify, "_send_email", flaky)
+    OutboxMessage.objects.exclude(recipient=world.alice, channel="email", event="ticket_reply").delete()
     email = OutboxMessage.objects.get(recipient=world.alice, channel="email", event="ticket_reply")
+    smtp_sink.refuse = 1
 
     _deliver()
     email.refresh_from_db()
-    assert (email.state, email.attempts) == ("pending", 1) and "SMTP down" in email.last_error
+    assert (email.state, email.attempts) == ("pending", 1) and "Try again later" in email.last_error
     assert email.next_attempt_at > timezone.now() + dt.timedelta(seconds=20)
+    assert smtp_sink.count() == 0
 
     notify.deliver_outbox(now=email.next_attempt_at + dt.timedelta(seconds=1))
     email.refresh_from_db()
     assert (email.state, email.attempts) == ("sent", 2)
-    assert calls == [email.pk, email.pk]
+    assert smtp_sink.copies() == {notify.message_id(email): 1}
 
 
 def test_lead_digest_only_for_leads_who_asked_and_once_a_day(world, file_ticket):

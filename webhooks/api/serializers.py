@@ -6,9 +6,10 @@ from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, We
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
     """A receiver of ticket events. `secret` signs every delivery:
-    `X-Servicedesk-Signature: sha256=<hex HMAC-SHA256 of the raw body>`."""
+    `X-Servicedesk-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + the raw body>`."""
 
-    url = serializers.CharField(max_length=500, help_text="https:// only.")
+    url = serializers.CharField(max_length=500, help_text="https:// only, at a public address (its host name "
+                                                          "is resolved and checked when saved and at every delivery).")
     events = serializers.ListField(child=serializers.ChoiceField(choices=WebhookEvent.choices), allow_empty=False,
                                    max_length=len(WebhookEvent.values))
     name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
