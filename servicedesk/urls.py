@@ -5,8 +5,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from teams.views import language_switch
+
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The header's language switch: Django's set_language, which also keeps a signed-in
+    # user's choice in the profile (teams.views.language_switch).
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("teams.urls")),
     path("notifications/", include("notifications.urls")),

@@ -154,3 +154,29 @@ def test_every_page_names_its_icon_so_browsers_do_not_ask_for_a_missing_favicon(
 
     assert '<link rel="icon" href="/static/img/favicon.svg"' in html
     assert finders.find("img/favicon.svg")
+
+
+def test_the_header_language_switch_keeps_the_choice_for_notifications(world, alice, file_ticket):
+    from notifications.models import OutboxMessage
+    from tickets import services as tickets
+
+    response = alice.post(reverse("set_language"), {"language": "zh-hant", "next": "/catalog/"})
+    assert response.status_code == 302 and response.url == "/catalog/"
+    assert response.cookies["django_language"].value == "zh-hant"
+    world.alice.refresh_from_db()
+    assert world.alice.language == "zh-hant"
+    ticket = file_ticket()
+    tickets.comment_create(ticket=ticket, author=world.it_agent, body="Hello")
+    subject = OutboxMessage.objects.filter(recipient=world.alice, event="ticket_reply").first().subject
+    assert subject == f"[{ticket.reference}] 新回覆：{ticket.title}"
+
+
+def test_an_unknown_language_changes_nothing(world, alice):
+    alice.post(reverse("set_language"), {"language": "klingon", "next": "/"})
+    world.alice.refresh_from_db()
+    assert world.alice.language == "en"
+
+
+def test_the_switch_works_signed_out(db):
+    response = Client().post(reverse("set_language"), {"language": "zh-hans", "next": "/accounts/login/"})
+    assert response.status_code == 302 and response.cookies["django_language"].value == "zh-hans"
