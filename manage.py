@@ -15,7 +15,16 @@ def main():
             "available on your PYTHONPATH environment variable? Did you "
             "forget to activate a virtual environment?"
         ) from exc
-    execute_from_command_line(sys.argv)
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as exc:
+        if settings.configured:
+            raise
+        # The settings refused to load (a missing or weak secret…): say why in one line.
+        sys.exit(f"ImproperlyConfigured: {exc}")
 
 
 if __name__ == '__main__':

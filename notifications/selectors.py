@@ -1,9 +1,11 @@
+import datetime as dt
+
 from django.db.models import QuerySet
 
 from refdata import versions
 from teams.models import Membership
 
-from .models import Notification, Preference
+from .models import Notification, OutboxMessage, Preference
 
 
 def unread_count(*, user) -> int:
@@ -35,3 +37,10 @@ def new_ticket_audience(*, team_id: int, event: str) -> tuple[list, dict[tuple[i
 
     leads, prefs = versions.get(versions.audience_key(team_id), load)
     return leads, {key: delivery for key, delivery in prefs.items() if key[1] == event}
+
+
+def outbox_overdue_exists(*, before: dt.datetime) -> bool:
+    """Whether a pending outbox message was due before `before`: delivery is not keeping
+    up (no worker or beat, or far behind). Retries wait with their own later due time, so
+    a failing mail server alone does not count. Walks the index of pending due times."""
+    return OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lt=before).exists()

@@ -7,7 +7,12 @@ from django.urls import include, path
 
 from teams.views import language_switch
 
+from . import health
+
 urlpatterns = [
+    # No sign-in, no redirect to HTTPS (settings.production), ok/failing only (health.py).
+    path("health/live/", health.liveness, name="health-live"),
+    path("health/ready/", health.readiness, name="health-ready"),
     # The header's language switch: Django's set_language, which also keeps a signed-in
     # user's choice in the profile (teams.views.language_switch).
     path("i18n/setlang/", language_switch, name="set_language"),

@@ -301,3 +301,17 @@ class ClockReplan(models.Model):
 
     def __str__(self) -> str:
         return f"replan calendar={self.calendar_id} chain={self.chain_id} after={self.after_id}"
+
+
+class ScannerHeartbeat(models.Model):
+    """When the deadline scanner last finished a cycle without error: one row per
+    scanner (`name`), overwritten by each cycle. The readiness check (servicedesk.health)
+    fails when it grows old, since then no warning, breach or escalation is recorded."""
+
+    DEADLINE_SCANNER = "sla_scan"  # sla.scanner.sla_scan
+
+    name = models.CharField(max_length=40, primary_key=True)
+    last_success_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.last_success_at:%Y-%m-%d %H:%M:%S}"

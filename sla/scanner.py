@@ -26,7 +26,7 @@ from webhooks import services as webhooks
 
 from . import clocks as clk
 from .bookkeeping import iso_or_none
-from .models import Escalation, EscalationLevel, ServiceStandard, SLAClock
+from .models import Escalation, EscalationLevel, ScannerHeartbeat, ServiceStandard, SLAClock
 from .selectors import chain_levels
 from .sql import clocks_update, escalations_record
 
@@ -69,7 +69,16 @@ def sla_scan(*, now: dt.datetime | None = None, batch_size: int | None = None) -
         claimed = _scan_batch(now, batch_size, result)
         result.batches += 1
         if claimed < batch_size:
+            _heartbeat_record(now)
             return result
+
+
+def _heartbeat_record(now: dt.datetime) -> None:
+    """The cycle got through every due clock: say so (one upsert), for the readiness check."""
+    ScannerHeartbeat.objects.bulk_create(
+        [ScannerHeartbeat(name=ScannerHeartbeat.DEADLINE_SCANNER, last_success_at=now)],
+        update_conflicts=True, unique_fields=["name"], update_fields=["last_success_at"],
+    )
 
 
 def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:

@@ -1,10 +1,21 @@
 """Reads of service standards: matching a ticket, listing what admins edit."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from refdata import versions
 
-from .models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard, StandardChange
+from .models import (
+    BusinessCalendar,
+    EscalationChain,
+    EscalationLevel,
+    ScannerHeartbeat,
+    ServiceStandard,
+    StandardChange,
+)
 
 
 def _team_standards(team_id: int) -> list[tuple[ServiceStandard, list[EscalationLevel]]]:
@@ -77,3 +88,21 @@ def standard_versions(*, lineage) -> QuerySet[ServiceStandard]:
 def standard_changes_of(*, object_type: str, object_ids) -> QuerySet[StandardChange]:
     return (StandardChange.objects.filter(object_type=object_type, object_id__in=list(object_ids))
             .select_related("actor"))
+
+
+def scanner_last_success() -> dt.datetime | None:
+    """When the deadline scanner last finished a cycle (None: never)."""
+    return (
+        ScannerHeartbeat.objects.filter(name=ScannerHeartbeat.DEADLINE_SCANNER)
+        .values_list("last_success_at", flat=True)
+        .first()
+    )
+
+
+def scanner_heartbeat_stale(*, now: dt.datetime | None = None) -> bool:
+    """Whether the deadline scanner's last good cycle is missing or older than
+    HEALTH_SCANNER_MAX_AGE_SECONDS (three scan intervals by default): then no warning,
+    breach or escalation is being recorded."""
+    last = scanner_last_success()
+    now = now or timezone.now()
+    return last is None or now - last > dt.timedelta(seconds=settings.HEALTH_SCANNER_MAX_AGE_SECONDS)

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_noop
 from drf_spectacular.settings import patched_settings
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 from teams.middleware import activate_user_timezone
@@ -48,8 +48,9 @@ class ApiView:
                 translation.activate(request.user.language)
 
 
-class SwaggerView(SpectacularSwaggerView):
-    """Swagger UI on the sidecar's assets, with nothing fetched from another site."""
+class SwaggerView(SpectacularSwaggerSplitView):
+    """Swagger UI on the sidecar's assets, with nothing fetched from another site; its
+    start-up script is a second request (`?script`), not inline, for the Content-Security-Policy."""
 
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
+    "csp",
+    "health_check",
     "teams",
     "tickets",
     "sla",
@@ -53,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "servicedesk.middleware.PermissionsPolicyMiddleware",
+    "servicedesk.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -313,3 +317,36 @@ LOGGING = {
 # Demo mode: only `seed_demo` gives accounts a known password, and it refuses to run otherwise.
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# --- Security headers (every environment, so that the tests see them) ----------------
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files;
+# the templates carry no inline <script>, <style>, style="" or on…= handlers, and htmx runs
+# without eval (templates/base.html, meta htmx-config). Enforced, not report-only. The API's
+# HTML pages (Swagger UI, DRF's browsable API) also allow inline styles (servicedesk.middleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# servicedesk.middleware.PermissionsPolicyMiddleware: browser features no page uses.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Health endpoints (servicedesk/health.py) ------------------------------------------
+# Readiness fails when the scanner's last successful cycle is older than this (default:
+# three scan intervals), or when an email of the outbox is overdue by more than the other.
+HEALTH_SCANNER_MAX_AGE_SECONDS = env.float("HEALTH_SCANNER_MAX_AGE_SECONDS", default=3 * SLA_SCAN_INTERVAL_SECONDS)
+HEALTH_OUTBOX_MAX_DELAY_SECONDS = env.float("HEALTH_OUTBOX_MAX_DELAY_SECONDS", default=600.0)

@@ -1,0 +1,29 @@
+// Page behaviour that the Content-Security-Policy keeps out of the templates (no inline
+// <script>, no on…= or hx-on handlers, htmx without eval): each hooked by a data- attribute.
+(function () {
+  "use strict";
+
+  // <input type=checkbox data-select-all>: checks or clears every ticket box of its form.
+  document.addEventListener("change", function (event) {
+    var box = event.target.closest("[data-select-all]");
+    if (!box) return;
+    box.closest("form").querySelectorAll("input[name=ticket]").forEach(function (ticket) {
+      ticket.checked = box.checked;
+    });
+  });
+
+  // <form hx-get … data-drop-empty>: empty fields stay out of the request (and the pushed URL).
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (!event.detail.elt.closest("[data-drop-empty]")) return;
+    var params = event.detail.parameters;
+    Object.keys(params).forEach(function (name) {
+      if (params[name] === "") delete params[name];
+    });
+  });
+
+  // <select hx-post … data-reset-after-request>: back to its empty choice once htmx is done.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var control = event.detail.elt;
+    if (control && control.matches("[data-reset-after-request]")) control.value = "";
+  });
+})();
