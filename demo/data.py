@@ -27,6 +27,15 @@ DEPARTMENTS = [
     ("marketing", "Marketing"),
     ("legal", "Legal"),
 ]
+# Names in 简体中文 and 繁體中文, by department code, team slug, calendar and chain name.
+DEPARTMENT_NAMES = {
+    "sales": ("销售部", "銷售部"), "finance": ("财务部", "財務部"), "engineering": ("研发部", "研發部"),
+    "marketing": ("市场部", "市場部"), "legal": ("法务部", "法務部"),
+}
+TEAM_NAMES = {
+    "it": ("IT 支持", "IT 支援"), "ops": ("行政与设施", "行政與設施"), "hr": ("人力资源服务", "人力資源服務"),
+    "pmo": ("项目管理办公室", "專案管理辦公室"), "training": ("培训", "培訓"),
+}
 
 
 @dataclass(frozen=True)
@@ -397,6 +406,11 @@ CANNED_TEAM_TEXT = {
 CALENDAR_24X7 = "24×7"
 CALENDAR_CHINA = "China office hours"
 CHAIN_NAME = "Standard escalation"
+STANDARDS_NAMES = {
+    CALENDAR_24X7: ("全天候", "全天候"),
+    CALENDAR_CHINA: ("中国办公时间", "中國辦公時間"),
+    CHAIN_NAME: ("标准升级", "標準升級"),
+}
 
 CHINA_HOURS = ((dt.time(9, 0), dt.time(12, 0)), (dt.time(13, 0), dt.time(18, 0)))
 # The 2026 National Day week and its make-up working days, as the State Council set them

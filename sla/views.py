@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections import OrderedDict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -56,6 +57,7 @@ def admin_required(view):
 
 FIELD_LABELS = {
     "name": gettext_lazy("name"),
+    "names": gettext_lazy("name in other languages"),
     "timezone": gettext_lazy("time zone"),
     "extra_day_weekday": gettext_lazy("make-up days use the hours of"),
     "working_hours": gettext_lazy("working hours"),
@@ -110,6 +112,11 @@ def _weekday_text(value) -> str:
     return str(_WEEKDAY_NAMES.get(value, value))
 
 
+def _key_text(key) -> str:
+    """A key of a per-weekday or per-language value: the weekday or the language's name."""
+    return str(dict(settings.LANGUAGES).get(key) or _weekday_text(key))
+
+
 def level_text(level) -> str:
     """An escalation level of the change log in the reader's language, e.g. "2: 30 min
     after the breach of the resolution → the team lead, raise the priority". Entries
@@ -150,11 +157,11 @@ def change_rows(changes: dict) -> list[dict]:
     for field, change in items:
         old, new = change.get("old"), change.get("new")
         text = _VALUE_TEXT.get(field, _text)
-        if isinstance(old, dict) or isinstance(new, dict):  # working hours by weekday
+        if isinstance(old, dict) or isinstance(new, dict):  # working hours by weekday, names by language
             old, new = old or {}, new or {}
             keys = [key for key in (*old, *[k for k in new if k not in old]) if old.get(key) != new.get(key)]
-            old_text = "\n".join(f"{_weekday_text(key)} {_text(old.get(key))}" for key in keys)
-            new_text = "\n".join(f"{_weekday_text(key)} {_text(new.get(key))}" for key in keys)
+            old_text = "\n".join(f"{_key_text(key)} {_text(old.get(key))}" for key in keys)
+            new_text = "\n".join(f"{_key_text(key)} {_text(new.get(key))}" for key in keys)
         elif isinstance(old, list) or isinstance(new, list):
             old, new = old or [], new or []
             old_text = "\n".join(f"− {text(line)}" for line in old if line not in new) or "—"
@@ -219,7 +226,8 @@ def standard_edit(request, pk: int | None = None):
         form = StandardForm(request.POST)
         if form.is_valid():
             try:
-                saved = service_standards.standard_save(actor=request.user, standard=standard, **form.service_kwargs())
+                saved = service_standards.standard_save(actor=request.user, standard=standard,
+                                                        **form.service_kwargs(standard))
             except ApplicationError as error:
                 form.add_application_error(error)
             else:
@@ -351,14 +359,16 @@ def chain_edit(request, pk: int | None = None):
         if form.is_valid() and formset.is_valid():
             try:
                 saved = chain_save(actor=request.user, chain=chain, name=form.cleaned_data["name"],
-                                   description=form.cleaned_data["description"], levels=formset.levels())
+                                   description=form.cleaned_data["description"], levels=formset.levels(),
+                                   names=form.other_names())
             except ApplicationError as error:
                 form.add_application_error(error)
             else:
                 messages.success(request, _("Escalation chain %(name)s saved.") % {"name": saved.name})
                 return redirect("sla:chains")
     else:
-        form = ChainForm(initial={"name": chain.name, "description": chain.description} if chain else None)
+        form = ChainForm(initial={"name": chain.name, "description": chain.description,
+                                  **ChainForm.names_initial(chain)} if chain else None)
         formset = LevelFormSet(prefix="levels", initial=level_initial(chain) if chain else None)
     return render(request, "sla/chain_form.html", {"form": form, "formset": formset, "chain": chain})
 

@@ -132,10 +132,10 @@ def profile_availability(request: HttpRequest) -> HttpResponse:
     else:
         if available:
             messages.success(request, _("You are available for new tickets in %(team)s.")
-                             % {"team": membership.team.name})
+                             % {"team": membership.team.tr("name")})
         else:
             messages.success(request, _("You get no new tickets in %(team)s until you are available again.")
-                             % {"team": membership.team.name})
+                             % {"team": membership.team.tr("name")})
     return redirect("profile")
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk import search
+from servicedesk.names import Translated
 
 from .constants import OPEN_STATUSES, EventKind, FieldKind, Priority, Status
 
@@ -18,13 +19,11 @@ from .constants import OPEN_STATUSES, EventKind, FieldKind, Priority, Status
 NO_DUE = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
 
 
-class Translated(models.Model):
-    """Catalog text in several languages: English in the columns, others in `translations`.
-
-    `translations` looks like {"zh-hans": {"name": "…", "description": "…"}, "zh-hant": {…}}.
+class CatalogText(Translated):
+    """Catalog text in several languages (servicedesk.names.Translated): English in the
+    columns, others in `translations`, e.g. {"zh-hans": {"name": "…", "description": "…"}}.
     """
 
-    translations = models.JSONField(_("translations"), default=dict, blank=True)
     # Every language's text of SEARCHED_FIELDS, folded (servicedesk.search.fold): what the
     # catalog search matches, the same on SQLite (which stores JSON with \u escapes) and
     # PostgreSQL, in either Chinese script. Kept by save().
@@ -42,11 +41,6 @@ class Translated(models.Model):
             kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)
 
-    def tr(self, field: str) -> str:
-        lang = (translation.get_language() or "en").lower()
-        value = (self.translations or {}).get(lang, {}).get(field)
-        return value or getattr(self, field)
-
     def searchable_text(self) -> str:
         texts = [getattr(self, field) or "" for field in self.SEARCHED_FIELDS]
         for values in (self.translations or {}).values():
@@ -55,7 +49,7 @@ class Translated(models.Model):
         return search.fold("\n".join(text for text in texts if text))
 
 
-class ServiceCategory(Translated):
+class ServiceCategory(CatalogText):
     """A group of service items in the catalog (Hardware, Accounts & access, …)."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -70,7 +64,7 @@ class ServiceCategory(Translated):
         return self.name
 
 
-class ServiceItem(Translated):
+class ServiceItem(CatalogText):
     """An entry of the service catalog that employees choose when filing a request."""
 
     category = models.ForeignKey(ServiceCategory, verbose_name=_("service category"), on_delete=models.PROTECT,

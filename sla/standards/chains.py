@@ -5,16 +5,18 @@ asks for the running clocks on the chain to be re-planned.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from servicedesk.names import name_translations
 from sla.bookkeeping import clocks_replan_request
 from sla.models import EscalationChain, EscalationLevel
 from teams.models import Team, User
 
-from .common import add_error, audit, clean_name, diff, raise_if_errors, to_int
+from .common import add_error, audit, clean_name, diff, other_names, raise_if_errors, to_int
 
 LEVEL_FIELDS = (
     "order", "trigger", "percent", "delay_minutes", "applies_to", "notify_assignee", "notify_lead",
@@ -43,8 +45,10 @@ def _existing_level(level: EscalationLevel) -> dict[str, Any]:
     return values
 
 
-def chain_summary(*, name: str, description: str, levels: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"name": name, "description": description, "levels": [level_summary(level) for level in levels]}
+def chain_summary(*, name: str, description: str, levels: list[dict[str, Any]],
+                  names: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"name": name, "names": names or {}, "description": description,
+            "levels": [level_summary(level) for level in levels]}
 
 
 def _clean_levels(levels, errors) -> list[dict[str, Any]]:
@@ -146,6 +150,7 @@ def chain_save(
     name: str,
     description: str = "",
     levels: list[dict],
+    names: dict[str, str] | None = None,
 ) -> EscalationChain:
     """Create an escalation chain or replace its levels.
 
@@ -158,7 +163,7 @@ def chain_save(
         chain = EscalationChain.objects.select_for_update().get(pk=chain.pk)
         existing = {level.order: level for level in chain.levels.prefetch_related("notify_users")}
         old = chain_summary(name=chain.name, description=chain.description,
-                            levels=[_existing_level(level) for level in existing.values()])
+                            levels=[_existing_level(level) for level in existing.values()], names=other_names(chain))
     errors: dict[str, str] = {}
     name = clean_name(errors, name, others=EscalationChain.objects.exclude(pk=getattr(chain, "pk", None)),
                       taken=_("Another escalation chain already has this name."))
@@ -166,14 +171,17 @@ def chain_save(
     cleaned = _clean_levels(levels, errors)
     raise_if_errors(_("The escalation chain was not saved."), errors)
 
-    new = chain_summary(name=name, description=description, levels=cleaned)
+    translations = name_translations(names, getattr(chain, "translations", None)) if names is not None else (
+        getattr(chain, "translations", None) or {})
+    new = chain_summary(name=name, description=description, levels=cleaned,
+                        names=other_names(SimpleNamespace(translations=translations)))
     changes = diff(old, new)
     if old is not None and not changes:
         return chain
     if chain is None:
         chain = EscalationChain.objects.create(name=name, description=description)
-    chain.name, chain.description = name, description
-    chain.save(update_fields=["name", "description", "updated_at"])
+    chain.name, chain.description, chain.translations = name, description, translations
+    chain.save(update_fields=["name", "description", "translations", "updated_at"])
     wanted = {level["order"] for level in cleaned}
     chain.levels.exclude(order__in=wanted).delete()
     for values in cleaned:

@@ -64,3 +64,10 @@ def to_int(value) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value.strip())
     raise ValueError(repr(value))
+
+
+def other_names(obj) -> dict[str, str]:
+    """An object's names in the other languages, {lang: name}: the audit log's view of
+    `translations` (servicedesk.names)."""
+    return {lang: values["name"] for lang, values in sorted((getattr(obj, "translations", None) or {}).items())
+            if isinstance(values, dict) and values.get("name")}

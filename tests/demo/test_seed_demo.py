@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from demo import data as demo
 from sla.models import BusinessCalendar, EscalationChain, ServiceStandard, SLAClock, StandardChange
 from sla.scanner import sla_scan
-from teams.models import Membership, Team, User
+from teams.models import Department, Membership, Team, User
 from tickets.constants import FieldKind, Priority, Status
 from tickets.models import CannedResponse, ServiceItem, Ticket, TicketEvent
 
@@ -224,3 +224,12 @@ def test_every_team_gets_two_canned_responses_in_each_language():
     for canned in CannedResponse.objects.all():
         assert "{detail}" not in canned.body and "{done}" not in canned.body
         assert "{requester_name}" in canned.body and "{reference}" in canned.body
+
+
+def test_names_that_admins_type_are_seeded_in_three_languages():
+    seed()
+    for model in (Team, Department, BusinessCalendar, EscalationChain, ServiceStandard):
+        for obj in model.objects.all():
+            assert obj.translations.get("zh-hans", {}).get("name"), (model.__name__, obj.name)
+            assert obj.translations.get("zh-hant", {}).get("name"), (model.__name__, obj.name)
+    assert Team.objects.get(slug="it").translations["zh-hans"]["name"] == "IT 支持"

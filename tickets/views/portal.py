@@ -61,7 +61,7 @@ def ticket_new(request: HttpRequest, item_id: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("Your request %(reference)s was filed. %(team)s will get back to you here.")
-                    % {"reference": ticket.reference, "team": item.team.name},
+                    % {"reference": ticket.reference, "team": item.team.tr("name")},
                 )
                 return redirect("ticket-detail", pk=ticket.pk)
     else:

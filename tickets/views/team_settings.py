@@ -32,10 +32,10 @@ def team_availability(request: HttpRequest, team_slug: str) -> HttpResponse:
     except ApplicationError as error:
         refuse_if_denied(error)
     if available:
-        messages.success(request, _("You are available for new tickets in %(team)s.") % {"team": team.name})
+        messages.success(request, _("You are available for new tickets in %(team)s.") % {"team": team.tr("name")})
     else:
         messages.success(request, _("You get no new tickets in %(team)s until you are available again.")
-                         % {"team": team.name})
+                         % {"team": team.tr("name")})
     return back_to_queue(team, request.POST.get("query", ""))
 
 

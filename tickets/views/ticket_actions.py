@@ -207,7 +207,7 @@ def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         team = form.teams[data["team"]]
         services.ticket_transfer(ticket=ticket, team=team, actor=request.user, reason=data["reason"],
                                  expected_version=data["version"])
-        message = _("%(ref)s transferred to %(team)s.") % {"ref": ticket.reference, "team": team.name}
+        message = _("%(ref)s transferred to %(team)s.") % {"ref": ticket.reference, "team": team.tr("name")}
         # Someone outside the new team no longer sees the ticket: back to their queue.
         if tickets_visible_to(user=request.user).filter(pk=ticket.pk).exists():
             return message
