@@ -1,7 +1,8 @@
-"""Top-level routes: the pages of each app, the API, and Django admin."""
+"""Top-level routes: the pages of each app, the API, and Django admin.
 
-from django.conf import settings
-from django.conf.urls.static import static
+Uploaded files (MEDIA_ROOT) have no route of their own, in any setting: a ticket's file is
+only ever served by `tickets.views.portal.attachment_download`, which checks who may see it."""
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -25,6 +26,3 @@ urlpatterns = [
     path("api/", include("servicedesk.api.urls")),
     path("", include("tickets.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

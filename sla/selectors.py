@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from refdata import versions
+from teams.selectors import user_team_ids
 
 from .models import (
     BusinessCalendar,
@@ -72,6 +73,44 @@ def calendars() -> QuerySet[BusinessCalendar]:
 
 def chains() -> QuerySet[EscalationChain]:
     return EscalationChain.objects.prefetch_related("levels__notify_users", "levels__reassign_team")
+
+
+# --- who may read which standard, calendar and chain (the API's reads) -----------------------
+#
+# Service admins read everything; agents and leads the standards of their own teams, and the
+# calendars and escalation chains those standards (any version) use; a requester reads none
+# of them (her ticket's page shows no SLA clock either). Whatever is out of reach is not
+# found: a 404.
+
+
+def _teams_in_reach(user) -> list[int] | None:
+    """The teams whose standards the user may read; None for all (service admins)."""
+    if not user.is_authenticated:
+        return []
+    if user.is_admin_role:
+        return None
+    return user_team_ids(user=user)
+
+
+def standards_visible_to(qs: QuerySet[ServiceStandard], *, user) -> QuerySet[ServiceStandard]:
+    team_ids = _teams_in_reach(user)
+    return qs if team_ids is None else qs.filter(team_id__in=team_ids)
+
+
+def calendars_visible_to(qs: QuerySet[BusinessCalendar], *, user) -> QuerySet[BusinessCalendar]:
+    team_ids = _teams_in_reach(user)
+    if team_ids is None:
+        return qs
+    used = ServiceStandard.objects.filter(team_id__in=team_ids).values("calendar_id")
+    return qs.filter(pk__in=used)
+
+
+def chains_visible_to(qs: QuerySet[EscalationChain], *, user) -> QuerySet[EscalationChain]:
+    team_ids = _teams_in_reach(user)
+    if team_ids is None:
+        return qs
+    used = ServiceStandard.objects.filter(team_id__in=team_ids, escalation_chain__isnull=False)
+    return qs.filter(pk__in=used.values("escalation_chain_id"))
 
 
 def standard_changes(*, limit: int = 200) -> QuerySet[StandardChange]:

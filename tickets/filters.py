@@ -135,6 +135,10 @@ class TicketFilterSet(df.FilterSet):
         return qs.filter(assignee_id=int(value))
 
     def filter_sla_state(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        if not self.user.is_admin_role:
+            # Only tickets of one's own teams: a requester does not see SLA clocks, so she
+            # must not learn them by filtering either.
+            return qs.filter(ticket_state_q(value, self.now), team_id__in=user_team_ids(user=self.user))
         return qs.filter(ticket_state_q(value, self.now))
 
     def filter_created_from(self, qs: QuerySet, name: str, value: dt.date) -> QuerySet:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.exceptions import ApplicationError
+from servicedesk.forms import MultiLineField
 from teams.models import Team
 
 from .constants import RESOLUTION_SUMMARY_MAX, FieldKind, Priority, Status
@@ -68,7 +69,7 @@ def _extra_form_field(definition: ServiceItemField) -> forms.Field:
     attrs = {"required": True} if definition.required else {}
     common = {"label": definition.tr("label"), "help_text": definition.tr("help_text"), "required": False}
     if definition.kind == FieldKind.LONG_TEXT:
-        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4, **attrs}), strip=False, **common)
+        return MultiLineField(widget=forms.Textarea(attrs={"rows": 4, **attrs}), strip=False, **common)
     if definition.kind == FieldKind.CHOICE:
         options = [("", _("— choose —")), *definition.choice_options()]
         return forms.CharField(widget=forms.Select(choices=options, attrs=attrs), **common)
@@ -84,7 +85,7 @@ class TicketCreateForm(ServiceErrorsMixin, forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200, required=False,
                             widget=forms.TextInput(attrs={"required": True, "autofocus": True}))
-    description = forms.CharField(
+    description = MultiLineField(
         label=_("Description"), required=False, strip=False,
         help_text=_("Markdown is supported: **bold**, lists, `code`, links."),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -143,7 +144,7 @@ class ReplyForm(VersionedForm):
     KIND_REPLY = "reply"
     KIND_NOTE = "note"
 
-    body = forms.CharField(
+    body = MultiLineField(
         label=_("Message"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Markdown is supported."),
     )
@@ -169,8 +170,8 @@ class ReplyForm(VersionedForm):
 
 class TransitionForm(VersionedForm):
     to = forms.ChoiceField(label=_("Status"), choices=Status.choices)
-    comment = forms.CharField(label=_("Reply"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    resolution_summary = forms.CharField(
+    comment = MultiLineField(label=_("Reply"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    resolution_summary = MultiLineField(
         label=_("Resolution summary"), required=False, max_length=RESOLUTION_SUMMARY_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("When resolving, optional: what was done, in a few lines. The requester sees it."),
@@ -366,7 +367,7 @@ class AssignmentModeForm(forms.Form):
 
 class CannedResponseForm(ServiceErrorsMixin, forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=120)
-    body = forms.CharField(
+    body = MultiLineField(
         label=gettext_lazy("Message"), widget=forms.Textarea(attrs={"rows": 8}),
         help_text=gettext_lazy("Markdown is supported. These placeholders are filled in when an agent inserts "
                                "the text: {requester_name} (the requester's name), {reference} (e.g. SD-000123) "
@@ -414,8 +415,8 @@ class CollaboratorForm(VersionedForm):
 
 class TransferForm(VersionedForm):
     team = forms.TypedChoiceField(label=gettext_lazy("Service team"), coerce=int)
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = MultiLineField(label=gettext_lazy("Reason"), max_length=500,
+                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -51,10 +51,16 @@ def tickets_visible_to(*, user: User, team_id: int | None = None) -> QuerySet[Ti
 
 def can_work_ticket(*, user: User, ticket: Ticket) -> bool:
     """Agents and leads of the ticket's team and service admins work a ticket (and see
-    its internal notes); a requester only follows it."""
+    its internal notes and its SLA clocks); a requester only follows it."""
+    return works_for_team(user=user, team_id=ticket.team_id)
+
+
+def works_for_team(*, user: User, team_id: int) -> bool:
+    """Whether the user works the tickets of this team (its agents and leads, service admins):
+    `can_work_ticket` for a ticket known by its team only (a row of the API's list)."""
     if not user.is_authenticated:
         return False
-    return user.is_admin_role or ticket.team_id in user_team_ids(user=user)
+    return user.is_admin_role or team_id in user_team_ids(user=user)
 
 
 def is_collaborator(*, user: User, ticket: Ticket) -> bool:

@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
 from notifications.models import Notification
+from servicedesk.api import fields as strict
+from servicedesk.limits import BIGINT_MAX
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -18,7 +20,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        child=strict.IntegerField(min_value=1, max_value=BIGINT_MAX),
         required=False,
         allow_null=True,
         max_length=1000,

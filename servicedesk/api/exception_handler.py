@@ -14,10 +14,15 @@ Every error body has `detail` (a sentence for people) and, when input was at fau
 * DRF validation errors → 400 with the same `errors` shape (nested errors flattened to
   dotted keys: `working_hours.0.start`).
 * Django's own `ValidationError` (a value that a model field refused) → 400.
+* A body the parser cannot read → 400 (`servicedesk.api.parsers`); one over
+  DATA_UPLOAD_MAX_MEMORY_SIZE (Django's `RequestDataTooBig`, or too many multipart
+  fields) → 400 here, as JSON, where Django would answer with its HTML page.
 """
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -59,6 +64,14 @@ def _summary(errors: dict[str, list[str]]) -> str:
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response({"detail": _("The request body is too large: at most %(n)s bytes.") % {"n": f"{limit:,}"}},
+                        status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return Response({"detail": _("The request has too many fields or files.")},
+                        status=status.HTTP_400_BAD_REQUEST)
+
     if isinstance(exc, ApplicationError):
         if isinstance(exc, ConflictError) or exc.code == "conflict":
             code = status.HTTP_409_CONFLICT

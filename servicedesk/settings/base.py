@@ -5,6 +5,7 @@ file and Celery's filesystem broker, so `make run` works on any machine with Pyt
 `DATABASE_URL` and `CELERY_BROKER_URL` switch it to PostgreSQL and Redis.
 """
 
+import datetime as dt
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "health_check",
+    "axes",
     "teams",
     "tickets",
     "sla",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "teams.middleware.UserTimezoneMiddleware",
+    # Last: turns a locked-out sign-in on the login page into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "servicedesk.urls"
@@ -104,6 +108,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in protection (teams.signin): django-axes' backend refuses a locked-out user name
+# before the model backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures are kept in PostgreSQL, not in the cache: the lock holds when Redis is down.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("SIGNIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lock runs out SIGNIN_LOCKOUT_MINUTES after the last counted failure: tries during it
+# are refused without being counted.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "teams.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "teams.signin.client_ip"
+AXES_VERBOSE = False
+# Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: use the
+# connection's address). Decides the client address of sign-in locks and API throttling.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -122,6 +148,7 @@ TIME_ZONE = env("TIME_ZONE", default="UTC")
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# No route serves MEDIA_URL (servicedesk.urls): files go out through the attachment view only.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
@@ -129,7 +156,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-# Attachments: a size limit and an allow-list of file types (by extension and content type).
+# Attachments: a size limit and an allow-list of file types by extension; the content must
+# agree with the extension (tickets.services.attachments.check_content).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENT_ALLOWED_EXTENSIONS = env.list(
     "ATTACHMENT_ALLOWED_EXTENSIONS",
@@ -268,6 +296,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "servicedesk.api.exception_handler.api_exception_handler",
+    # JSON only (the upload endpoint reads multipart); what it cannot read is a 400.
+    "DEFAULT_PARSER_CLASSES": ["servicedesk.api.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "servicedesk.api.throttling.UserRateThrottle",
         "servicedesk.api.throttling.AnonRateThrottle",
@@ -277,6 +307,9 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="100/min"),
     },
     "DEFAULT_PAGINATION_CLASS": "servicedesk.api.pagination.CursorPagination",
+    # The client address of anonymous throttling: as sign-in locks (teams.signin.client_ip),
+    # never an X-Forwarded-For that no trusted proxy wrote.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "servicedesk API",

@@ -8,7 +8,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from servicedesk.api import fields as strict
 from servicedesk.api.fields import IdRelatedField
+from servicedesk.api.serializers import ModelSerializer
+from sla import selectors as sla_selectors
 from sla.models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard
 from teams.models import Team, User
 from tickets.constants import Priority
@@ -40,16 +43,16 @@ def _hhmm(value: dt.time, *, is_end: bool) -> str:
 
 
 class WorkingHoursSerializer(serializers.Serializer):
-    weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 = Monday … 6 = Sunday")
-    start = serializers.RegexField(TIME_PATTERN, help_text="HH:MM, local time")
-    end = serializers.RegexField(TIME_PATTERN, help_text="HH:MM, local time; 24:00 (or 00:00) is midnight")
+    weekday = strict.IntegerField(min_value=0, max_value=6, help_text="0 = Monday … 6 = Sunday")
+    start = strict.RegexField(TIME_PATTERN, help_text="HH:MM, local time")
+    end = strict.RegexField(TIME_PATTERN, help_text="HH:MM, local time; 24:00 (or 00:00) is midnight")
 
 
 class HolidaySerializer(serializers.Serializer):
     date = serializers.DateField(validators=[_check_year])
     end_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[_check_year],
                                      help_text="The last day of a range; null for a single day.")
-    name = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
+    name = strict.LineField(required=False, allow_blank=True, default="", max_length=120)
 
     def validate(self, attrs: dict) -> dict:
         end = attrs.get("end_date")
@@ -61,10 +64,10 @@ class HolidaySerializer(serializers.Serializer):
 
 class ExtraWorkingDaySerializer(serializers.Serializer):
     date = serializers.DateField(validators=[_check_year])
-    name = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
+    name = strict.LineField(required=False, allow_blank=True, default="", max_length=120)
 
 
-class CalendarSerializer(serializers.ModelSerializer):
+class CalendarSerializer(ModelSerializer):
     """A business calendar: time zone, weekly working hours, holidays and make-up days.
 
     A write replaces the lists it is given (PATCH keeps the ones left out)."""
@@ -72,12 +75,12 @@ class CalendarSerializer(serializers.ModelSerializer):
     working_hours = WorkingHoursSerializer(many=True, max_length=7 * 24)
     holidays = HolidaySerializer(many=True, required=False, default=list, max_length=1000)
     extra_working_days = ExtraWorkingDaySerializer(many=True, required=False, default=list, max_length=1000)
-    extra_day_weekday = serializers.IntegerField(
+    extra_day_weekday = strict.IntegerField(
         min_value=0, max_value=6, required=False, default=0,
         help_text="Make-up working days are worked with the hours of this weekday (0 = Monday).",
     )
-    timezone = serializers.CharField(max_length=64, help_text="An IANA name such as Asia/Shanghai.")
-    name = serializers.CharField(max_length=120)
+    timezone = strict.LineField(max_length=64, help_text="An IANA name such as Asia/Shanghai.")
+    name = strict.LineField(max_length=120)
 
     class Meta:
         model = BusinessCalendar
@@ -109,9 +112,9 @@ class CalendarSerializer(serializers.ModelSerializer):
 
 
 class HolidayImportSerializer(serializers.Serializer):
-    country = serializers.RegexField(r"^[A-Za-z]{2,3}$", help_text="ISO country code, e.g. CN, TW, HK, SG, US, GB.")
-    year = serializers.IntegerField(min_value=1950, max_value=2100)
-    subdiv = serializers.CharField(required=False, allow_blank=True, default="", max_length=10)
+    country = strict.RegexField(r"^[A-Za-z]{2,3}$", help_text="ISO country code, e.g. CN, TW, HK, SG, US, GB.")
+    year = strict.IntegerField(min_value=1950, max_value=2100)
+    subdiv = strict.LineField(required=False, allow_blank=True, default="", max_length=10)
 
 
 class HolidayImportResultSerializer(serializers.Serializer):
@@ -124,7 +127,7 @@ class HolidayImportResultSerializer(serializers.Serializer):
 
 # The schema keeps the component name that generated clients already use.
 @extend_schema_serializer(component_name="Policy")
-class ServiceStandardSerializer(serializers.ModelSerializer):
+class ServiceStandardSerializer(ModelSerializer):
     """A service standard: targets for the tickets it matches (team, optionally a
     category or a service item, optionally one priority). Every edit writes a new
     version with a new id; tickets keep the version they started with."""
@@ -134,14 +137,13 @@ class ServiceStandardSerializer(serializers.ModelSerializer):
     service_item = IdRelatedField(queryset=ServiceItem.objects.all(), required=False, allow_null=True)
     calendar = IdRelatedField(queryset=BusinessCalendar.objects.all())
     escalation_chain = IdRelatedField(queryset=EscalationChain.objects.all(), required=False, allow_null=True)
-    priority = serializers.ChoiceField(choices=[("", "any"), *Priority.choices], required=False, allow_blank=True,
-                                       help_text="Empty: any priority.")
-    name = serializers.CharField(max_length=160)
-    first_response_minutes = serializers.IntegerField(min_value=1, max_value=MINUTES_MAX,
-                                                      help_text="Business minutes.")
-    resolution_minutes = serializers.IntegerField(min_value=1, max_value=MINUTES_MAX, help_text="Business minutes.")
-    warning_percent = serializers.IntegerField(min_value=1, max_value=99, required=False)
-    pause_on_pending = serializers.BooleanField(required=False)
+    priority = strict.ChoiceField(choices=[("", "any"), *Priority.choices], required=False, allow_blank=True,
+                                  help_text="Empty: any priority.")
+    name = strict.LineField(max_length=160)
+    first_response_minutes = strict.IntegerField(min_value=1, max_value=MINUTES_MAX, help_text="Business minutes.")
+    resolution_minutes = strict.IntegerField(min_value=1, max_value=MINUTES_MAX, help_text="Business minutes.")
+    warning_percent = strict.IntegerField(min_value=1, max_value=99, required=False)
+    pause_on_pending = strict.BooleanField(required=False)
 
     class Meta:
         model = ServiceStandard
@@ -154,14 +156,14 @@ class ServiceStandardSerializer(serializers.ModelSerializer):
 # --- escalation chains ------------------------------------------------------------------------
 
 
-class EscalationLevelSerializer(serializers.ModelSerializer):
-    order = serializers.IntegerField(min_value=1, max_value=1000)
-    percent = serializers.IntegerField(min_value=1, max_value=99, required=False, allow_null=True,
-                                       help_text="For trigger=percent: the share of the target.")
-    delay_minutes = serializers.IntegerField(min_value=0, max_value=MINUTES_MAX, required=False, default=0,
-                                             help_text="For trigger=after_breach: minutes after the breach.")
+class EscalationLevelSerializer(ModelSerializer):
+    order = strict.IntegerField(min_value=1, max_value=1000)
+    percent = strict.IntegerField(min_value=1, max_value=99, required=False, allow_null=True,
+                                  help_text="For trigger=percent: the share of the target.")
+    delay_minutes = strict.IntegerField(min_value=0, max_value=MINUTES_MAX, required=False, default=0,
+                                        help_text="For trigger=after_breach: minutes after the breach.")
     notify_users = IdRelatedField(queryset=User.objects.filter(is_active=True), many=True, required=False)
-    reassign = serializers.ChoiceField(choices=EscalationLevel.Reassign.choices, required=False, allow_blank=True)
+    reassign = strict.ChoiceField(choices=EscalationLevel.Reassign.choices, required=False, allow_blank=True)
     reassign_team = IdRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
 
     class Meta:
@@ -170,10 +172,10 @@ class EscalationLevelSerializer(serializers.ModelSerializer):
                   "notify_admins", "notify_users", "raise_priority", "reassign", "reassign_team"]
 
 
-class EscalationChainSerializer(serializers.ModelSerializer):
+class EscalationChainSerializer(ModelSerializer):
     levels = EscalationLevelSerializer(many=True, max_length=50)
-    name = serializers.CharField(max_length=120)
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    name = strict.LineField(max_length=120)
+    description = strict.TextField(required=False, allow_blank=True, default="", max_length=5000)
 
     class Meta:
         model = EscalationChain
@@ -201,8 +203,19 @@ class SimulateSerializer(serializers.Serializer):
     policy = IdRelatedField(queryset=ServiceStandard.objects.select_related("calendar", "escalation_chain"),
                             required=False, allow_null=True, help_text="The id of a service standard.")
     start = ZonedDateTimeField(help_text="ISO 8601; without an offset it is read in the calendar's zone.")
-    minutes = serializers.IntegerField(min_value=0, max_value=MINUTES_MAX, required=False, allow_null=True)
-    priority = serializers.ChoiceField(choices=Priority.choices, required=False, allow_null=True)
+    minutes = strict.IntegerField(min_value=0, max_value=MINUTES_MAX, required=False, allow_null=True)
+    priority = strict.ChoiceField(choices=Priority.choices, required=False, allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Only what the user may read (a calendar or standard out of reach "does not exist").
+            user = request.user
+            self.fields["calendar"].queryset = sla_selectors.calendars_visible_to(
+                BusinessCalendar.objects.all(), user=user)
+            self.fields["policy"].queryset = sla_selectors.standards_visible_to(
+                ServiceStandard.objects.select_related("calendar", "escalation_chain"), user=user)
 
     def validate_start(self, value: dt.datetime) -> dt.datetime:
         if not YEAR_MIN <= value.year <= YEAR_MAX:

@@ -1,6 +1,8 @@
 """Service standards over HTTP: business calendars, service standards (at `sla/policies/`),
-escalation chains, and the simulator. Everybody signed in reads; service admins write,
-through `sla.standards`."""
+escalation chains, and the simulator. Service admins read and write (through
+`sla.standards`); agents and leads read their own teams' standards and the calendars and
+chains those use (`sla.selectors.*_visible_to`); requesters read none of them (empty
+lists, 404 for one). The simulator only takes a calendar or a standard one may read."""
 
 from typing import Any
 
@@ -68,7 +70,7 @@ class CalendarViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _AdminWr
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return sla_selectors.calendars()
+        return sla_selectors.calendars_visible_to(sla_selectors.calendars(), user=self.request.user)
 
     @staticmethod
     def _rows(values: dict[str, Any], calendar: BusinessCalendar | None) -> dict[str, Any]:
@@ -136,9 +138,8 @@ class ServiceStandardViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, m
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        if self.action == "list":
-            return sla_selectors.current_standards()
-        return selectors.standard_versions()
+        qs = sla_selectors.current_standards() if self.action == "list" else selectors.standard_versions()
+        return sla_selectors.standards_visible_to(qs, user=self.request.user)
 
     def create(self, request: Request) -> Response:
         standard = standard_save(actor=request.user, **self._validated(partial=False))
@@ -171,7 +172,7 @@ class EscalationChainViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return sla_selectors.chains()
+        return sla_selectors.chains_visible_to(sla_selectors.chains(), user=self.request.user)
 
     def create(self, request: Request) -> Response:
         values = self._validated(partial=False)
@@ -227,7 +228,7 @@ class SimulateView(ApiView, APIView):
         ],
     )
     def post(self, request: Request) -> Response:
-        serializer = SimulateSerializer(data=request.data)
+        serializer = SimulateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         # `policy` is the API's name for the service standard.

@@ -30,7 +30,18 @@ from sla.bookkeeping import clocks_replan_request
 from sla.models import BusinessCalendar, ExtraWorkingDay, Holiday, WorkingHours
 from teams.models import User
 
-from .common import NAME_MAX, add_error, audit, clean_name, diff, other_names, raise_if_errors, to_int
+from .common import (
+    NAME_MAX,
+    add_error,
+    audit,
+    clean_line,
+    clean_name,
+    clean_other_names,
+    diff,
+    other_names,
+    raise_if_errors,
+    to_int,
+)
 
 # Language-neutral weekday keys used in audit summaries (the pages translate the rest).
 WEEKDAY_KEYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -183,7 +194,7 @@ def _clean_holidays(holidays, errors) -> list[tuple[dt.date, dt.date | None, str
         except (TypeError, ValueError):
             add_error(errors, "holidays", _("Enter holiday dates as YYYY-MM-DD."))
             continue
-        name = (row.get("name") or "").strip()
+        name = clean_line(errors, "holidays", row.get("name"))
         if last is not None and last < first:
             add_error(errors, "holidays", _("%(name)s: the last day %(last)s is before the first day %(first)s.") % {
                 "name": name or first.isoformat(), "last": last.isoformat(), "first": first.isoformat()})
@@ -210,7 +221,7 @@ def _clean_extra_days(extra_working_days, holidays, errors) -> list[tuple[dt.dat
         except (TypeError, ValueError):
             add_error(errors, "extra_working_days", _("Enter make-up working days as YYYY-MM-DD."))
             continue
-        name = (row.get("name") or "").strip()
+        name = clean_line(errors, "extra_working_days", row.get("name"))
         if day in cleaned:
             add_error(errors, "extra_working_days", _("%(date)s is listed twice.") % {"date": day.isoformat()})
         elif day in holiday_days:
@@ -270,6 +281,7 @@ def calendar_save(
     weekly = _clean_working_hours(working_hours, errors)
     cleaned_holidays = _clean_holidays(holidays, errors)
     cleaned_extra = _clean_extra_days(extra_working_days, cleaned_holidays, errors)
+    names = clean_other_names(errors, names)
     raise_if_errors(_("The business calendar was not saved."), errors)
 
     translations = name_translations(names, getattr(calendar, "translations", None)) if names is not None else (

@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from servicedesk.names import name_translations
+from servicedesk.text import multi_line
 from sla.bookkeeping import clocks_replan_request
 from sla.models import EscalationChain, EscalationLevel
 from teams.models import Team, User
 
-from .common import add_error, audit, clean_name, diff, other_names, raise_if_errors, to_int
+from .common import add_error, audit, clean_name, clean_other_names, diff, other_names, raise_if_errors, to_int
 
 LEVEL_FIELDS = (
     "order", "trigger", "percent", "delay_minutes", "applies_to", "notify_assignee", "notify_lead",
@@ -167,8 +168,9 @@ def chain_save(
     errors: dict[str, str] = {}
     name = clean_name(errors, name, others=EscalationChain.objects.exclude(pk=getattr(chain, "pk", None)),
                       taken=_("Another escalation chain already has this name."))
-    description = (description or "").strip()
+    description = multi_line(description).strip()
     cleaned = _clean_levels(levels, errors)
+    names = clean_other_names(errors, names)
     raise_if_errors(_("The escalation chain was not saved."), errors)
 
     translations = name_translations(names, getattr(chain, "translations", None)) if names is not None else (

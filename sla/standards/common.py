@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from servicedesk.exceptions import ApplicationError
+from servicedesk.text import ControlCharacterError, one_line
 from sla.models import StandardChange
 
 NAME_MAX = 120
@@ -27,10 +28,21 @@ def add_error(errors: dict[str, str], field: str, message: str) -> None:
     errors.setdefault(field, message)
 
 
+def clean_line(errors: dict[str, str], field: str, value: str | None) -> str:
+    """A one-line text (`servicedesk.text.one_line`); a refused character is `field`'s error."""
+    try:
+        return one_line(value or "")
+    except ControlCharacterError as exc:
+        add_error(errors, field, str(exc))
+        return ""
+
+
 def clean_name(errors: dict[str, str], name: str | None, *, others: QuerySet, taken: str) -> str:
-    """A calendar's or chain's name: given, not too long, and unique among `others`
-    (the same kind of object, the one being edited excluded); `taken` says it is not."""
-    name = (name or "").strip()
+    """A calendar's or chain's name: one line, given, not too long, and unique among
+    `others` (the same kind of object, the one being edited excluded); `taken` says it is not."""
+    name = clean_line(errors, "name", name)
+    if "name" in errors:
+        return name
     if not name:
         add_error(errors, "name", _("Enter a name."))
     elif len(name) > NAME_MAX:
@@ -71,3 +83,11 @@ def other_names(obj) -> dict[str, str]:
     `translations` (servicedesk.names)."""
     return {lang: values["name"] for lang, values in sorted((getattr(obj, "translations", None) or {}).items())
             if isinstance(values, dict) and values.get("name")}
+
+
+def clean_other_names(errors: dict[str, str], names: dict[str, str] | None) -> dict[str, str] | None:
+    """Names in other languages ({lang: text}, None for "keep") on one line each; a refused
+    character is an error on that language's form field (`name_zh_hans`)."""
+    if names is None:
+        return None
+    return {lang: clean_line(errors, f"name_{lang.replace('-', '_')}", text) for lang, text in names.items()}

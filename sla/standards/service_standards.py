@@ -20,7 +20,7 @@ from teams.models import Team, User
 from tickets.constants import Priority
 from tickets.models import ServiceCategory, ServiceItem
 
-from .common import add_error, audit, diff, other_names, raise_if_errors, to_int
+from .common import add_error, audit, clean_line, diff, other_names, raise_if_errors, to_int
 
 STANDARD_FIELDS = (
     "name", "team", "category", "service_item", "priority", "calendar", "first_response_minutes",
@@ -60,12 +60,19 @@ def _same_values(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 def _clean_standard(values: dict[str, Any], *, lineage, errors: dict[str, str]) -> dict[str, Any]:
     cleaned = dict(values)
-    name = (values.get("name") or "").strip()
+    name = clean_line(errors, "name", values.get("name"))
     if not name:
         add_error(errors, "name", _("Enter a name."))
     elif len(name) > 160:
         add_error(errors, "name", _("The name is longer than %(max)d characters.") % {"max": 160})
     cleaned["name"] = name
+    translations = values.get("translations") or {}
+    if not isinstance(translations, dict):
+        translations = {}
+    cleaned["translations"] = {
+        lang: {**entry, "name": clean_line(errors, f"name_{lang.replace('-', '_')}", entry.get("name"))}
+        for lang, entry in translations.items() if isinstance(entry, dict)
+    }
     for field, model in _STANDARD_FKS.items():
         value = values.get(field)
         if value is not None and not isinstance(value, model):

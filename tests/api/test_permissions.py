@@ -1,148 +1,332 @@
-"""Every endpoint × every role: the status codes the pages' rules imply.
+"""Every route and method of the API × every persona: the status code the rules imply,
+nothing stored after a refusal, and the change an allowed write must make.
 
-Roles: anonymous; alice, the requester of the ticket; bob, another requester; it_agent
-and it_lead of the ticket's team; hr_agent of another team; a service admin. A ticket a
-user may not see is a 404 (never a 403 that would leak that it exists); an action on a
-ticket one may see but not do is a 403; configuration is written by service admins only.
+Personas: anonymous; the requester of the ticket (alice); another requester (bob); an agent
+of another team (hr.agent); an agent and the lead of the ticket's team (IT); a service
+admin; a Django superuser who is in no team. A ticket a user may not see is a 404 (never a
+403 that would leak that it exists); an action on a ticket one may see but not do is a 403;
+configuration is written by service admins (and superusers) only.
+
+Each call is made between two fingerprints of every table (`tests.dbstate`): a refusal, a
+read and a write that writes nothing must leave them equal; an allowed write must change
+the tables its case names, by the rows it names. `test_the_matrix_covers_every_route_and_method`
+walks the URL resolver and fails for any route and method of `/api/` without a case here,
+so a new endpoint cannot go untested.
 """
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+from rest_framework.schemas.generators import EndpointEnumerator
 
-from tests.api.conftest import ROLES, laptop_payload
-from tests.factories import CalendarFactory, ServiceStandardFactory
+from notifications.models import Notification
+from refdata import versions
+from sla.standards.chains import chain_save
+from tests.api.conftest import laptop_payload
+from tests.dbstate import changed_since, changes, db_fingerprint, write_counters
+from tests.factories import CalendarFactory, ServiceStandardFactory, UserFactory
+
+PERSONAS = ["anonymous", "requester", "other_requester", "other_agent", "agent", "lead", "service_admin",
+            "superuser"]
+WORLD_NAMES = {"requester": "alice", "other_requester": "bob", "other_agent": "hr_agent", "agent": "it_agent",
+               "lead": "it_lead", "service_admin": "admin"}
+
+CHANGED = "changed"  # rows change, their number does not
+MORE = "more"  # rows are added, how many depends on outside data
+
+
+def codes(anonymous, requester, other_requester, other_agent, agent, lead, service_admin, superuser=None):
+    """Expected status per persona; a superuser is answered as a service admin unless said."""
+    superuser = service_admin if superuser is None else superuser
+    values = (anonymous, requester, other_requester, other_agent, agent, lead, service_admin, superuser)
+    return dict(zip(PERSONAS, values, strict=True))
+
+
+# Reading the service-standard objects (sla.selectors): lists answer
+# everyone signed in with what they may read; one object is for the agents of a team whose
+# standard uses it and for service admins (the matrix's objects are the HR team's standard
+# and its calendar, and a chain no standard uses: service admins only); the simulator
+# refuses (400 on the field) a calendar the user may not read.
+SLA_LIST = codes(401, 200, 200, 200, 200, 200, 200)
+SLA_HR_READ = codes(401, 404, 404, 200, 404, 404, 200)
+SLA_ADMIN_READ = codes(401, 404, 404, 404, 404, 404, 200)
+SLA_SIMULATE_HR = codes(401, 400, 400, 200, 400, 400, 200)
+
+
+EVERYONE = codes(401, 200, 200, 200, 200, 200, 200)
+TICKET_READ = codes(401, 200, 404, 404, 200, 200, 200)
+TICKET_WORK = codes(401, 403, 404, 404, 200, 200, 200)
+TICKET_REPLY = codes(401, 201, 404, 404, 201, 201, 201)
+TEAM_READ = codes(401, 404, 404, 404, 200, 200, 200)
+ADMIN_CREATE = codes(401, 403, 403, 403, 403, 403, 201)
+ADMIN_DO = codes(401, 403, 403, 403, 403, 403, 200)
+ADMIN_DELETE = codes(401, 403, 403, 403, 403, 403, 204)
 
 
 @dataclass
 class Case:
     name: str
     method: str
-    path: str  # formatted with ticket, team, calendar, standard, webhook ids
+    route: str  # as the URL resolver spells it; "{id}" is the id of `obj`
     expected: dict[str, int]
+    obj: str | None = None
+    # A dict, or a function of (world, objects, user) returning one (user None: anonymous).
     body: Any = None
     multipart: bool = False
-    extra: dict = field(default_factory=dict)
+    # What an allowed call (2xx) changes: table → rows added (negative: removed), CHANGED
+    # or MORE. None: it writes nothing.
+    effect: dict[str, int | str] | None = None
+    # Run before the call, with (world, objects, user).
+    prepare: Callable | None = None
 
 
-def codes(anonymous, alice, bob, it_agent, hr_agent, it_lead, admin) -> dict[str, int]:
-    return dict(zip(ROLES, (anonymous, alice, bob, it_agent, hr_agent, it_lead, admin), strict=True))
+def _credentials(world, objects, user):
+    if user is None:  # a sign-in that fails, as nobody that exists (no lockout of a real user)
+        return {"username": "nobody", "password": "not the password"}
+    return {"username": user.username, "password": "servicedesk"}
 
 
-EVERYONE = codes(401, 200, 200, 200, 200, 200, 200)
-TICKET_READ = codes(401, 200, 404, 200, 404, 200, 200)
-TICKET_WORK = codes(401, 403, 404, 200, 404, 200, 200)
-TICKET_REPLY = codes(401, 201, 404, 201, 404, 201, 201)
-ADMIN_WRITE = codes(401, 403, 403, 403, 403, 403, 201)
-ADMIN_ONLY = codes(401, 403, 403, 403, 403, 403, 200)
-TEAM_READ = codes(401, 404, 404, 200, 404, 200, 200)
+def _forget_token(world, objects, user):
+    if user is not None:
+        Token.objects.filter(user=user).delete()
 
+
+def _ticket_version(extra):
+    return lambda world, objects, user: {**extra, "version": objects["ticket"].version}
+
+
+V1 = "/api/v1"
 CASES = [
-    Case("token list", "get", "/api/v1/auth/tokens/", EVERYONE),
-    Case("me", "get", "/api/v1/users/me/", EVERYONE),
-    Case("departments", "get", "/api/v1/departments/", EVERYONE),
-    Case("teams", "get", "/api/v1/teams/", EVERYONE),
-    Case("team", "get", "/api/v1/teams/{team}/", TEAM_READ),
-    Case("team members", "get", "/api/v1/teams/{team}/members/", TEAM_READ),
-    Case("service items", "get", "/api/v1/service-items/", EVERYONE),
-    Case("ticket list", "get", "/api/v1/tickets/", EVERYONE),
-    Case("ticket create", "post", "/api/v1/tickets/", codes(401, 201, 201, 201, 201, 201, 201), body="laptop"),
-    Case("ticket", "get", "/api/v1/tickets/{ticket}/", TICKET_READ),
-    Case("ticket edit", "patch", "/api/v1/tickets/{ticket}/", TICKET_WORK, body={"title": "Renamed"}),
-    Case("comments", "get", "/api/v1/tickets/{ticket}/comments/", TICKET_READ),
-    Case("reply", "post", "/api/v1/tickets/{ticket}/comments/", TICKET_REPLY, body={"body": "Any news?"}),
-    Case("internal note", "post", "/api/v1/tickets/{ticket}/comments/", codes(401, 400, 404, 201, 404, 201, 201),
-         body={"body": "Note", "internal": True}),
-    Case("attachments", "get", "/api/v1/tickets/{ticket}/attachments/", TICKET_READ),
-    Case("attach", "post", "/api/v1/tickets/{ticket}/attachments/", TICKET_REPLY, body="file", multipart=True),
-    Case("events", "get", "/api/v1/tickets/{ticket}/events/", TICKET_READ),
+    # --- auth and people ---------------------------------------------------------------------
+    Case("token obtain", "post", f"{V1}/auth/token/", codes(400, 200, 200, 200, 200, 200, 200),
+         body=_credentials, prepare=_forget_token, effect={"authtoken_token": 1}),
+    Case("token list", "get", f"{V1}/auth/tokens/", EVERYONE),
+    Case("token revoke", "delete", f"{V1}/auth/tokens/", codes(401, 204, 204, 204, 204, 204, 204),
+         effect={"authtoken_token": -1}),
+    Case("me", "get", f"{V1}/users/me/", EVERYONE),
+    Case("departments", "get", f"{V1}/departments/", EVERYONE),
+    Case("department", "get", f"{V1}/departments/{{id}}/", EVERYONE, obj="department"),
+    Case("teams", "get", f"{V1}/teams/", EVERYONE),
+    Case("team", "get", f"{V1}/teams/{{id}}/", TEAM_READ, obj="team"),
+    Case("team members", "get", f"{V1}/teams/{{id}}/members/", TEAM_READ, obj="team"),
+    # --- catalog and tickets -----------------------------------------------------------------
+    Case("service items", "get", f"{V1}/service-items/", EVERYONE),
+    Case("service item", "get", f"{V1}/service-items/{{id}}/", EVERYONE, obj="service_item"),
+    Case("ticket list", "get", f"{V1}/tickets/", EVERYONE),
+    Case("ticket create", "post", f"{V1}/tickets/", codes(401, 201, 201, 201, 201, 201, 201),
+         body=lambda world, objects, user: laptop_payload(world), effect={"tickets_ticket": 1}),
+    Case("ticket", "get", f"{V1}/tickets/{{id}}/", TICKET_READ, obj="ticket"),
+    Case("ticket edit", "patch", f"{V1}/tickets/{{id}}/", TICKET_WORK, obj="ticket",
+         body=_ticket_version({"title": "Renamed"}), effect={"tickets_ticket": CHANGED}),
+    Case("comments", "get", f"{V1}/tickets/{{id}}/comments/", TICKET_READ, obj="ticket"),
+    Case("reply", "post", f"{V1}/tickets/{{id}}/comments/", TICKET_REPLY, obj="ticket",
+         body={"body": "Any news?"}, effect={"tickets_comment": 1}),
+    Case("internal note", "post", f"{V1}/tickets/{{id}}/comments/", codes(401, 400, 404, 404, 201, 201, 201),
+         obj="ticket", body={"body": "Note", "internal": True}, effect={"tickets_comment": 1}),
+    Case("attachments", "get", f"{V1}/tickets/{{id}}/attachments/", TICKET_READ, obj="ticket"),
+    Case("attach", "post", f"{V1}/tickets/{{id}}/attachments/", TICKET_REPLY, obj="ticket",
+         body=lambda world, objects, user: {
+             "file": SimpleUploadedFile("screenshot.png", b"\x89PNG fake", content_type="image/png")},
+         multipart=True, effect={"tickets_attachment": 1}),
+    Case("events", "get", f"{V1}/tickets/{{id}}/events/", TICKET_READ, obj="ticket"),
     # The ticket is open (the team replied): a requester may make no move from there, so
-    # for alice it is an illegal transition (400 naming the allowed ones, none).
-    Case("transition", "post", "/api/v1/tickets/{ticket}/transition/", codes(401, 400, 404, 200, 404, 200, 200),
-         body={"to": "pending"}),
-    Case("assign", "post", "/api/v1/tickets/{ticket}/assign/", TICKET_WORK, body={"assignee": "it_agent"}),
-    Case("notifications", "get", "/api/v1/notifications/", EVERYONE),
-    Case("mark read", "post", "/api/v1/notifications/mark-read/", EVERYONE, body={}),
-    Case("calendars", "get", "/api/v1/sla/calendars/", EVERYONE),
-    Case("calendar", "get", "/api/v1/sla/calendars/{calendar}/", EVERYONE),
-    Case("calendar create", "post", "/api/v1/sla/calendars/", ADMIN_WRITE, body={
+    # for the requester it is an illegal transition (400 naming the allowed ones, none).
+    Case("transition", "post", f"{V1}/tickets/{{id}}/transition/", codes(401, 400, 404, 404, 200, 200, 200),
+         obj="ticket", body=_ticket_version({"to": "pending"}), effect={"tickets_ticket": CHANGED}),
+    Case("assign", "post", f"{V1}/tickets/{{id}}/assign/", TICKET_WORK, obj="ticket",
+         body=lambda world, objects, user: {"assignee": world.it_lead.pk, "version": objects["ticket"].version},
+         effect={"tickets_ticket": CHANGED}),
+    # --- notifications -----------------------------------------------------------------------
+    Case("notifications", "get", f"{V1}/notifications/", EVERYONE),
+    Case("mark read", "post", f"{V1}/notifications/mark-read/", EVERYONE, body={},
+         effect={"notifications_notification": CHANGED}),
+    # --- service standards -------------------------------------------------------------------
+    Case("calendars", "get", f"{V1}/sla/calendars/", SLA_LIST),
+    Case("calendar", "get", f"{V1}/sla/calendars/{{id}}/", SLA_HR_READ, obj="calendar"),
+    Case("calendar create", "post", f"{V1}/sla/calendars/", ADMIN_CREATE, body={
         "name": "Shanghai office", "timezone": "Asia/Shanghai",
-        "working_hours": [{"weekday": d, "start": "09:00", "end": "18:00"} for d in range(5)]}),
-    Case("calendar edit", "patch", "/api/v1/sla/calendars/{calendar}/", codes(401, 403, 403, 403, 403, 403, 200),
-         body={"name": "Renamed calendar"}),
-    Case("service standards", "get", "/api/v1/sla/policies/", EVERYONE),
-    Case("service standard", "get", "/api/v1/sla/policies/{standard}/", EVERYONE),
-    Case("service standard create", "post", "/api/v1/sla/policies/", ADMIN_WRITE, body="standard"),
-    Case("service standard edit", "patch", "/api/v1/sla/policies/{standard}/",
-         codes(401, 403, 403, 403, 403, 403, 200), body={"resolution_minutes": 600}),
-    Case("service standard retire", "delete", "/api/v1/sla/policies/{standard}/",
-         codes(401, 403, 403, 403, 403, 403, 204)),
-    Case("chains", "get", "/api/v1/sla/escalation-chains/", EVERYONE),
-    Case("chain create", "post", "/api/v1/sla/escalation-chains/", ADMIN_WRITE, body={
-        "name": "Default", "levels": [{"order": 1, "trigger": "after_breach", "notify_lead": True}]}),
-    Case("simulate", "post", "/api/v1/sla/simulate/", EVERYONE,
-         body={"calendar": "calendar", "start": "2026-09-25T17:45:00+08:00", "minutes": 30}),
-    Case("webhooks", "get", "/api/v1/webhooks/", ADMIN_ONLY),
-    Case("webhook create", "post", "/api/v1/webhooks/", ADMIN_WRITE,
-         body={"url": "https://hooks.example.com/sd", "events": ["ticket.created"]}),
-    Case("webhook", "get", "/api/v1/webhooks/{webhook}/", ADMIN_ONLY),
-    Case("webhook deliveries", "get", "/api/v1/webhooks/{webhook}/deliveries/", ADMIN_ONLY),
+        "working_hours": [{"weekday": d, "start": "09:00", "end": "18:00"} for d in range(5)]},
+        effect={"sla_businesscalendar": 1}),
+    Case("calendar edit", "patch", f"{V1}/sla/calendars/{{id}}/", ADMIN_DO, obj="calendar",
+         body={"name": "Renamed calendar"}, effect={"sla_businesscalendar": CHANGED}),
+    Case("holiday import", "post", f"{V1}/sla/calendars/{{id}}/import-holidays/", ADMIN_DO, obj="calendar",
+         body={"country": "CN", "year": 2026}, effect={"sla_holiday": MORE}),
+    Case("service standards", "get", f"{V1}/sla/policies/", SLA_LIST),
+    Case("service standard", "get", f"{V1}/sla/policies/{{id}}/", SLA_HR_READ, obj="standard"),
+    Case("service standard create", "post", f"{V1}/sla/policies/", ADMIN_CREATE,
+         body=lambda world, objects, user: {
+             "name": "IT P1", "team": world.it.pk, "priority": "P1", "calendar": objects["calendar"].pk,
+             "first_response_minutes": 15, "resolution_minutes": 240},
+         effect={"sla_servicestandard": 1}),
+    # An edit writes the next version and retires the one edited.
+    Case("service standard edit", "patch", f"{V1}/sla/policies/{{id}}/", ADMIN_DO, obj="standard",
+         body={"resolution_minutes": 600}, effect={"sla_servicestandard": 1}),
+    Case("service standard retire", "delete", f"{V1}/sla/policies/{{id}}/", ADMIN_DELETE, obj="standard",
+         effect={"sla_servicestandard": CHANGED}),
+    Case("chains", "get", f"{V1}/sla/escalation-chains/", SLA_LIST),
+    Case("chain", "get", f"{V1}/sla/escalation-chains/{{id}}/", SLA_ADMIN_READ, obj="chain"),
+    Case("chain create", "post", f"{V1}/sla/escalation-chains/", ADMIN_CREATE, body={
+        "name": "Default", "levels": [{"order": 1, "trigger": "after_breach", "notify_lead": True}]},
+        effect={"sla_escalationchain": 1}),
+    Case("chain edit", "patch", f"{V1}/sla/escalation-chains/{{id}}/", ADMIN_DO, obj="chain",
+         body={"name": "Renamed chain"}, effect={"sla_escalationchain": CHANGED}),
+    Case("simulate", "post", f"{V1}/sla/simulate/", SLA_SIMULATE_HR,
+         body=lambda world, objects, user: {
+             "calendar": objects["calendar"].pk, "start": "2026-09-25T17:45:00+08:00", "minutes": 30}),
+    # --- webhooks ----------------------------------------------------------------------------
+    Case("webhooks", "get", f"{V1}/webhooks/", ADMIN_DO),
+    Case("webhook create", "post", f"{V1}/webhooks/", ADMIN_CREATE,
+         body={"url": "https://hooks.example.com/sd", "events": ["ticket.created"]},
+         effect={"webhooks_webhookendpoint": 1}),
+    Case("webhook", "get", f"{V1}/webhooks/{{id}}/", ADMIN_DO, obj="webhook"),
+    Case("webhook edit", "patch", f"{V1}/webhooks/{{id}}/", ADMIN_DO, obj="webhook",
+         body={"active": False}, effect={"webhooks_webhookendpoint": CHANGED}),
+    Case("webhook delete", "delete", f"{V1}/webhooks/{{id}}/", ADMIN_DELETE, obj="webhook",
+         effect={"webhooks_webhookendpoint": -1}),
+    Case("webhook deliveries", "get", f"{V1}/webhooks/{{id}}/deliveries/", ADMIN_DO, obj="webhook"),
+    # --- the schema and its pages ------------------------------------------------------------
+    Case("schema", "get", "/api/schema/", codes(200, 200, 200, 200, 200, 200, 200)),
+    Case("docs", "get", "/api/docs/", codes(200, 200, 200, 200, 200, 200, 200)),
 ]
 
 
 @pytest.fixture
-def objects(world, ticket, standard):
+def personas(world):
+    users = {persona: getattr(world, name) for persona, name in WORLD_NAMES.items()}
+    users["anonymous"] = None
+    users["superuser"] = UserFactory(username="root", is_superuser=True, is_staff=True)
+    return users
+
+
+@pytest.fixture
+def objects(world, ticket, personas):
     from webhooks import services as webhooks
 
     calendar = CalendarFactory(name="Round the clock")
     hr_standard = ServiceStandardFactory(team=world.hr, calendar=calendar, name="HR standard")
+    chain = chain_save(actor=world.admin, name="Standard escalation", levels=[
+        {"order": 1, "trigger": "after_breach", "delay_minutes": 0, "notify_lead": True}])
     endpoint = webhooks.webhook_endpoint_create(actor=world.admin, url="https://hooks.example.com/a",
                                                 events=["ticket.created"])
-    return {"ticket": ticket, "team": world.it, "calendar": calendar, "standard": hr_standard,
-            "webhook": endpoint}
+    # Something unread for everyone, so that marking read has something to do.
+    Notification.objects.bulk_create(
+        Notification(user=user, event="ticket.created", title="Something happened")
+        for user in personas.values() if user is not None
+    )
+    return {"ticket": ticket, "team": world.it, "department": world.sales, "service_item": world.laptop,
+            "calendar": calendar, "standard": hr_standard, "chain": chain, "webhook": endpoint}
 
 
-def _body(case: Case, world, objects):
-    if case.body == "laptop":
-        return laptop_payload(world)
-    if case.body == "file":
-        return {"file": SimpleUploadedFile("screenshot.png", b"\x89PNG fake", content_type="image/png")}
-    if case.body == "standard":
-        return {"name": "IT P1", "team": world.it.pk, "priority": "P1", "calendar": objects["calendar"].pk,
-                "first_response_minutes": 15, "resolution_minutes": 240}
-    if not isinstance(case.body, dict):
-        return case.body
-    body = dict(case.body)
-    if body.get("assignee") == "it_agent":
-        body["assignee"] = world.it_agent.pk
-    if body.get("calendar") == "calendar":
-        body["calendar"] = objects["calendar"].pk
-    if "/tickets/{ticket}/" in case.path and case.method in ("patch", "post") and not case.path.endswith(
-        ("comments/", "attachments/")
-    ):
-        body["version"] = objects["ticket"].version
-    return body
+def _call(case: Case, world, objects, user, client):
+    path = case.route.replace("{id}", str(objects[case.obj].pk)) if case.obj else case.route
+    body = case.body(world, objects, user) if callable(case.body) else case.body
+    return getattr(client, case.method)(path, body, format="multipart" if case.multipart else "json")
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_status_code_per_role(case, role, world, objects, client_for):
-    client = client_for(role)
-    path = case.path.format(**{key: obj.pk for key, obj in objects.items()})
-    body = _body(case, world, objects)
+def _effect_problems(effect: dict[str, int | str], changed: dict[str, int]) -> list[str]:
+    problems = []
+    for table, want in effect.items():
+        if table not in changed:
+            problems.append(f"{table} unchanged")
+        elif want == MORE and changed[table] <= 0:
+            problems.append(f"{table}: {changed[table]:+d} rows, expected more")
+        elif want == CHANGED and changed[table] != 0:
+            problems.append(f"{table}: {changed[table]:+d} rows, expected the same number changed")
+        elif isinstance(want, int) and changed[table] != want:
+            problems.append(f"{table}: {changed[table]:+d} rows, expected {want:+d}")
+    return problems
 
-    response = getattr(client, case.method)(path, body, format="multipart" if case.multipart else "json")
 
-    assert response.status_code == case.expected[role], (case.name, role, response.content[:300])
+def _attempt(case: Case, persona: str, world, objects, user, client, baseline) -> list[str]:
+    """One persona's call, in a savepoint rolled back after it (as pytest-django rolls a
+    test back), so that every persona meets the world as `baseline` fingerprinted it; what
+    went wrong, if anything."""
+    problems = []
+    with transaction.atomic():
+        before = baseline
+        if case.prepare:
+            case.prepare(world, objects, user)
+            before = db_fingerprint()
+        writes = write_counters()
+
+        response = _call(case, world, objects, user, client)
+
+        changed = changed_since(before, writes)
+        transaction.set_rollback(True)
+    versions.clear()  # nothing of the rolled-back writes stays in this process's reference cache
+    if response.status_code != case.expected[persona]:
+        problems.append(f"{persona}: {response.status_code}, expected {case.expected[persona]}: "
+                        f"{response.content[:200]!r}")
+    writes_something = case.method != "get" and case.effect is not None and 200 <= response.status_code < 300
+    if writes_something:
+        problems += [f"{persona}: {problem}" for problem in _effect_problems(case.effect, changed)]
+    elif changed:
+        # A refusal, a read, or a call that writes nothing: every table as it was.
+        problems.append(f"{persona}: {response.status_code} but the database changed: {changed}")
+    return problems
 
 
-def test_anonymous_gets_a_token_challenge(client_for, world):
-    response = client_for("anonymous").get("/api/v1/tickets/")
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.method} {c.name}")
+def test_every_route_for_every_persona(case, world, objects, personas, client_for):
+    # Given one world for the case, every persona's client (and token) made
+    clients = {persona: client_for(user if user is not None else "anonymous") for persona, user in personas.items()}
+    baseline = db_fingerprint()
 
-    assert response.status_code == 401
-    assert response["WWW-Authenticate"] == "Token"
+    # When each persona calls the route, each in its own savepoint
+    problems = [problem for persona in PERSONAS
+                for problem in _attempt(case, persona, world, objects, personas[persona], clients[persona],
+                                        baseline)]
+
+    # Then each got the answer of the matrix, and the database changed only as allowed
+    assert not problems, "\n".join(problems)
+
+
+class _ApiRoutes(EndpointEnumerator):
+    """Every route under /api/ as the URL resolver has it, whatever the schema shows."""
+
+    def should_include_endpoint(self, path, callback):
+        return path.startswith("/api/")
+
+
+def api_routes() -> set[tuple[str, str]]:
+    """(method, route) of every API endpoint; a route's parameters spelled "{id}"."""
+    return {(method.lower(), re.sub(r"\{[^}]+\}", "{id}", path))
+            for path, method, _callback in _ApiRoutes().get_api_endpoints()}
+
+
+def test_the_matrix_covers_every_route_and_method():
+    routes = api_routes()
+    covered = {(case.method, case.route) for case in CASES}
+
+    assert sorted(routes - covered) == [], "an API route and method without a case in the matrix"
+    assert sorted(covered - routes) == [], "a case for a route or method that does not exist"
+
+
+OTHER_METHODS = ["get", "post", "put", "patch", "delete"]
+
+
+def test_a_method_a_route_does_not_have_is_refused_and_changes_nothing(world, objects, client_for):
+    client = client_for("admin")
+    routes = api_routes()
+    before = db_fingerprint()
+
+    answers = {}
+    for route in sorted({route for _method, route in routes}):
+        obj = next((case.obj for case in CASES if case.route == route), None)
+        path = route.replace("{id}", str(objects[obj].pk)) if obj else route
+        for method in OTHER_METHODS:
+            if (method, route) not in routes:
+                answers[(method, route)] = getattr(client, method)(path, {}, format="json").status_code
+
+    assert len(answers) > 50
+    assert {key: code for key, code in answers.items() if code != 405} == {}
+    assert changes(before, db_fingerprint()) == {}
 
 
 # --- internal notes never reach the requester ----------------------------------------------

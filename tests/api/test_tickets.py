@@ -20,7 +20,7 @@ TICKET_KEYS = {
 }
 
 
-def test_filing_a_ticket_returns_it_with_its_sla(world, standard, client_for):
+def test_filing_a_ticket_returns_it_and_its_team_sees_its_sla(world, standard, client_for):
     response = client_for("alice").post("/api/v1/tickets/", laptop_payload(world), format="json")
 
     assert response.status_code == 201, response.content
@@ -32,18 +32,21 @@ def test_filing_a_ticket_returns_it_with_its_sla(world, standard, client_for):
     assert body["team"] == {"id": world.it.pk, "name": "IT Support"}
     assert body["requester"]["username"] == "alice"
     assert body["fields"] == {"asset_tag": "LT-42", "urgency": "one person", "count": 1, "since": "2026-09-01"}
-    first = body["sla"]["first_response"]
-    assert body["sla_state"] == "on_track"
+    # The requester sees no SLA clock (as on her page); the service team does.
+    assert body["sla"] is None and body["sla_state"] is None
+    team_view = client_for("it_agent").get(f"/api/v1/tickets/{ticket.pk}/").json()
+    first = team_view["sla"]["first_response"]
+    assert team_view["sla_state"] == "on_track"
     assert first["state"] == "on_track" and first["breached"] is False
     assert parse_datetime(first["due_at"]) == ticket.created_at + dt.timedelta(minutes=60)
     assert 3500 < first["remaining_seconds"] <= 3600
-    assert body["sla"]["resolution"]["state"] == "on_track"
+    assert team_view["sla"]["resolution"]["state"] == "on_track"
     # Times carry their offset.
     assert parse_datetime(body["created_at"]).utcoffset() is not None
 
 
 def test_a_ticket_without_a_standard_has_null_clocks(world, client_for):
-    response = client_for("alice").post("/api/v1/tickets/", laptop_payload(world), format="json")
+    response = client_for("it_agent").post("/api/v1/tickets/", laptop_payload(world), format="json")
 
     assert response.json()["sla"] == {"first_response": None, "resolution": None}
     assert response.json()["sla_state"] == "done"
@@ -221,7 +224,9 @@ def test_the_list_costs_the_same_queries_whatever_the_page_size(world, standard,
 
     assert len(small.json()["results"]) == 2
     assert len(large.json()["results"]) == 30
-    assert all(t["sla"]["resolution"] and t["assignee"] for t in large.json()["results"])
+    assert all(t["assignee"] for t in large.json()["results"])
+    # The requester gets no clocks (and the page does not read them for her).
+    assert all((t["sla"] is None) if role == "alice" else t["sla"]["resolution"] for t in large.json()["results"])
 
 
 # --- editing ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -71,7 +72,10 @@ def test_a_missing_demo_ticket_is_filed_again_and_only_that_one():
 def test_demo_users_sign_in_with_the_demo_password(username):
     seed()
 
-    assert authenticate(username=username, password=demo.PASSWORD) is not None
+    # django-axes needs the request a sign-in comes with.
+    request = RequestFactory().post("/accounts/login/")
+
+    assert authenticate(request=request, username=username, password=demo.PASSWORD) is not None
 
 
 def test_demo_roles():

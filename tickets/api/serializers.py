@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from servicedesk.limits import BIGINT_MAX
+from servicedesk.api import fields as strict
+from servicedesk.api.fields import id_field
 from sla import states
 from sla.models import SLAClock
 from teams.api.serializers import TeamSummarySerializer, UserSummarySerializer
@@ -30,7 +31,7 @@ from tickets.models import (
     TicketEvent,
     format_reference,
 )
-from tickets.selectors import active_service_item
+from tickets.selectors import active_service_item, works_for_team
 
 VERSION_MAX = 2**31 - 1
 # Bounds of what a service field value may be before the service even looks at it:
@@ -39,18 +40,13 @@ FIELD_TEXT_MAX = 10_000
 FIELD_NUMBER_MAX = Decimal(10) ** 15
 
 
-def id_field(**kwargs) -> serializers.IntegerField:
-    """A database id in a request body: a bigint, so that nothing overflows a query."""
-    return serializers.IntegerField(min_value=1, max_value=BIGINT_MAX, **kwargs)
-
-
-def version_field(*, required: bool = True) -> serializers.IntegerField:
+def version_field(*, required: bool = True) -> strict.IntegerField:
     help_text = "The ticket's `version` as you read it; a stale one is refused with 409 and nothing changes."
     if not required:
         # Actions (a move, an assignment) are checked against the ticket as it is now: a
         # script that resolves or assigns need not read the ticket first.
         help_text += " Left out, the action applies to the ticket as it is now."
-    return serializers.IntegerField(min_value=1, max_value=VERSION_MAX, required=required, help_text=help_text)
+    return strict.IntegerField(min_value=1, max_value=VERSION_MAX, required=required, help_text=help_text)
 
 
 # --- catalog -------------------------------------------------------------------------------
@@ -169,9 +165,13 @@ def _person(row: Mapping[str, Any], role: str) -> dict[str, Any] | None:
     return {"id": pk, "username": username, "display_name": full_name or username}
 
 
-def ticket_representation(row: Mapping[str, Any], clocks: Iterable[Any], now) -> dict[str, Any]:
+def ticket_representation(row: Mapping[str, Any], clocks: Iterable[Any], now, *, sees_sla: bool) -> dict[str, Any]:
     """A ticket as the API shows it (the shape TicketSerializer declares), from a
-    `tickets.api.selectors.TICKET_ROW` row and the ticket's clocks."""
+    `tickets.api.selectors.TICKET_ROW` row and the ticket's clocks.
+
+    The SLA clocks (`sla_state`, `sla`) are the service team's working view, as on the
+    ticket page: with `sees_sla` false (the viewer does not work the ticket's team: its
+    requester, a collaborator from another team) both are null."""
     by_kind = {clock.kind: clock for clock in clocks}
     when = _formatter()
     return {
@@ -193,11 +193,11 @@ def ticket_representation(row: Mapping[str, Any], clocks: Iterable[Any], now) ->
         "closed_at": when(row["closed_at"]),
         "version": row["version"],
         "fields": row["fields"],
-        "sla_state": states.ticket_state(by_kind.values(), now).value,
+        "sla_state": states.ticket_state(by_kind.values(), now).value if sees_sla else None,
         "sla": {
             kind: clock_representation(by_kind[kind], now, when) if kind in by_kind else None
             for kind in (SLAClock.Kind.FIRST_RESPONSE, SLAClock.Kind.RESOLUTION)
-        },
+        } if sees_sla else None,
     }
 
 
@@ -227,11 +227,14 @@ class TicketSerializer(serializers.ModelSerializer):
     assignee = UserSummarySerializer(read_only=True, allow_null=True)
     fields = serializers.DictField(read_only=True, help_text="Answers to the service item's questions, by key.")
     sla_state = serializers.ChoiceField(
-        choices=states.TicketState.values, read_only=True,
+        choices=states.TicketState.values, read_only=True, allow_null=True,
         help_text="The ticket's live SLA state: the worst of its live clocks (breached, at_risk, on_track, "
-                  "paused), or done when no target is live. The list's `sla_state` filter selects by it.",
+                  "paused), or done when no target is live. The list's `sla_state` filter selects by it. "
+                  "Null for whoever does not work the ticket's team (its requester): the SLA clocks are the "
+                  "service team's, as on the ticket page.",
     )
-    sla = TicketSlaSerializer(read_only=True)
+    sla = TicketSlaSerializer(read_only=True, allow_null=True,
+                              help_text="The ticket's SLA clocks; null for whoever does not work the ticket's team.")
 
     class Meta:
         model = Ticket
@@ -245,7 +248,9 @@ class TicketSerializer(serializers.ModelSerializer):
 
     def to_representation(self, ticket: Ticket) -> dict[str, Any]:
         now = self.context.get("now") or timezone.now()
-        return ticket_representation(ticket_row(ticket), ticket.sla_clocks.all(), now)
+        request = self.context.get("request")
+        sees_sla = request is not None and works_for_team(user=request.user, team_id=ticket.team_id)
+        return ticket_representation(ticket_row(ticket), ticket.sla_clocks.all(), now, sees_sla=sees_sla)
 
 
 def _check_json_value(value: Any, depth: int = 0) -> str | None:
@@ -278,9 +283,9 @@ def _check_json_value(value: Any, depth: int = 0) -> str | None:
 
 class TicketCreateSerializer(serializers.Serializer):
     service_item = id_field(help_text="Id of an active service item (see service-items/).")
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=50_000)
-    priority = serializers.ChoiceField(choices=Priority.choices, required=False, allow_null=True,
+    title = strict.LineField(max_length=200)
+    description = strict.TextField(required=False, allow_blank=True, default="", max_length=50_000)
+    priority = strict.ChoiceField(choices=Priority.choices, required=False, allow_null=True,
                                        help_text="P1 (urgent) … P4 (low); the service item's default when left out.")
     fields = serializers.DictField(required=False, default=dict,
                                    help_text="Answers to the service item's questions, by key.")
@@ -314,15 +319,15 @@ class TicketCreateSerializer(serializers.Serializer):
 
 
 class TicketUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
-    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    title = strict.LineField(max_length=200, required=False)
+    description = strict.TextField(required=False, allow_blank=True, max_length=50_000)
+    priority = strict.ChoiceField(choices=Priority.choices, required=False)
     version = version_field()
 
 
 class TransitionSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(choices=Status.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=50_000,
+    to = strict.ChoiceField(choices=Status.choices)
+    comment = strict.TextField(required=False, allow_blank=True, default="", max_length=50_000,
                                     help_text="A public reply posted with the change.")
     resolution_summary = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=RESOLUTION_SUMMARY_MAX,
@@ -351,8 +356,8 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentCreateSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=50_000)
-    internal = serializers.BooleanField(default=False, help_text="An internal note (service team only).")
+    body = strict.TextField(max_length=50_000)
+    internal = strict.BooleanField(default=False, help_text="An internal note (service team only).")
     version = version_field(required=False)
 
 
@@ -388,4 +393,4 @@ class TicketEventSerializer(serializers.ModelSerializer):
 class TicketOrderingSerializer(serializers.Serializer):
     """The list's order (its filters are `tickets.filters.TicketFilterSet`)."""
 
-    ordering = serializers.ChoiceField(choices=list(TICKET_ORDERINGS), required=False)
+    ordering = strict.ChoiceField(choices=list(TICKET_ORDERINGS), required=False)

@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,7 +19,7 @@ from teams.models import User
 from tickets import services
 from tickets.filters import TicketFilterBackend, TicketFilterSet
 from tickets.models import Ticket
-from tickets.selectors import can_see_internal, ticket_comments, tickets_visible_to
+from tickets.selectors import can_see_internal, ticket_comments, tickets_visible_to, works_for_team
 
 from . import selectors
 from .serializers import (
@@ -64,7 +64,6 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = TicketSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
-    parser_classes = [JSONParser]
     queryset = Ticket.objects.none()  # for the schema; requests go through the selectors
     filter_backends = [TicketFilterBackend]
     filterset_class = TicketFilterSet
@@ -114,10 +113,13 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         qs = self.filter_queryset(tickets_visible_to(user=request.user, team_id=team))
         rows = self.paginate_queryset(selectors.api_ticket_rows(qs, ordering=self._ordering))
         selectors.api_ticket_people(rows)
-        clocks = selectors.api_ticket_clocks(ticket_ids=[row["id"] for row in rows])
-        return self.get_paginated_response(
-            [ticket_representation(row, clocks.get(row["id"], ()), now) for row in rows]
-        )
+        # The SLA clocks only of the tickets the user works (a requester sees none).
+        sees_sla = {row["id"] for row in rows if works_for_team(user=request.user, team_id=row["team_id"])}
+        clocks = selectors.api_ticket_clocks(ticket_ids=list(sees_sla)) if sees_sla else {}
+        return self.get_paginated_response([
+            ticket_representation(row, clocks.get(row["id"], ()), now, sees_sla=row["id"] in sees_sla)
+            for row in rows
+        ])
 
     @extend_schema(
         summary="File a request",
@@ -273,7 +275,7 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={201: AttachmentSerializer(many=True), **ERRORS},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None,
-            parser_classes=[MultiPartParser, FormParser])
+            parser_classes=[MultiPartParser])
     def attachments(self, request: Request, pk: str) -> Response:
         ticket = self.get_ticket()
         if request.method == "GET":

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from notifications import services as notify
 from servicedesk.exceptions import ApplicationError
+from servicedesk.text import multi_line
 from sla import bookkeeping as sla
 from teams.models import User
 
@@ -41,7 +42,7 @@ def comment_create(
 
 
 def write_comment(ticket: Ticket, author: User, body: str, *, internal: bool, uploads) -> Comment:
-    body = (body or "").strip()
+    body = multi_line(body).strip()
     if not body and not uploads:
         raise ApplicationError(_("Write a message."), field_errors={"body": _("This field is required.")})
     staff = can_work_ticket(user=author, ticket=ticket)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from notifications import services as notify
 from servicedesk.exceptions import ApplicationError
+from servicedesk.text import multi_line
 from sla import bookkeeping as sla
 from teams.models import User
 from webhooks import services as webhooks
@@ -74,7 +75,7 @@ def ticket_create(
         team_id=service_item.team_id,
         service_item=service_item,
         title=title,
-        description=description or "",
+        description=multi_line(description),
         fields=cleaned_fields,
         priority=priority,
         created_at=filed_at or now,
@@ -149,7 +150,7 @@ def ticket_transition(
                 field_errors={"to": _("Reopen window has passed.")},
             )
 
-    summary = (resolution_summary or "").strip()
+    summary = multi_line(resolution_summary).strip()
     if summary and to != Status.RESOLVED:
         raise ApplicationError(_("A resolution summary is only given when resolving."),
                                field_errors={"resolution_summary": _("Only when resolving.")})
@@ -224,7 +225,7 @@ def ticket_update(
             changed["title"] = {"old": locked.title, "new": title}
             locked.title = title
     if description is not UNSET:
-        description = description or ""
+        description = multi_line(description)
         if description != locked.description:
             changed["description"] = {"old": locked.description, "new": description}
             locked.description = description

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from notifications import services as notify
 from servicedesk.exceptions import ApplicationError
+from servicedesk.text import multi_line
 from sla import bookkeeping as sla
 from teams.models import Membership, Team, User
 
@@ -31,7 +32,7 @@ def ticket_transfer(
     assignee goes unless they belong to the new team; the standard is matched again."""
     ticket = lock_ticket(ticket, expected_version)
     require_staff(ticket, actor)
-    reason = (reason or "").strip()
+    reason = multi_line(reason).strip()
     if not reason:
         raise ApplicationError(_("Say why the ticket is transferred."), field_errors={"reason": _("This field is required.")})
     if not team.is_active:

@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from servicedesk.exceptions import ApplicationError
+from servicedesk.text import ControlCharacterError, multi_line, one_line, one_line_field
 
 from ..constants import FieldKind
 from ..models import ServiceItem, ServiceItemField
@@ -53,9 +54,13 @@ def _clean_field_value(field: ServiceItemField, raw: Any) -> Any:
         if not isinstance(raw, str):
             raise ValueError(_("Enter text."))
         limit = 200 if field.kind == FieldKind.TEXT else 5000
-        if len(raw) > limit:
+        try:
+            text = one_line(raw) if field.kind == FieldKind.TEXT else multi_line(raw).strip()
+        except ControlCharacterError as exc:
+            raise ValueError(str(exc)) from None
+        if len(text) > limit:
             raise ValueError(_("Enter at most %(n)d characters.") % {"n": limit})
-        return raw.strip()
+        return text
     if field.kind == FieldKind.CHOICE:
         if not isinstance(raw, str) or raw not in field.choices:
             raise ValueError(_("Choose one of: %(choices)s.") % {"choices": ", ".join(map(str, field.choices))})
@@ -84,7 +89,8 @@ def _clean_field_value(field: ServiceItemField, raw: Any) -> Any:
 
 
 def clean_title(title: str) -> str:
-    title = (title or "").strip()
+    """A request's title: one line (`servicedesk.text`), given, not too long."""
+    title = one_line_field(title, field="title")
     if not title:
         raise ApplicationError(_("Give the request a title."), field_errors={"title": _("This field is required.")})
     if len(title) > TITLE_MAX:

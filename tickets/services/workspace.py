@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from servicedesk.exceptions import ApplicationError
+from servicedesk.text import multi_line, one_line_field
 from teams.models import User
 from teams.selectors import is_team_lead
 
@@ -24,7 +25,8 @@ def canned_response_render(*, body: str, ticket: Ticket) -> str:
 def canned_response_save(*, team, title: str, body: str, language: str = "", canned=None):
     """Create or edit a canned response of a team; titles are unique within a team.
     `language` is the one it is written in ("" for every language)."""
-    title = (title or "").strip()
+    title = one_line_field(title, field="title")
+    body = multi_line(body)
     if CannedResponse.objects.filter(team=team, title=title).exclude(pk=canned.pk if canned else None).exists():
         raise ApplicationError(_("The team already has a canned response with this title."),
                                field_errors={"title": _("Choose another title.")})
@@ -46,7 +48,7 @@ def canned_response_delete(*, canned) -> None:
 
 def saved_view_save(*, owner: User, team, name: str, query: str, shared: bool = False):
     """Save the current queue filters under a name; only the team lead may share one."""
-    name = (name or "").strip()
+    name = one_line_field(name, field="name")
     if not name:
         raise ApplicationError(_("Give the view a name."), field_errors={"name": _("This field is required.")})
     if shared and not (owner.is_admin_role or is_team_lead(user=owner, team_id=team.pk)):

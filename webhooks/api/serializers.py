@@ -1,19 +1,21 @@
 from rest_framework import serializers
 
+from servicedesk.api import fields as strict
+from servicedesk.api.serializers import ModelSerializer
 from teams.api.serializers import UserSummarySerializer
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(ModelSerializer):
     """A receiver of ticket events. `secret` signs every delivery:
     `X-Servicedesk-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + the raw body>`."""
 
-    url = serializers.CharField(max_length=500, help_text="https:// only, at a public address (its host name "
-                                                          "is resolved and checked when saved and at every delivery).")
-    events = serializers.ListField(child=serializers.ChoiceField(choices=WebhookEvent.choices), allow_empty=False,
+    url = strict.LineField(max_length=500, help_text="https:// only, at a public address (its host name "
+                                                     "is resolved and checked when saved and at every delivery).")
+    events = serializers.ListField(child=strict.ChoiceField(choices=WebhookEvent.choices), allow_empty=False,
                                    max_length=len(WebhookEvent.values))
-    name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    active = serializers.BooleanField(required=False, default=True)
+    name = strict.LineField(max_length=120, required=False, allow_blank=True, default="")
+    active = strict.BooleanField(required=False, default=True)
     secret = serializers.CharField(read_only=True)
     created_by = UserSummarySerializer(read_only=True, allow_null=True)
 
@@ -24,12 +26,12 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
 
 
 class WebhookEndpointUpdateSerializer(serializers.Serializer):
-    url = serializers.CharField(max_length=500, required=False)
-    events = serializers.ListField(child=serializers.ChoiceField(choices=WebhookEvent.choices), allow_empty=False,
+    url = strict.LineField(max_length=500, required=False)
+    events = serializers.ListField(child=strict.ChoiceField(choices=WebhookEvent.choices), allow_empty=False,
                                    max_length=len(WebhookEvent.values), required=False)
-    name = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    active = serializers.BooleanField(required=False)
-    rotate_secret = serializers.BooleanField(required=False, default=False,
+    name = strict.LineField(max_length=120, required=False, allow_blank=True)
+    active = strict.BooleanField(required=False)
+    rotate_secret = strict.BooleanField(required=False, default=False,
                                              help_text="Generate a new signing secret.")
 
 

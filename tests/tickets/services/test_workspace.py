@@ -246,3 +246,13 @@ def test_workspace_changes_from_a_stale_page_are_refused(world, file_ticket, act
 
     assert ticket.events.count() == events
     assert Ticket.objects.get(pk=ticket.pk).status == Status.OPEN
+
+
+def test_saved_view_and_canned_response_names_are_one_line(world):
+    view = services.saved_view_save(owner=world.it_lead, team=world.it, name="Mine\r\nopen", query="status=open")
+    canned = services.canned_response_save(team=world.it, title="Reboot\tplease", body="Hi\r\nthere\x00")
+    assert view.name == "Mine open"
+    assert (canned.title, canned.body) == ("Reboot please", "Hi\nthere")
+    with pytest.raises(ApplicationError) as caught:
+        services.saved_view_save(owner=world.it_lead, team=world.it, name="Mine\x1b", query="")
+    assert "name" in caught.value.field_errors

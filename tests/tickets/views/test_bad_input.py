@@ -189,3 +189,28 @@ def test_reply_to_a_closed_ticket_is_refused(world, ticket, client_for):
     )
     assert "please file a new request" in response.content.decode()
     assert Comment.objects.count() == 0
+
+
+def test_a_title_with_line_breaks_is_filed_on_one_line_and_the_description_keeps_its_lines(world, client_for):
+    # the page and the API apply the same rule (servicedesk.text), in the service
+    post_new(client_for(world.alice), world, title="Laptop\r\ndoes not\tboot", description="One\r\nTwo\x00")
+    ticket = Ticket.objects.get()
+    assert ticket.title == "Laptop does not boot"
+    assert ticket.description == "One\nTwo"
+
+
+def test_a_title_with_a_control_character_is_refused_on_the_title_field(world, client_for):
+    response = post_new(client_for(world.alice), world, title="Laptop \x1b[31mdoes not boot")
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"] == [
+        "Remove the control character U+001B: this field takes one line of plain text."]
+    assert_nothing_stored()
+
+
+def test_a_page_body_over_the_upload_limit_is_a_400_page(world, client_for, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = post_new(client_for(world.alice), world, description="x" * 2000)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "The request could not be read" in response.content.decode()
+    assert_nothing_stored()

@@ -56,8 +56,16 @@ def test_markdown_preview_renders_and_escapes_script(world, client_for):
 
 
 def test_markdown_preview_needs_a_login_and_a_post(world, client):
-    assert client.post(reverse("markdown-preview"), {"body": "x"}).status_code == 302
-    assert client.get(reverse("markdown-preview")).status_code in (302, 405)
+    # A POST without a session goes to the sign-in page; a GET is the wrong method for
+    # anyone (405, saying which method is allowed) and does not ask for a login first.
+    response = client.post(reverse("markdown-preview"), {"body": "x"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+    response = client.get(reverse("markdown-preview"))
+    assert response.status_code == 405 and response["Allow"] == "POST"
+
+    client.force_login(world.it_agent)
+    assert client.get(reverse("markdown-preview")).status_code == 405
 
 
 def test_the_reply_box_has_a_preview_button(world, ticket, client_for):
