@@ -329,7 +329,7 @@ class TransitionSerializer(serializers.Serializer):
     to = strict.ChoiceField(choices=Status.choices)
     comment = strict.TextField(required=False, allow_blank=True, default="", max_length=50_000,
                                     help_text="A public reply posted with the change.")
-    resolution_summary = serializers.CharField(
+    resolution_summary = strict.TextField(
         required=False, allow_blank=True, default="", max_length=RESOLUTION_SUMMARY_MAX,
         help_text="With `to: resolved` only, optional: what was done, for the requester (cleared on reopen).")
     version = version_field(required=False)
