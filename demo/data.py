@@ -27,6 +27,15 @@ DEPARTMENTS = [
     ("marketing", "Marketing"),
     ("legal", "Legal"),
 ]
+# Names in 简体中文 and 繁體中文, by department code, team slug, calendar and chain name.
+DEPARTMENT_NAMES = {
+    "sales": ("销售部", "銷售部"), "finance": ("财务部", "財務部"), "engineering": ("研发部", "研發部"),
+    "marketing": ("市场部", "市場部"), "legal": ("法务部", "法務部"),
+}
+TEAM_NAMES = {
+    "it": ("IT 支持", "IT 支援"), "ops": ("行政与设施", "行政與設施"), "hr": ("人力资源服务", "人力資源服務"),
+    "pmo": ("项目管理办公室", "專案管理辦公室"), "training": ("培训", "培訓"),
+}
 
 
 @dataclass(frozen=True)
@@ -115,7 +124,7 @@ class FieldSpec:
     label: tuple[str, str, str]  # English, 简体中文, 繁體中文
     help_text: tuple[str, str, str] = ("", "", "")
     required: bool = False
-    choices: tuple[str, ...] = ()
+    choices: tuple[tuple[str, str, str], ...] = ()  # each: English (the stored value), 简体中文, 繁體中文
 
 
 @dataclass(frozen=True)
@@ -147,7 +156,8 @@ ITEMS = [
                        "笔记本底部标签上的编号，例如 LT-1234。", "筆電底部標籤上的編號，例如 LT-1234。"),
                       required=True),
             FieldSpec("impact", CHOICE, ("Impact", "影响范围", "影響範圍"),
-                      choices=("Only me", "My whole team", "A customer deadline")),
+                      choices=(("Only me", "仅我自己", "僅我自己"), ("My whole team", "我的整个团队", "我的整個團隊"),
+                               ("A customer deadline", "客户截止期限", "客戶截止期限"))),
         ),
     ),
     ItemSpec(
@@ -157,7 +167,8 @@ ITEMS = [
         ("申請新電腦或螢幕", "申請新的筆記型電腦、螢幕、擴充座或鍵盤滑鼠。"),
         fields=(
             FieldSpec("device", CHOICE, ("Device", "设备", "設備"), required=True,
-                      choices=("Laptop", "Monitor", "Docking station", "Keyboard and mouse")),
+                      choices=(("Laptop", "笔记本电脑", "筆記型電腦"), ("Monitor", "显示器", "顯示器"),
+                               ("Docking station", "扩展坞", "擴充座"), ("Keyboard and mouse", "键盘和鼠标", "鍵盤和滑鼠"))),
             FieldSpec("reason", LONG_TEXT, ("Why do you need it?", "申请原因", "申請原因")),
         ),
     ),
@@ -185,7 +196,7 @@ ITEMS = [
         fields=(
             FieldSpec("application", TEXT, ("Application", "应用系统", "應用系統"), required=True),
             FieldSpec("access_level", CHOICE, ("Access level", "权限级别", "權限等級"), required=True,
-                      choices=("Read only", "Edit", "Administrator")),
+                      choices=(("Read only", "只读", "唯讀"), ("Edit", "编辑", "編輯"), ("Administrator", "管理员", "管理員"))),
             FieldSpec("reason", LONG_TEXT, ("Why do you need it?", "申请原因", "申請原因")),
         ),
     ),
@@ -203,7 +214,8 @@ ITEMS = [
         fields=(
             FieldSpec("software", TEXT, ("Software", "软件名称", "軟體名稱"), required=True),
             FieldSpec("licence", CHOICE, ("Licence", "许可证", "授權"),
-                      choices=("Free", "Company licence", "Need a new licence")),
+                      choices=(("Free", "免费", "免費"), ("Company licence", "公司许可证", "公司授權"),
+                               ("Need a new licence", "需要新许可证", "需要新授權"))),
         ),
     ),
     ItemSpec(
@@ -283,7 +295,8 @@ ITEMS = [
         ("在職證明", "用印的在職證明，例如用於簽證或銀行業務。"),
         fields=(
             FieldSpec("purpose", CHOICE, ("Purpose", "用途", "用途"), required=True,
-                      choices=("Visa application", "Bank or loan", "Other")),
+                      choices=(("Visa application", "签证申请", "簽證申請"), ("Bank or loan", "银行或贷款", "銀行或貸款"),
+                               ("Other", "其他", "其他"))),
             FieldSpec("copies", NUMBER, ("Copies", "份数", "份數")),
         ),
     ),
@@ -314,8 +327,10 @@ ITEMS = [
         ("培訓課程報名", "為自己或團隊報名參加培訓課程。"),
         fields=(
             FieldSpec("course", CHOICE, ("Course", "课程", "課程"), required=True,
-                      choices=("Excel for analysts", "Presenting with confidence",
-                               "Information security basics", "Mandarin for beginners")),
+                      choices=(("Excel for analysts", "面向分析师的 Excel", "給分析師的 Excel"),
+                               ("Presenting with confidence", "自信地做演示", "自信地做簡報"),
+                               ("Information security basics", "信息安全基础", "資訊安全基礎"),
+                               ("Mandarin for beginners", "初级普通话", "初級普通話"))),
             FieldSpec("seats", NUMBER, ("Seats", "名额", "名額"), required=True),
             FieldSpec("preferred_date", DATE, ("Preferred date", "期望日期", "希望日期")),
         ),
@@ -333,11 +348,69 @@ ITEMS = [
 ]
 
 
+# --- canned responses --------------------------------------------------------------------
+# Two per team, each written in the three languages (the ticket page offers those in the
+# requester's language first). Placeholders: {requester_name}, {reference}, {title}.
+
+CANNED_ASK_DETAILS = {
+    "en": ("Need more details",
+           "Hello {requester_name},\n\nthank you for {reference}. To move on we need a little more: "
+           "{detail} Please reply to this request.\n"),
+    "zh-hans": ("需要更多信息",
+                "{requester_name}，您好：\n\n感谢您提交 {reference}。为继续处理，请补充：{detail}请直接回复此请求。\n"),
+    "zh-hant": ("需要更多資訊",
+                "{requester_name}，您好：\n\n感謝您提交 {reference}。為繼續處理，請補充：{detail}請直接回覆此請求。\n"),
+}
+CANNED_DONE = {
+    "en": ("Done — please confirm",
+           "Hello {requester_name},\n\n{done} If anything is still not right, reply within a few days and "
+           "we will reopen {reference}.\n"),
+    "zh-hans": ("已处理，请确认",
+                "{requester_name}，您好：\n\n{done}如仍有问题，请在几天内回复，我们会重新打开 {reference}。\n"),
+    "zh-hant": ("已處理，請確認",
+                "{requester_name}，您好：\n\n{done}如仍有問題，請在幾天內回覆，我們會重新開啟 {reference}。\n"),
+}
+# Per team: what "more details" asks for and what "done" says, in each language.
+CANNED_TEAM_TEXT = {
+    "it": {
+        "en": ("the asset tag on the back of the device and a photo of the error message.",
+               "We have fixed the problem on your device."),
+        "zh-hans": ("设备背面的资产标签，以及错误信息的截图。", "您设备上的问题已修复。"),
+        "zh-hant": ("裝置背面的資產標籤，以及錯誤訊息的截圖。", "您裝置上的問題已修復。"),
+    },
+    "ops": {
+        "en": ("the building, floor and room, and when we may enter.", "The work in your office is finished."),
+        "zh-hans": ("楼栋、楼层和房间号，以及方便进入的时间。", "您办公区域的工作已完成。"),
+        "zh-hant": ("樓棟、樓層和房間號，以及方便進入的時間。", "您辦公區域的工作已完成。"),
+    },
+    "hr": {
+        "en": ("your employee number and the month concerned.", "Your request has been processed by HR Services."),
+        "zh-hans": ("您的员工编号和相关月份。", "人力资源服务已处理您的请求。"),
+        "zh-hant": ("您的員工編號和相關月份。", "人力資源服務已處理您的請求。"),
+    },
+    "pmo": {
+        "en": ("the project code and its sponsor.", "Your project is set up in the portfolio."),
+        "zh-hans": ("项目编号及项目发起人。", "您的项目已在项目组合中建立。"),
+        "zh-hant": ("專案編號及專案發起人。", "您的專案已在專案組合中建立。"),
+    },
+    "training": {
+        "en": ("the course name and the dates that suit you.", "You are enrolled; the invitation is on its way."),
+        "zh-hans": ("课程名称和您方便的日期。", "您已报名成功，邀请即将发出。"),
+        "zh-hant": ("課程名稱和您方便的日期。", "您已報名成功，邀請即將發出。"),
+    },
+}
+
+
 # --- service standards -------------------------------------------------------------------
 
 CALENDAR_24X7 = "24×7"
 CALENDAR_CHINA = "China office hours"
 CHAIN_NAME = "Standard escalation"
+STANDARDS_NAMES = {
+    CALENDAR_24X7: ("全天候", "全天候"),
+    CALENDAR_CHINA: ("中国办公时间", "中國辦公時間"),
+    CHAIN_NAME: ("标准升级", "標準升級"),
+}
 
 CHINA_HOURS = ((dt.time(9, 0), dt.time(12, 0)), (dt.time(13, 0), dt.time(18, 0)))
 # The 2026 National Day week and its make-up working days, as the State Council set them

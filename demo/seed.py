@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from refdata import versions
+from servicedesk.names import OTHER_LANGUAGES, name_translations
 from sla.models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard
 from sla.standards.calendars import calendar_save
 from sla.standards.chains import chain_save
@@ -31,14 +32,18 @@ from sla.standards.service_standards import standard_save
 from teams.models import Department, Membership, Team, User
 from tickets import services as tickets
 from tickets.constants import Priority
-from tickets.models import ServiceCategory, ServiceItem, ServiceItemField, Ticket
+from tickets.models import CannedResponse, ServiceCategory, ServiceItem, ServiceItemField, Ticket
 
 from .data import (
     CALENDAR_24X7,
     CALENDAR_CHINA,
+    CANNED_ASK_DETAILS,
+    CANNED_DONE,
+    CANNED_TEAM_TEXT,
     CATEGORIES,
     CHAIN_NAME,
     CHINA_HOURS,
+    DEPARTMENT_NAMES,
     DEPARTMENTS,
     IT_P1_MINUTES,
     ITEMS,
@@ -46,6 +51,8 @@ from .data import (
     NATIONAL_DAY_2026,
     PASSWORD,
     PEOPLE,
+    STANDARDS_NAMES,
+    TEAM_NAMES,
     TEAM_STANDARD_MINUTES,
     TEAMS,
     TICKETS,
@@ -83,6 +90,7 @@ def seed(*, stdout=None) -> SeedReport:
         users = _seed_people(report, departments)
         teams = _seed_teams(report, users)
         _seed_memberships(report, users, teams)
+        _seed_canned_responses(report, teams)
         items = _seed_catalog(report, teams)
         _seed_standards(report, teams, users["admin"])
         _seed_tickets(report, users, items)
@@ -92,7 +100,8 @@ def seed(*, stdout=None) -> SeedReport:
 def _seed_departments(report: SeedReport) -> dict[str, Department]:
     departments = {}
     for code, name in DEPARTMENTS:
-        departments[code], created = Department.objects.get_or_create(code=code, defaults={"name": name})
+        departments[code], created = Department.objects.get_or_create(
+            code=code, defaults={"name": name, "translations": _names(DEPARTMENT_NAMES[code])})
         report.add(Department, created)
     return departments
 
@@ -128,7 +137,8 @@ def _seed_teams(report: SeedReport, users: dict[str, User]) -> dict[str, Team]:
     for spec in TEAMS:
         teams[spec.slug], created = Team.objects.get_or_create(
             slug=spec.slug,
-            defaults={"name": spec.name, "email": spec.email, "description": spec.description,
+            defaults={"name": spec.name, "translations": _names(TEAM_NAMES[spec.slug]), "email": spec.email,
+                      "description": spec.description,
                       "lead": users[spec.lead]},
         )
         report.add(Team, created)
@@ -142,6 +152,29 @@ def _seed_memberships(report: SeedReport, users: dict[str, User], teams: dict[st
                 user=users[person.username], team=teams[slug], defaults={"role": role}
             )
             report.add(Membership, created)
+
+
+def _other_names(names: tuple[str, str]) -> dict[str, str]:
+    """(简体中文, 繁體中文) → the `names` argument of the standards' services."""
+    return dict(zip(OTHER_LANGUAGES, names, strict=True))
+
+
+def _names(names: tuple[str, str]) -> dict:
+    """(简体中文, 繁體中文) → a `translations` value (servicedesk.names)."""
+    return name_translations(_other_names(names))
+
+
+def _seed_canned_responses(report: SeedReport, teams: dict[str, Team]) -> None:
+    for slug, texts in CANNED_TEAM_TEXT.items():
+        for language, (detail, done) in texts.items():
+            for (title, body), values in ((CANNED_ASK_DETAILS[language], {"{detail}": detail}),
+                                          (CANNED_DONE[language], {"{done}": done})):
+                for placeholder, value in values.items():
+                    body = body.replace(placeholder, value)
+                _canned, created = CannedResponse.objects.get_or_create(
+                    team=teams[slug], title=title, defaults={"body": body, "language": language},
+                )
+                report.add(CannedResponse, created)
 
 
 def _seed_catalog(report: SeedReport, teams: dict[str, Team]) -> dict[str, ServiceItem]:
@@ -185,10 +218,12 @@ def _item_field(item: ServiceItem, position: int, spec: FieldSpec) -> ServiceIte
         text = {"label": spec.label[index]}
         if spec.help_text[index]:
             text["help_text"] = spec.help_text[index]
+        if spec.choices:
+            text["choices"] = [choice[index] for choice in spec.choices]
         translations[lang] = text
     return ServiceItemField(
         item=item, key=spec.key, label=spec.label[0], help_text=spec.help_text[0], kind=spec.kind,
-        choices=list(spec.choices), required=spec.required, order=position * 10, translations=translations,
+        choices=[choice[0] for choice in spec.choices], required=spec.required, order=position * 10, translations=translations,
     )
 
 
@@ -198,7 +233,7 @@ def _seed_standards(report: SeedReport, teams: dict[str, Team], admin: User) -> 
     always = BusinessCalendar.objects.filter(name=CALENDAR_24X7).first()
     if always is None:
         always = calendar_save(
-            actor=admin, name=CALENDAR_24X7, timezone="UTC",
+            actor=admin, name=CALENDAR_24X7, names=_other_names(STANDARDS_NAMES[CALENDAR_24X7]), timezone="UTC",
             working_hours=[{"weekday": day, "start": dt.time(0, 0), "end": dt.time(0, 0)} for day in range(7)],
             holidays=[], extra_working_days=[],
         )
@@ -207,7 +242,8 @@ def _seed_standards(report: SeedReport, teams: dict[str, Team], admin: User) -> 
     china = BusinessCalendar.objects.filter(name=CALENDAR_CHINA).first()
     if china is None:
         china = calendar_save(
-            actor=admin, name=CALENDAR_CHINA, timezone="Asia/Shanghai", extra_day_weekday=0,
+            actor=admin, name=CALENDAR_CHINA, names=_other_names(STANDARDS_NAMES[CALENDAR_CHINA]),
+            timezone="Asia/Shanghai", extra_day_weekday=0,
             working_hours=[{"weekday": day, "start": start, "end": end}
                            for day in range(5) for start, end in CHINA_HOURS],
             holidays=[{"date": NATIONAL_DAY_2026[0], "end_date": NATIONAL_DAY_2026[1], "name": "National Day"}],
@@ -219,7 +255,7 @@ def _seed_standards(report: SeedReport, teams: dict[str, Team], admin: User) -> 
     chain = EscalationChain.objects.filter(name=CHAIN_NAME).first()
     if chain is None:
         chain = chain_save(
-            actor=admin, name=CHAIN_NAME,
+            actor=admin, name=CHAIN_NAME, names=_other_names(STANDARDS_NAMES[CHAIN_NAME]),
             description="At the breach the assignee and the team lead hear about it; an hour later the service "
                         "admins do, and the priority goes up one step.",
             levels=[
@@ -231,9 +267,12 @@ def _seed_standards(report: SeedReport, teams: dict[str, Team], admin: User) -> 
         )
         report.add(EscalationChain)
 
-    wanted = [(team, f"{team.name} standard", "", china, TEAM_STANDARD_MINUTES) for team in teams.values()]
-    wanted.append((teams["it"], "IT Support P1", Priority.P1, always, IT_P1_MINUTES))
-    for team, name, priority, calendar, (first_response, resolution) in wanted:
+    wanted = [(team, f"{team.name} standard", _names(tuple(f"{n}标准" if i == 0 else f"{n}標準"
+                                                        for i, n in enumerate(TEAM_NAMES[slug]))),
+               "", china, TEAM_STANDARD_MINUTES) for slug, team in teams.items()]
+    wanted.append((teams["it"], "IT Support P1", _names(("IT 支持 P1", "IT 支援 P1")), Priority.P1, always,
+                   IT_P1_MINUTES))
+    for team, name, translations, priority, calendar, (first_response, resolution) in wanted:
         # Standards are versioned and may be renamed or retired in the app: any version
         # of this name, or a current standard of the same scope, means "already there".
         same_scope = ServiceStandard.objects.filter(
@@ -242,7 +281,7 @@ def _seed_standards(report: SeedReport, teams: dict[str, Team], admin: User) -> 
         if ServiceStandard.objects.filter(team=team, name=name).exists() or same_scope.exists():
             continue
         standard_save(
-            actor=admin, name=name, team=team, priority=priority, calendar=calendar,
+            actor=admin, name=name, translations=translations, team=team, priority=priority, calendar=calendar,
             first_response_minutes=first_response, resolution_minutes=resolution, escalation_chain=chain,
         )
         report.add(ServiceStandard)

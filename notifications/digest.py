@@ -29,7 +29,7 @@ def lead_digests_enqueue(*, now: dt.datetime | None = None) -> int:
     for membership in leads:
         counts = queue_counts(team_id=membership.team_id, user=membership.user, now=now)
         with translation.override(membership.user.language or settings.LANGUAGE_CODE):
-            subject = _("%(team)s: your queue today") % {"team": membership.team.name}
+            subject = _("%(team)s: your queue today") % {"team": membership.team.tr("name")}
             body = _(
                 "Open: %(open)d · new and unassigned: %(unassigned)d · at risk: %(at_risk)d · "
                 "breached: %(breached)d · waiting on requester: %(pending)d"

@@ -124,6 +124,12 @@ def store(key: str, value, timeout: float) -> bool:
     return guarded(_set, fallback=False)
 
 
+def forget(*keys: str) -> None:
+    """`cache.delete_many`; nothing when the cache is skipped or unreachable (the entries
+    then expire on their own)."""
+    guarded(lambda: cache.delete_many(list(keys)), fallback=None)
+
+
 def count(key: str, ttl: int) -> int | None:
     """Add one to a counter that lives `ttl` seconds from its first count; its new value,
     or None when the cache is skipped or unreachable. The first count creates it with its

@@ -6,13 +6,17 @@ only ever served by `tickets.views.portal.attachment_download`, which checks who
 from django.contrib import admin
 from django.urls import include, path
 
+from teams.views import language_switch
+
 from . import health
 
 urlpatterns = [
     # No sign-in, no redirect to HTTPS (settings.production), ok/failing only (health.py).
     path("health/live/", health.liveness, name="health-live"),
     path("health/ready/", health.readiness, name="health-ready"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The header's language switch: Django's set_language, which also keeps a signed-in
+    # user's choice in the profile (teams.views.language_switch).
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("teams.urls")),
     path("notifications/", include("notifications.urls")),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from servicedesk.exceptions import ApplicationError
+from servicedesk.names import OTHER_LANGUAGES, name_translations
 from teams.models import Team, User
 from tickets.constants import Priority
 from tickets.models import ServiceCategory, ServiceItem
@@ -47,6 +48,23 @@ class ApplicationErrorForm(forms.Form):
         for key, message in error.field_errors.items():
             field = self.service_field_map.get(key, key)
             self.add_error(field if field in self.fields else None, message)
+
+
+class NamesInLanguages(forms.Form):
+    """The name in the other languages (servicedesk.names): shown to readers of those
+    languages; empty means the English name."""
+
+    name_zh_hans = forms.CharField(label=gettext_lazy("name in 简体中文"), max_length=120, required=False)
+    name_zh_hant = forms.CharField(label=gettext_lazy("name in 繁體中文"), max_length=120, required=False)
+
+    @staticmethod
+    def names_initial(obj) -> dict:
+        translations = getattr(obj, "translations", None) or {}
+        return {f"name_{lang.replace('-', '_')}": (translations.get(lang) or {}).get("name", "")
+                for lang in OTHER_LANGUAGES}
+
+    def other_names(self) -> dict[str, str]:
+        return {lang: self.cleaned_data.get(f"name_{lang.replace('-', '_')}", "") for lang in OTHER_LANGUAGES}
 
 
 # --- fields -----------------------------------------------------------------------------
@@ -116,6 +134,13 @@ class _StandardChoiceField(forms.ModelChoiceField):
         return f"{obj.team} · {obj.name}"
 
 
+class _CatalogChoiceField(forms.ModelChoiceField):
+    """A service category or service, named in the viewer's language."""
+
+    def label_from_instance(self, obj):
+        return obj.tr("name")
+
+
 class _StaffChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
@@ -128,13 +153,13 @@ def _priority_choices(any_label):
 # --- service standards ----------------------------------------------------------------
 
 
-class StandardForm(ApplicationErrorForm):
+class StandardForm(ApplicationErrorForm, NamesInLanguages):
     name = forms.CharField(label=gettext_lazy("name"), max_length=160)
     team = forms.ModelChoiceField(label=gettext_lazy("service team"), queryset=Team.objects.filter(is_active=True))
-    category = forms.ModelChoiceField(label=gettext_lazy("service category"), required=False,
+    category = _CatalogChoiceField(label=gettext_lazy("service category"), required=False,
                                       queryset=ServiceCategory.objects.all(),
                                       empty_label=gettext_lazy("every service category"))
-    service_item = forms.ModelChoiceField(label=gettext_lazy("service"), required=False,
+    service_item = _CatalogChoiceField(label=gettext_lazy("service"), required=False,
                                           queryset=ServiceItem.objects.select_related("team"),
                                           empty_label=gettext_lazy("every service"))
     priority = forms.ChoiceField(label=gettext_lazy("priority"), required=False,
@@ -156,11 +181,13 @@ class StandardForm(ApplicationErrorForm):
 
     @staticmethod
     def initial_from(standard: ServiceStandard) -> dict:
-        return {field: getattr(standard, field) for field in STANDARD_FIELDS}
+        return {**{field: getattr(standard, field) for field in STANDARD_FIELDS if field != "translations"},
+                **NamesInLanguages.names_initial(standard)}
 
-    def service_kwargs(self) -> dict:
-        data = {field: self.cleaned_data.get(field) for field in STANDARD_FIELDS}
+    def service_kwargs(self, standard: ServiceStandard | None = None) -> dict:
+        data = {field: self.cleaned_data.get(field) for field in STANDARD_FIELDS if field != "translations"}
         data["priority"] = data["priority"] or ""
+        data["translations"] = name_translations(self.other_names(), getattr(standard, "translations", None))
         return data
 
 
@@ -250,7 +277,7 @@ def _check_day(intervals: list[tuple[dt.time, dt.time]]) -> None:
         raise forms.ValidationError(str(error)) from None
 
 
-class CalendarForm(ApplicationErrorForm):
+class CalendarForm(ApplicationErrorForm, NamesInLanguages):
     """One form for a whole business calendar: hours per weekday as text, holidays and
     make-up working days one per line."""
 
@@ -296,6 +323,7 @@ class CalendarForm(ApplicationErrorForm):
             weekly[hours.weekday].append((_minutes(hours.start, is_end=False), _minutes(hours.end, is_end=True)))
         initial = {
             "name": calendar.name,
+            **NamesInLanguages.names_initial(calendar),
             "timezone": calendar.timezone,
             "extra_day_weekday": calendar.extra_day_weekday,
             "holidays": "\n".join(format_holiday(h.date, h.end_date, h.name) for h in calendar.holidays.all()),
@@ -338,6 +366,7 @@ class CalendarForm(ApplicationErrorForm):
         data = self.cleaned_data
         return {
             "name": data["name"],
+            "names": self.other_names(),
             "timezone": data["timezone"],
             "extra_day_weekday": data["extra_day_weekday"],
             "working_hours": [{"weekday": day, "start": start, "end": end}
@@ -365,7 +394,7 @@ class HolidayImportForm(ApplicationErrorForm):
 # --- escalation chains ----------------------------------------------------------------
 
 
-class ChainForm(ApplicationErrorForm):
+class ChainForm(ApplicationErrorForm, NamesInLanguages):
     name = forms.CharField(label=gettext_lazy("name"), max_length=120)
     description = forms.CharField(label=gettext_lazy("description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
@@ -441,6 +470,7 @@ class SimulatorForm(ApplicationErrorForm):
                                       empty_label=gettext_lazy("the service standard's calendar"))
     minutes = BusinessMinutesField(label=gettext_lazy("business minutes"), required=False)
     standard = _StandardChoiceField(label=gettext_lazy("service standard"), required=False,
+                                      empty_label=gettext_lazy("none: use the calendar and minutes above"),
                                       queryset=ServiceStandard.objects.filter(is_current=True)
                                       .select_related("team").order_by("team__name", "name"))
     priority = forms.ChoiceField(label=gettext_lazy("priority"), required=False,

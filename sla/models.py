@@ -8,10 +8,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.names import Translated
 from tickets.constants import Priority
 
 
-class BusinessCalendar(models.Model):
+class BusinessCalendar(Translated):
     """Working hours, time zone, holidays and make-up working days."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -81,7 +82,7 @@ class ExtraWorkingDay(models.Model):
         return f"{self.date} {self.name}"
 
 
-class EscalationChain(models.Model):
+class EscalationChain(Translated):
     """Ordered levels of escalation a service standard applies when targets run out."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -137,7 +138,7 @@ class EscalationLevel(models.Model):
         return f"{self.chain} L{self.order}"
 
 
-class ServiceStandard(models.Model):
+class ServiceStandard(Translated):
     """Targets for first response and resolution for the tickets it matches.
 
     Rows are versions: editing a standard writes a new row with the same `lineage` and

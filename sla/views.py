@@ -10,17 +10,19 @@ from __future__ import annotations
 import functools
 from collections import OrderedDict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from servicedesk.exceptions import ApplicationError
 from teams.selectors import visible_teams
+from tickets.presentation import format_business_minutes
 
 from . import selectors
 from .forms import (
@@ -30,12 +32,11 @@ from .forms import (
     LevelFormSet,
     SimulatorForm,
     StandardForm,
-    format_minutes,
     level_initial,
 )
-from .models import ServiceStandard
+from .models import EscalationLevel, ServiceStandard
 from .standards import service_standards
-from .standards.calendars import available_timezones, calendar_import_holidays, calendar_save
+from .standards.calendars import WEEKDAY_KEYS, available_timezones, calendar_import_holidays, calendar_save
 from .standards.chains import chain_save
 from .standards.simulator import simulate
 
@@ -56,6 +57,7 @@ def admin_required(view):
 
 FIELD_LABELS = {
     "name": gettext_lazy("name"),
+    "names": gettext_lazy("name in other languages"),
     "timezone": gettext_lazy("time zone"),
     "extra_day_weekday": gettext_lazy("make-up days use the hours of"),
     "working_hours": gettext_lazy("working hours"),
@@ -100,6 +102,51 @@ def _text(value) -> str:
     return str(value)
 
 
+_WEEKDAY_NAMES = dict(zip(WEEKDAY_KEYS, (WEEKDAYS[day] for day in range(7)), strict=True))
+
+
+def _weekday_text(value) -> str:
+    """A weekday stored as 0–6 (Monday 0) or as its key ("Mon"), in the reader's language."""
+    if isinstance(value, int) and 0 <= value <= 6:
+        return str(WEEKDAYS[value])
+    return str(_WEEKDAY_NAMES.get(value, value))
+
+
+def _key_text(key) -> str:
+    """A key of a per-weekday or per-language value: the weekday or the language's name."""
+    return str(dict(settings.LANGUAGES).get(key) or _weekday_text(key))
+
+
+def level_text(level) -> str:
+    """An escalation level of the change log in the reader's language, e.g. "2: 30 min
+    after the breach of the resolution → the team lead, raise the priority". Entries
+    written before levels were stored as data hold their English line: shown as stored."""
+    if not isinstance(level, dict):
+        return _text(level)
+    target = str(EscalationLevel.AppliesTo(level["applies_to"]).label)
+    if level["trigger"] == EscalationLevel.Trigger.PERCENT:
+        when = _("at %(percent)d%% of the %(target)s target") % {"percent": level["percent"] or 0, "target": target}
+    elif level["delay_minutes"]:
+        when = _("%(delay)s after the breach of the %(target)s target") % {
+            "delay": format_business_minutes(level["delay_minutes"]), "target": target}
+    else:
+        when = _("at the breach of the %(target)s target") % {"target": target}
+    who = {"assignee": _("the assignee"), "lead": _("the team lead"), "admins": _("the service admins")}
+    actions = [str(who[key]) for key in level["notify"] if key in who] + list(level["users"])
+    if level["raise_priority"]:
+        actions.append(_("raise the priority"))
+    if level["reassign"] == EscalationLevel.Reassign.LEAD:
+        actions.append(_("reassign to the team lead"))
+    elif level["reassign"] == EscalationLevel.Reassign.TEAM:
+        actions.append(_("reassign to %(team)s") % {"team": level["reassign_team"]})
+    return _("%(order)d: %(when)s → %(actions)s") % {
+        "order": level["order"], "when": when, "actions": _(", ").join(actions) or "—"}
+
+
+# How the change log words the values of some fields; the others are shown as stored.
+_VALUE_TEXT = {"extra_day_weekday": _weekday_text, "levels": level_text}
+
+
 def change_rows(changes: dict) -> list[dict]:
     """Old → new lines of one audit entry; for lists and per-day hours only what differs."""
     rows = []
@@ -109,17 +156,18 @@ def change_rows(changes: dict) -> list[dict]:
                                                              kv[0]))
     for field, change in items:
         old, new = change.get("old"), change.get("new")
-        if isinstance(old, dict) or isinstance(new, dict):
+        text = _VALUE_TEXT.get(field, _text)
+        if isinstance(old, dict) or isinstance(new, dict):  # working hours by weekday, names by language
             old, new = old or {}, new or {}
             keys = [key for key in (*old, *[k for k in new if k not in old]) if old.get(key) != new.get(key)]
-            old_text = "\n".join(f"{key} {_text(old.get(key))}" for key in keys)
-            new_text = "\n".join(f"{key} {_text(new.get(key))}" for key in keys)
+            old_text = "\n".join(f"{_key_text(key)} {_text(old.get(key))}" for key in keys)
+            new_text = "\n".join(f"{_key_text(key)} {_text(new.get(key))}" for key in keys)
         elif isinstance(old, list) or isinstance(new, list):
             old, new = old or [], new or []
-            old_text = "\n".join(f"− {line}" for line in old if line not in new) or "—"
-            new_text = "\n".join(f"+ {line}" for line in new if line not in old) or "—"
+            old_text = "\n".join(f"− {text(line)}" for line in old if line not in new) or "—"
+            new_text = "\n".join(f"+ {text(line)}" for line in new if line not in old) or "—"
         else:
-            old_text, new_text = _text(old), _text(new)
+            old_text, new_text = text(old), text(new)
         if old_text != new_text:
             rows.append({"field": FIELD_LABELS.get(field, field), "old": old_text, "new": new_text})
     return rows
@@ -135,9 +183,9 @@ def _audit_entries(changes):
 
 def _scope(standard: ServiceStandard) -> str:
     if standard.service_item_id:
-        return str(standard.service_item)
+        return standard.service_item.tr("name")
     if standard.category_id:
-        return _("every service in %(category)s") % {"category": standard.category}
+        return _("every service in %(category)s") % {"category": standard.category.tr("name")}
     return _("whole service team")
 
 
@@ -146,8 +194,8 @@ def _standard_row(standard: ServiceStandard) -> dict:
         "standard": standard,
         "scope": _scope(standard),
         "priority": standard.get_priority_display() if standard.priority else _("any priority"),
-        "first_response": format_minutes(standard.first_response_minutes),
-        "resolution": format_minutes(standard.resolution_minutes),
+        "first_response": format_business_minutes(standard.first_response_minutes),
+        "resolution": format_business_minutes(standard.resolution_minutes),
     }
 
 
@@ -178,7 +226,8 @@ def standard_edit(request, pk: int | None = None):
         form = StandardForm(request.POST)
         if form.is_valid():
             try:
-                saved = service_standards.standard_save(actor=request.user, standard=standard, **form.service_kwargs())
+                saved = service_standards.standard_save(actor=request.user, standard=standard,
+                                                        **form.service_kwargs(standard))
             except ApplicationError as error:
                 form.add_application_error(error)
             else:
@@ -310,14 +359,16 @@ def chain_edit(request, pk: int | None = None):
         if form.is_valid() and formset.is_valid():
             try:
                 saved = chain_save(actor=request.user, chain=chain, name=form.cleaned_data["name"],
-                                   description=form.cleaned_data["description"], levels=formset.levels())
+                                   description=form.cleaned_data["description"], levels=formset.levels(),
+                                   names=form.other_names())
             except ApplicationError as error:
                 form.add_application_error(error)
             else:
                 messages.success(request, _("Escalation chain %(name)s saved.") % {"name": saved.name})
                 return redirect("sla:chains")
     else:
-        form = ChainForm(initial={"name": chain.name, "description": chain.description} if chain else None)
+        form = ChainForm(initial={"name": chain.name, "description": chain.description,
+                                  **ChainForm.names_initial(chain)} if chain else None)
         formset = LevelFormSet(prefix="levels", initial=level_initial(chain) if chain else None)
     return render(request, "sla/chain_form.html", {"form": form, "formset": formset, "chain": chain})
 

@@ -9,7 +9,35 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Preference
-from notifications.services import EVENT_LABELS, LEAD_DIGEST
+from notifications.services import (
+    EVENT_LABELS,
+    LEAD_DIGEST,
+    REQUESTER_REPLY,
+    SLA_ESCALATION,
+    SLA_WARNING,
+    TICKET_ASSIGNED,
+    TICKET_CREATED,
+    TICKET_REPLY,
+    TICKET_STATUS,
+)
+from sla.models import EscalationLevel
+
+from .models import Membership
+
+
+def notification_events_for(user) -> list[str]:
+    """The kinds of event that can reach `user`, in EVENT_LABELS' order: everyone files
+    requests; a team's agents and leads hear of its queue; leads get the digest; an
+    escalation reaches the ticket's agents and lead and whoever a chain names."""
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    events = {TICKET_STATUS, TICKET_REPLY}
+    if roles:
+        events |= {TICKET_CREATED, TICKET_ASSIGNED, REQUESTER_REPLY, SLA_WARNING, SLA_ESCALATION}
+    if Membership.Role.LEAD in roles:
+        events.add(LEAD_DIGEST)
+    if SLA_ESCALATION not in events and EscalationLevel.notify_users.through.objects.filter(user=user).exists():
+        events.add(SLA_ESCALATION)
+    return [event for event in EVENT_LABELS if event in events]
 
 
 @lru_cache(maxsize=1)
@@ -49,14 +77,16 @@ def default_delivery(event: str) -> str:
 class NotificationPreferencesForm(forms.Form):
     """One choice per kind of event: email, in the app, both or neither."""
 
-    def __init__(self, *args, current: dict[str, str] | None = None, **kwargs):
+    def __init__(self, *args, events: list[str], current: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         current = current or {}
-        for event, label in EVENT_LABELS.items():
+        self.events = events
+        for event in events:
             self.fields[event_field_name(event)] = forms.ChoiceField(
-                label=gettext(label), choices=Preference.Delivery.choices,
+                label=gettext(EVENT_LABELS[event]), choices=Preference.Delivery.choices,
                 initial=current.get(event, default_delivery(event)),
             )
 
     def deliveries(self) -> dict[str, str]:
-        return {event: self.cleaned_data[event_field_name(event)] for event in EVENT_LABELS}
+        """The choices for the events shown; the others' stored choices are left alone."""
+        return {event: self.cleaned_data[event_field_name(event)] for event in self.events}

@@ -5,8 +5,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.names import Translated
 
-class Department(models.Model):
+
+class Department(Translated):
     """The business unit an employee (requester) belongs to, e.g. Finance or Sales."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -45,7 +47,7 @@ class User(AbstractUser):
         return self.is_service_admin or self.is_superuser
 
 
-class Team(models.Model):
+class Team(Translated):
     """A service team that owns a queue (IT Support, HR Services, …)."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)

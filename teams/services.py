@@ -1,6 +1,7 @@
 """Writes about people and teams: a user's own settings and API token, a member's
 availability, a team's assignment mode."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -16,6 +17,15 @@ def user_settings_update(*, user: User, timezone: str, language: str) -> User:
     """The user's own time zone and language (validated by the form)."""
     user.timezone, user.language = timezone, language
     user.save(update_fields=["timezone", "language"])
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """The language the user chose in the header's switch: the profile's, so that emails
+    and notifications come in the language they read the pages in."""
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 from rest_framework.authtoken.models import Token
 
 from notifications import services as notifications
@@ -17,7 +18,7 @@ from notifications.models import Preference
 from servicedesk.exceptions import ApplicationError
 
 from . import services
-from .forms import NotificationPreferencesForm, ProfileForm
+from .forms import NotificationPreferencesForm, ProfileForm, notification_events_for
 from .models import Membership, User
 
 TOKEN_SESSION_KEY = "profile:new-token"
@@ -38,7 +39,7 @@ def _render_profile(request: HttpRequest, **forms) -> HttpResponse:
         "profile_form": forms.get("profile_form")
         or ProfileForm(initial={"timezone": user.timezone, "language": user.language}),
         "notifications_form": forms.get("notifications_form")
-        or NotificationPreferencesForm(current=_current_deliveries(user)),
+        or NotificationPreferencesForm(events=notification_events_for(user), current=_current_deliveries(user)),
         "token": token,
         # The whole key is shown once, right after it was made; afterwards only its start.
         "new_token_key": new_key if token is not None and new_key == token.key else None,
@@ -67,10 +68,21 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Django's `set_language` (the cookie and the redirect back), and for a signed-in user
+    the profile's language as well."""
+    response = set_language(request)
+    if request.user.is_authenticated:
+        services.user_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response
+
+
+@require_POST
 @login_required
 def profile_notifications(request: HttpRequest) -> HttpResponse:
     """How the user hears about each kind of event."""
-    form = NotificationPreferencesForm(request.POST, current=_current_deliveries(request.user))
+    form = NotificationPreferencesForm(request.POST, events=notification_events_for(request.user),
+                                       current=_current_deliveries(request.user))
     if not form.is_valid():
         return _render_profile(request, notifications_form=form)
     try:
@@ -120,10 +132,10 @@ def profile_availability(request: HttpRequest) -> HttpResponse:
     else:
         if available:
             messages.success(request, _("You are available for new tickets in %(team)s.")
-                             % {"team": membership.team.name})
+                             % {"team": membership.team.tr("name")})
         else:
             messages.success(request, _("You get no new tickets in %(team)s until you are available again.")
-                             % {"team": membership.team.name})
+                             % {"team": membership.team.tr("name")})
     return redirect("profile")
 
 

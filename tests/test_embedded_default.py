@@ -114,3 +114,23 @@ def test_without_server_settings_the_app_migrates_and_serves_the_login_page(proj
             server.kill()
             server.wait()
         log.close()
+
+
+def test_on_sqlite_the_catalog_search_finds_chinese_in_either_script(project):
+    """SQLite keeps JSON with \\u escapes, so searching the translations column never
+    matched Chinese text there; the folded search column does."""
+    migrate = manage(project, "migrate", "--noinput")
+    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+    result = manage(project, "shell", "-c", (
+        "from teams.models import Team; "
+        "from tickets.models import ServiceCategory, ServiceItem; "
+        "from tickets.selectors import catalog; "
+        "team = Team.objects.create(name='IT'); "
+        "category = ServiceCategory.objects.create(name='Hardware'); "
+        "ServiceItem.objects.create(name='Laptop repair', category=category, team=team, "
+        "translations={'zh-hans': {'name': '笔记本电脑维修'}, 'zh-hant': {'description': '螢幕閃爍'}}); "
+        "found = lambda q: [i.name for c in catalog(search=q) for i in c.items.all()]; "
+        "print([found(q) for q in ('笔记本', '筆記本', '闪烁', 'laptop', '打印机')])"
+    ))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str([["Laptop repair"]] * 4 + [[]])

@@ -65,3 +65,6 @@ class EventKind(models.TextChoices):
     LINK = "link", _("linked")
     MERGED = "merged", _("merged")
     EDITED = "edited", _("edited")
+
+# The longest resolution summary (a few lines for the requester, not a report).
+RESOLUTION_SUMMARY_MAX = 2000

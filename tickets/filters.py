@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
+from servicedesk import search as text_search
 from servicedesk.limits import BIGINT_MAX
 from sla.states import TicketState, ticket_state_q
 from teams.models import User
@@ -119,7 +120,7 @@ class TicketFilterSet(df.FilterSet):
         text = value.strip()
         if not text:
             return qs
-        comments = Comment.objects.filter(ticket=OuterRef("pk"), body__icontains=text)
+        comments = Comment.objects.filter(text_search.search_q(("body",), text), ticket=OuterRef("pk"))
         if not self.user.is_admin_role:
             # Internal notes only on tickets of one's own teams: a requester must not learn
             # what a note says by searching for it.

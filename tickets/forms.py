@@ -3,14 +3,15 @@ rules (required service fields, allowed choices, file types and sizes, who may d
 live in `tickets.services`, whose ApplicationError is put back on these forms' fields."""
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.conf import settings
+from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.exceptions import ApplicationError
 from servicedesk.forms import MultiLineField
 from teams.models import Team
 
-from .constants import FieldKind, Priority, Status
+from .constants import RESOLUTION_SUMMARY_MAX, FieldKind, Priority, Status
 from .models import ServiceItem, ServiceItemField, parse_reference
 from .selectors import tickets_visible_to
 from .services.triage import BULK_ACTIONS
@@ -70,7 +71,7 @@ def _extra_form_field(definition: ServiceItemField) -> forms.Field:
     if definition.kind == FieldKind.LONG_TEXT:
         return MultiLineField(widget=forms.Textarea(attrs={"rows": 4, **attrs}), strip=False, **common)
     if definition.kind == FieldKind.CHOICE:
-        options = [("", _("— choose —"))] + [(str(c), str(c)) for c in definition.choices]
+        options = [("", _("— choose —")), *definition.choice_options()]
         return forms.CharField(widget=forms.Select(choices=options, attrs=attrs), **common)
     if definition.kind == FieldKind.NUMBER:
         return forms.CharField(widget=forms.NumberInput(attrs={"step": "any", **attrs}), **common)
@@ -170,6 +171,11 @@ class ReplyForm(VersionedForm):
 class TransitionForm(VersionedForm):
     to = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     comment = MultiLineField(label=_("Reply"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    resolution_summary = MultiLineField(
+        label=_("Resolution summary"), required=False, max_length=RESOLUTION_SUMMARY_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("When resolving, optional: what was done, in a few lines. The requester sees it."),
+    )
 
     def __init__(self, *args, targets=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -221,6 +227,15 @@ class CatalogSearchForm(forms.Form):
 
 class MyRequestsFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_FILTER_CHOICES)
+    q = forms.CharField(label=_("Search my requests"), required=False, max_length=200,
+                        widget=forms.SearchInput(attrs={"placeholder": _("Reference, title or description")}))
+
+
+class TicketSearchForm(forms.Form):
+    """The header's search box: a reference opens that ticket, other text searches."""
+
+    q = forms.CharField(label=_("Search tickets"), required=False, max_length=200,
+                        widget=forms.SearchInput(attrs={"placeholder": _("SD-000123 or words")}))
 
 
 # --- the queue's filters --------------------------------------------------------------
@@ -263,10 +278,15 @@ class QueueControlsForm(forms.Form):
     sort = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False, choices=SORT_CHOICES)
 
 
+# A bulk change of more tickets than this is confirmed first, on a page naming the count.
+BULK_CONFIRM_ABOVE = 5
+
+
 class BulkForm(forms.Form):
     """One change to the tickets ticked on the page (`tickets`: those of them the user may
     change in this queue; others are ignored). The pressed button names the action."""
     action = forms.ChoiceField(choices=[(a, a) for a in BULK_ACTIONS])
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     assignee = forms.ChoiceField(label=gettext_lazy("Assign to"), required=False)
     priority = forms.ChoiceField(label=gettext_lazy("Priority"), required=False,
                                  choices=[("", "—")] + list(Priority.choices))
@@ -302,6 +322,30 @@ class BulkForm(forms.Form):
                 self.add_error("reason", _("Say why the tickets are transferred."))
         return data
 
+    @property
+    def needs_confirmation(self) -> bool:
+        return len(self.tickets) > BULK_CONFIRM_ABOVE and not self.cleaned_data.get("confirmed")
+
+    def describe(self) -> str:
+        """The change in words, for the confirmation: "Assign 12 tickets to Li Wei"."""
+        data, count = self.cleaned_data, len(self.tickets)
+        action = data["action"]
+        if action == "assign":
+            if data["assignee"] == "none":
+                return ngettext("Unassign %(count)d ticket", "Unassign %(count)d tickets", count) % {"count": count}
+            text = ngettext("Assign %(count)d ticket to %(name)s", "Assign %(count)d tickets to %(name)s", count)
+            return text % {"count": count, "name": dict(self.fields["assignee"].choices)[data["assignee"]]}
+        if action == "priority":
+            text = ngettext("Set the priority of %(count)d ticket to %(value)s",
+                            "Set the priority of %(count)d tickets to %(value)s", count)
+            return text % {"count": count, "value": Priority(data["priority"]).label}
+        if action == "status":
+            text = ngettext("Set the status of %(count)d ticket to %(value)s",
+                            "Set the status of %(count)d tickets to %(value)s", count)
+            return text % {"count": count, "value": Status(data["status"]).label}
+        text = ngettext("Transfer %(count)d ticket to %(team)s", "Transfer %(count)d tickets to %(team)s", count)
+        return text % {"count": count, "team": dict(self.fields["team"].choices)[data["team"]]}
+
     def value(self):
         data = self.cleaned_data
         action = data["action"]
@@ -328,6 +372,12 @@ class CannedResponseForm(ServiceErrorsMixin, forms.Form):
         help_text=gettext_lazy("Markdown is supported. These placeholders are filled in when an agent inserts "
                                "the text: {requester_name} (the requester's name), {reference} (e.g. SD-000123) "
                                "and {title} (the ticket's title)."),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"), required=False,
+        choices=[("", gettext_lazy("Every language")), *settings.LANGUAGES],
+        help_text=gettext_lazy("The language it is written in: on a ticket, responses in the requester's "
+                               "language are offered first."),
     )
 
 

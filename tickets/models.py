@@ -10,30 +10,46 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk import search
+from servicedesk.names import Translated
+
 from .constants import OPEN_STATUSES, EventKind, FieldKind, Priority, Status
 
 # Sorts after every real due time: the due time of a ticket whose clocks are not running.
 NO_DUE = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
 
 
-class Translated(models.Model):
-    """Catalog text in several languages: English in the columns, others in `translations`.
-
-    `translations` looks like {"zh-hans": {"name": "…", "description": "…"}, "zh-hant": {…}}.
+class CatalogText(Translated):
+    """Catalog text in several languages (servicedesk.names.Translated): English in the
+    columns, others in `translations`, e.g. {"zh-hans": {"name": "…", "description": "…"}}.
     """
 
-    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    # Every language's text of SEARCHED_FIELDS, folded (servicedesk.search.fold): what the
+    # catalog search matches, the same on SQLite (which stores JSON with \u escapes) and
+    # PostgreSQL, in either Chinese script. Kept by save().
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    SEARCHED_FIELDS: tuple[str, ...] = ("name",)
 
     class Meta:
         abstract = True
 
-    def tr(self, field: str) -> str:
-        lang = (translation.get_language() or "en").lower()
-        value = (self.translations or {}).get(lang, {}).get(field)
-        return value or getattr(self, field)
+    def save(self, *args, **kwargs):
+        self.search_text = self.searchable_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
+    def searchable_text(self) -> str:
+        texts = [getattr(self, field) or "" for field in self.SEARCHED_FIELDS]
+        for values in (self.translations or {}).values():
+            if isinstance(values, dict):
+                texts += [str(values.get(field) or "") for field in self.SEARCHED_FIELDS]
+        return search.fold("\n".join(text for text in texts if text))
 
 
-class ServiceCategory(Translated):
+class ServiceCategory(CatalogText):
     """A group of service items in the catalog (Hardware, Accounts & access, …)."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -48,7 +64,7 @@ class ServiceCategory(Translated):
         return self.name
 
 
-class ServiceItem(Translated):
+class ServiceItem(CatalogText):
     """An entry of the service catalog that employees choose when filing a request."""
 
     category = models.ForeignKey(ServiceCategory, verbose_name=_("service category"), on_delete=models.PROTECT,
@@ -61,6 +77,8 @@ class ServiceItem(Translated):
                                         default=Priority.P3)
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    SEARCHED_FIELDS = ("name", "description")
 
     class Meta:
         ordering = ["category__order", "order", "name"]
@@ -98,6 +116,23 @@ class ServiceItemField(models.Model):
         lang = (translation.get_language() or "en").lower()
         return (self.translations or {}).get(lang, {}).get(field) or getattr(self, field)
 
+    def choice_options(self) -> list[tuple[str, str]]:
+        """(stored value, label in the active language) for each choice. The value is the
+        English text; a language's labels are `translations[lang]["choices"]`, one per
+        choice in the same order (ignored unless there is exactly one per choice)."""
+        values = [str(choice) for choice in self.choices or ()]
+        lang = (translation.get_language() or "en").lower()
+        labels = (self.translations or {}).get(lang, {}).get("choices")
+        if not isinstance(labels, list) or len(labels) != len(values):
+            labels = values
+        return [(value, str(label) or value) for value, label in zip(values, labels, strict=True)]
+
+    def display_value(self, value):
+        """An answer as the reader sees it: a choice by its label in the active language."""
+        if self.kind == FieldKind.CHOICE:
+            return dict(self.choice_options()).get(str(value), value)
+        return value
+
 
 class Ticket(models.Model):
     """One request from an employee to a service team."""
@@ -125,6 +160,10 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    # What the team did, in a few lines, given when resolving: the requester reads it, and
+    # the knowledge base can start from it. Cleared when the ticket is reopened (the
+    # resolution event in the history keeps it).
+    resolution_summary = models.TextField(_("resolution summary"), blank=True, default="")
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # The summary of the ticket's SLA clocks, kept by the clock bookkeeping in the same
     # transaction, so that queues filter and sort by SLA state through an index instead of
@@ -294,6 +333,10 @@ class CannedResponse(models.Model):
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="canned_responses")
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("message"))
+    # The language it is written in; the ticket page offers the requester's first.
+    # Blank: meant for every language.
+    language = models.CharField(_("language"), max_length=10, blank=True, default="",
+                                choices=[("", _("Every language")), *settings.LANGUAGES])
 
     class Meta:
         ordering = ["title"]

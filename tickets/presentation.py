@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from sla import states
@@ -24,6 +26,19 @@ def format_duration(seconds: float) -> str:
         return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
     if hours:
         return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": mins}
+    return _("%(minutes)d min") % {"minutes": mins}
+
+
+def format_business_minutes(minutes: int | None) -> str:
+    """A target in business minutes, in the same words as format_duration but never in
+    days (a business day is not 24 hours): "30 min", "4 h", "1 h 30 min", "40 h"."""
+    if minutes is None:
+        return ""
+    hours, mins = divmod(int(minutes), 60)
+    if hours and mins:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": mins}
+    if hours:
+        return _("%(hours)d h") % {"hours": hours}
     return _("%(minutes)d min") % {"minutes": mins}
 
 
@@ -76,6 +91,36 @@ def ticket_badge(clocks: Iterable[Any], now: dt.datetime) -> ClockBadge | None:
     is live."""
     clock = states.deciding_clock(clocks, now)
     return None if clock is None else ClockBadge.of(clock, now)
+
+
+@dataclass(frozen=True)
+class Promise:
+    """What the requester is told of one target: when the team aims to answer or resolve
+    (no internal detail: no at-risk, no escalation, no standard's name)."""
+
+    text: str
+    at: dt.datetime | None
+
+
+def requester_promises(clocks: Iterable[Any], now: dt.datetime) -> list[Promise]:
+    """The live targets of a ticket in the requester's words, from the same clocks as the
+    team's view: "We aim to reply by Mon 2026-09-28 09:15" (in the viewer's time zone),
+    "We aimed to resolve it by …" once overdue, or paused while the team waits for the
+    requester. Met or stopped targets say nothing."""
+    promises = []
+    for clock in sorted(clocks, key=lambda c: c.kind):
+        state = states.clock_state(clock, now)
+        first = clock.kind == SLAClock.Kind.FIRST_RESPONSE
+        when = {"when": date_format(localtime(clock.due_at), "D Y-m-d H:i")} if clock.due_at else {}
+        if state == states.ClockState.PAUSED:
+            promises.append(Promise(_("Paused while the team waits for your reply."), None))
+        elif state in (states.ClockState.ON_TRACK, states.ClockState.AT_RISK):
+            text = _("We aim to reply by %(when)s.") if first else _("We aim to resolve it by %(when)s.")
+            promises.append(Promise(text % when, clock.due_at))
+        elif state == states.ClockState.BREACHED:
+            text = _("We aimed to reply by %(when)s.") if first else _("We aimed to resolve it by %(when)s.")
+            promises.append(Promise(text % when, clock.due_at))
+    return list(dict.fromkeys(promises))
 
 
 def _label(choices, value) -> str:

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from refdata import versions
 from servicedesk import cache_guard
+from servicedesk import search as text_search
 from sla.states import TicketState, ticket_state_q
 from teams.models import Membership, Team, User
 from teams.selectors import user_team_ids
@@ -17,6 +18,7 @@ from teams.selectors import user_team_ids
 from .constants import OPEN_STATUSES, Status
 from .models import (
     NO_DUE,
+    CannedResponse,
     Collaborator,
     Comment,
     ServiceCategory,
@@ -88,8 +90,10 @@ def ticket_events(*, ticket: Ticket) -> QuerySet[TicketEvent]:
     return ticket.events.select_related("actor")
 
 
-def requester_tickets(*, user: User, status: str | None = None) -> QuerySet[Ticket]:
+def requester_tickets(*, user: User, status: str | None = None, search: str = "") -> QuerySet[Ticket]:
     qs = Ticket.objects.filter(requester=user).select_related("team", "service_item", "assignee")
+    if search.strip():
+        qs = qs.filter(ticket_search_q(search))
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif status in Status.values:
@@ -98,8 +102,10 @@ def requester_tickets(*, user: User, status: str | None = None) -> QuerySet[Tick
 
 
 def ticket_search_q(text: str) -> Q:
+    """Tickets whose reference is `text`, or whose title or description contains it (in
+    either Chinese script, any letter case)."""
     text = text.strip()
-    q = Q(title__icontains=text) | Q(description__icontains=text)
+    q = text_search.search_q(("title", "description"), text)
     pk = parse_reference(text)
     if pk is not None:
         q |= Q(pk=pk)
@@ -107,13 +113,11 @@ def ticket_search_q(text: str) -> Q:
 
 
 def catalog(*, search: str | None = None) -> QuerySet[ServiceCategory]:
-    """Categories with their active items; `search` matches names in every language."""
+    """Categories with their active items; `search` matches names and descriptions in every
+    language and either Chinese script (the items' folded `search_text`)."""
     items = ServiceItem.objects.filter(is_active=True).select_related("team")
-    if search:
-        text = search.strip()
-        items = items.filter(
-            Q(name__icontains=text) | Q(description__icontains=text) | Q(translations__icontains=text)
-        )
+    if search and search.strip():
+        items = items.filter(search_text__contains=text_search.fold(search.strip()))
     categories = ServiceCategory.objects.filter(items__in=items).distinct()
     return categories.prefetch_related(Prefetch("items", queryset=items.order_by("order", "name")))
 
@@ -168,6 +172,19 @@ def queue_counts(*, team_id: int, user: User, now) -> dict[str, int]:
     )
 
 
+def _queue_counts_key(team_id: int, user: User) -> str:
+    return f"queue-counts:{team_id}:{user.pk}"
+
+
+def queue_counts_forget(*, user: User, team_ids=()) -> None:
+    """After `user`'s own change: the counts of their teams' queues and of `team_ids`
+    (a service admin works queues of teams they are not in) are counted again on their
+    next view; other people's changes reach them within QUEUE_COUNTS_CACHE_SECONDS."""
+    if settings.QUEUE_COUNTS_CACHE_SECONDS > 0:
+        teams = {*user_team_ids(user=user), *team_ids}
+        cache_guard.forget(*(_queue_counts_key(team_id, user) for team_id in sorted(teams)))
+
+
 def queue_counts_recent(*, team_id: int, user: User, now) -> dict[str, int]:
     """`queue_counts`, at most QUEUE_COUNTS_CACHE_SECONDS old. Counting a 200,000-ticket
     queue costs tens of milliseconds; the tabs refresh themselves every few seconds, so
@@ -175,7 +192,7 @@ def queue_counts_recent(*, team_id: int, user: User, now) -> dict[str, int]:
     ttl = settings.QUEUE_COUNTS_CACHE_SECONDS
     if ttl <= 0:
         return queue_counts(team_id=team_id, user=user, now=now)
-    key = f"queue-counts:{team_id}:{user.pk}"
+    key = _queue_counts_key(team_id, user)
     # When the shared cache is down or hung, cache_guard answers None at once: count instead.
     counts = cache_guard.get(key)
     if counts is None:
@@ -217,6 +234,15 @@ def agent_dashboard(*, user: User, now) -> dict:
         "tickets": mine.select_related("team", "requester").prefetch_related("sla_clocks")
         .order_by(F("sla_due_at").asc(nulls_last=True), "id")[:50],
     }
+
+
+def canned_responses_for(ticket: Ticket) -> list[CannedResponse]:
+    """The ticket's team's canned responses: those in the requester's language first, then
+    those for every language, then the rest (each group by title)."""
+    language = ticket.requester.language if ticket.requester_id else ""
+    rank = {language: 0, "": 1}
+    responses = CannedResponse.objects.filter(team_id=ticket.team_id).only("id", "title", "language")
+    return sorted(responses, key=lambda canned: (rank.get(canned.language, 2), canned.title))
 
 
 def collaborator_candidates(ticket: Ticket):

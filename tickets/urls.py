@@ -9,6 +9,7 @@ urlpatterns = [
     path("catalog/", portal.catalog_view, name="catalog"),
     path("catalog/<int:item_id>/new/", portal.ticket_new, name="ticket-new"),
     path("my-requests/", portal.my_requests, name="my-requests"),
+    path("search/", portal.ticket_search, name="ticket-search"),
     path("dashboard/", queue.dashboard, name="dashboard"),
     path("tickets/<int:pk>/", ticket_page.ticket_detail, name="ticket-detail"),
     path("tickets/<int:pk>/reply/", ticket_actions.ticket_reply, name="ticket-reply"),

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import zoneinfo
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
 import holidays as holidays_lib
@@ -23,12 +24,24 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
 from servicedesk.exceptions import ApplicationError
+from servicedesk.names import name_translations
 from sla import business_time as bt
 from sla.bookkeeping import clocks_replan_request
 from sla.models import BusinessCalendar, ExtraWorkingDay, Holiday, WorkingHours
 from teams.models import User
 
-from .common import NAME_MAX, add_error, audit, clean_line, clean_name, diff, raise_if_errors, to_int
+from .common import (
+    NAME_MAX,
+    add_error,
+    audit,
+    clean_line,
+    clean_name,
+    clean_other_names,
+    diff,
+    other_names,
+    raise_if_errors,
+    to_int,
+)
 
 # Language-neutral weekday keys used in audit summaries (the pages translate the rest).
 WEEKDAY_KEYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -123,6 +136,7 @@ def calendar_summary(calendar: BusinessCalendar) -> dict[str, Any]:
         )
     return {
         "name": calendar.name,
+        "names": other_names(calendar),
         "timezone": calendar.timezone,
         "extra_day_weekday": calendar.extra_day_weekday,
         "working_hours": {WEEKDAY_KEYS[day]: format_intervals(sorted(weekly[day])) for day in range(7)},
@@ -236,13 +250,15 @@ def calendar_save(
     holidays: list[dict],
     extra_working_days: list[dict],
     extra_day_weekday: int = 0,
+    names: dict[str, str] | None = None,
 ) -> BusinessCalendar:
     """Create a business calendar, or replace everything about one, in one step.
 
     `working_hours` rows are {"weekday": 0..6 (0 = Monday), "start": time, "end": time}
     (an end of 00:00 means midnight; several rows a day for a lunch break); `holidays`
     rows {"date", "end_date" (None for one day), "name"}; `extra_working_days` rows
-    {"date", "name"}, worked with the hours of `extra_day_weekday`.
+    {"date", "name"}, worked with the hours of `extra_day_weekday`. `names`: the name in
+    other languages, {"zh-hans": "…"} (None keeps them as they are).
     """
     old = None
     if calendar is not None:
@@ -265,10 +281,14 @@ def calendar_save(
     weekly = _clean_working_hours(working_hours, errors)
     cleaned_holidays = _clean_holidays(holidays, errors)
     cleaned_extra = _clean_extra_days(extra_working_days, cleaned_holidays, errors)
+    names = clean_other_names(errors, names)
     raise_if_errors(_("The business calendar was not saved."), errors)
 
+    translations = name_translations(names, getattr(calendar, "translations", None)) if names is not None else (
+        getattr(calendar, "translations", None) or {})
     new = {
         "name": name,
+        "names": other_names(SimpleNamespace(translations=translations)),
         "timezone": timezone,
         "extra_day_weekday": extra_day_weekday,
         "working_hours": {WEEKDAY_KEYS[day]: format_intervals(weekly[day]) for day in range(7)},
@@ -282,6 +302,7 @@ def calendar_save(
     if calendar is None:
         calendar = BusinessCalendar.objects.create(name=name, timezone=timezone, extra_day_weekday=extra_day_weekday)
     calendar.name, calendar.timezone, calendar.extra_day_weekday = name, timezone, extra_day_weekday
+    calendar.translations = translations
     if old is None or "working_hours" in changes:
         calendar.working_hours.all().delete()
         WorkingHours.objects.bulk_create(
@@ -299,7 +320,7 @@ def calendar_save(
             ExtraWorkingDay(calendar=calendar, date=day, name=dname) for day, dname in cleaned_extra
         )
     # Always last, after the children: the new updated_at invalidates calendar_value's cache.
-    calendar.save(update_fields=["name", "timezone", "extra_day_weekday", "updated_at"])
+    calendar.save(update_fields=["name", "translations", "timezone", "extra_day_weekday", "updated_at"])
     audit(actor=actor, obj=calendar, object_type="calendar", action="created" if old is None else "updated",
            changes=changes)
     if old is not None:

@@ -5,17 +5,19 @@ asks for the running clocks on the chain to be re-planned.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from servicedesk.names import name_translations
 from servicedesk.text import multi_line
 from sla.bookkeeping import clocks_replan_request
 from sla.models import EscalationChain, EscalationLevel
 from teams.models import Team, User
 
-from .common import add_error, audit, clean_name, diff, raise_if_errors, to_int
+from .common import add_error, audit, clean_name, clean_other_names, diff, other_names, raise_if_errors, to_int
 
 LEVEL_FIELDS = (
     "order", "trigger", "percent", "delay_minutes", "applies_to", "notify_assignee", "notify_lead",
@@ -23,22 +25,19 @@ LEVEL_FIELDS = (
 )
 
 
-def level_summary(level: dict[str, Any]) -> str:
-    """One line per level for the audit log, e.g. "1: 75% of both → assignee, lead"."""
-    if level["trigger"] == EscalationLevel.Trigger.PERCENT:
-        when = f"{level['percent']}% of {level['applies_to']}"
-    else:
-        when = f"breach of {level['applies_to']} + {level['delay_minutes']} min"
-    actions = [who for who, flag in (("assignee", level["notify_assignee"]), ("lead", level["notify_lead"]),
-                                     ("admins", level["notify_admins"])) if flag]
-    actions += sorted(user.get_username() for user in level["notify_users"])
-    if level["raise_priority"]:
-        actions.append("raise priority")
-    if level["reassign"] == EscalationLevel.Reassign.LEAD:
-        actions.append("reassign to lead")
-    elif level["reassign"] == EscalationLevel.Reassign.TEAM:
-        actions.append(f"reassign to {level['reassign_team']}")
-    return f"{level['order']}: {when} → {', '.join(actions)}"
+def level_summary(level: dict[str, Any]) -> dict[str, Any]:
+    """A level as plain JSON for the audit log; the change log words it in the reader's
+    language (sla.views.level_text). Entries written before 2026-12 hold an English line."""
+    reassign_team = level.get("reassign_team")
+    return {
+        "order": level["order"], "trigger": level["trigger"], "percent": level.get("percent"),
+        "applies_to": level["applies_to"], "delay_minutes": level.get("delay_minutes") or 0,
+        "notify": [who for who, flag in (("assignee", level["notify_assignee"]), ("lead", level["notify_lead"]),
+                                         ("admins", level["notify_admins"])) if flag],
+        "users": sorted(user.get_username() for user in level["notify_users"]),
+        "raise_priority": bool(level["raise_priority"]), "reassign": level.get("reassign") or "",
+        "reassign_team": str(reassign_team) if reassign_team else None,
+    }
 
 
 def _existing_level(level: EscalationLevel) -> dict[str, Any]:
@@ -47,8 +46,10 @@ def _existing_level(level: EscalationLevel) -> dict[str, Any]:
     return values
 
 
-def chain_summary(*, name: str, description: str, levels: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"name": name, "description": description, "levels": [level_summary(level) for level in levels]}
+def chain_summary(*, name: str, description: str, levels: list[dict[str, Any]],
+                  names: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"name": name, "names": names or {}, "description": description,
+            "levels": [level_summary(level) for level in levels]}
 
 
 def _clean_levels(levels, errors) -> list[dict[str, Any]]:
@@ -150,6 +151,7 @@ def chain_save(
     name: str,
     description: str = "",
     levels: list[dict],
+    names: dict[str, str] | None = None,
 ) -> EscalationChain:
     """Create an escalation chain or replace its levels.
 
@@ -162,22 +164,26 @@ def chain_save(
         chain = EscalationChain.objects.select_for_update().get(pk=chain.pk)
         existing = {level.order: level for level in chain.levels.prefetch_related("notify_users")}
         old = chain_summary(name=chain.name, description=chain.description,
-                            levels=[_existing_level(level) for level in existing.values()])
+                            levels=[_existing_level(level) for level in existing.values()], names=other_names(chain))
     errors: dict[str, str] = {}
     name = clean_name(errors, name, others=EscalationChain.objects.exclude(pk=getattr(chain, "pk", None)),
                       taken=_("Another escalation chain already has this name."))
     description = multi_line(description).strip()
     cleaned = _clean_levels(levels, errors)
+    names = clean_other_names(errors, names)
     raise_if_errors(_("The escalation chain was not saved."), errors)
 
-    new = chain_summary(name=name, description=description, levels=cleaned)
+    translations = name_translations(names, getattr(chain, "translations", None)) if names is not None else (
+        getattr(chain, "translations", None) or {})
+    new = chain_summary(name=name, description=description, levels=cleaned,
+                        names=other_names(SimpleNamespace(translations=translations)))
     changes = diff(old, new)
     if old is not None and not changes:
         return chain
     if chain is None:
         chain = EscalationChain.objects.create(name=name, description=description)
-    chain.name, chain.description = name, description
-    chain.save(update_fields=["name", "description", "updated_at"])
+    chain.name, chain.description, chain.translations = name, description, translations
+    chain.save(update_fields=["name", "description", "translations", "updated_at"])
     wanted = {level["order"] for level in cleaned}
     chain.levels.exclude(order__in=wanted).delete()
     for values in cleaned:

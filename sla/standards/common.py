@@ -76,3 +76,18 @@ def to_int(value) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value.strip())
     raise ValueError(repr(value))
+
+
+def other_names(obj) -> dict[str, str]:
+    """An object's names in the other languages, {lang: name}: the audit log's view of
+    `translations` (servicedesk.names)."""
+    return {lang: values["name"] for lang, values in sorted((getattr(obj, "translations", None) or {}).items())
+            if isinstance(values, dict) and values.get("name")}
+
+
+def clean_other_names(errors: dict[str, str], names: dict[str, str] | None) -> dict[str, str] | None:
+    """Names in other languages ({lang: text}, None for "keep") on one line each; a refused
+    character is an error on that language's form field (`name_zh_hans`)."""
+    if names is None:
+        return None
+    return {lang: clean_line(errors, f"name_{lang.replace('-', '_')}", text) for lang, text in names.items()}

@@ -8,6 +8,7 @@ new tickets.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -19,11 +20,11 @@ from teams.models import Team, User
 from tickets.constants import Priority
 from tickets.models import ServiceCategory, ServiceItem
 
-from .common import add_error, audit, clean_line, diff, raise_if_errors, to_int
+from .common import add_error, audit, clean_line, diff, other_names, raise_if_errors, to_int
 
 STANDARD_FIELDS = (
     "name", "team", "category", "service_item", "priority", "calendar", "first_response_minutes",
-    "resolution_minutes", "warning_percent", "pause_on_pending", "escalation_chain",
+    "resolution_minutes", "warning_percent", "pause_on_pending", "escalation_chain", "translations",
 )
 _STANDARD_FKS = {
     "team": Team, "category": ServiceCategory, "service_item": ServiceItem, "calendar": BusinessCalendar,
@@ -31,7 +32,7 @@ _STANDARD_FKS = {
 }
 _STANDARD_DEFAULTS = {
     "category": None, "service_item": None, "priority": "", "warning_percent": 80, "pause_on_pending": True,
-    "escalation_chain": None,
+    "escalation_chain": None, "translations": {},
 }
 
 
@@ -40,7 +41,10 @@ def standard_summary(values: dict[str, Any]) -> dict[str, Any]:
     summary = {}
     for field in STANDARD_FIELDS:
         value = values.get(field)
-        summary[field] = str(value) if field in _STANDARD_FKS and value is not None else value
+        if field == "translations":
+            summary["names"] = other_names(SimpleNamespace(translations=value))
+        else:
+            summary[field] = str(value) if field in _STANDARD_FKS and value is not None else value
     return summary
 
 
@@ -62,6 +66,13 @@ def _clean_standard(values: dict[str, Any], *, lineage, errors: dict[str, str]) 
     elif len(name) > 160:
         add_error(errors, "name", _("The name is longer than %(max)d characters.") % {"max": 160})
     cleaned["name"] = name
+    translations = values.get("translations") or {}
+    if not isinstance(translations, dict):
+        translations = {}
+    cleaned["translations"] = {
+        lang: {**entry, "name": clean_line(errors, f"name_{lang.replace('-', '_')}", entry.get("name"))}
+        for lang, entry in translations.items() if isinstance(entry, dict)
+    }
     for field, model in _STANDARD_FKS.items():
         value = values.get(field)
         if value is not None and not isinstance(value, model):

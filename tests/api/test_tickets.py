@@ -427,3 +427,14 @@ def test_a_token_users_messages_are_in_their_profile_language_unless_the_client_
     assert in_profile_language.status_code == asked_for_english.status_code == 400
     assert in_profile_language.json()["errors"]["fields.asset_tag"] == ["此欄位為必填。"]
     assert asked_for_english.json()["errors"]["fields.asset_tag"] == ["This field is required."]
+
+
+def test_search_finds_titles_descriptions_and_replies_in_either_chinese_script(world, file_ticket, client_for):
+    title = file_ticket(title="屏幕闪烁")
+    description = file_ticket(title="Display", description="顯示器閃爍不停")
+    replied = file_ticket(title="Other")
+    services.comment_create(ticket=replied, author=world.it_agent, body="已更换闪烁的线缆")
+    file_ticket(title="无关")
+    client = client_for("it_agent")
+    for query in ("闪烁", "閃爍"):
+        assert set(_ids(client.get(f"/api/v1/tickets/?search={query}"))) == {title.pk, description.pk, replied.pk}

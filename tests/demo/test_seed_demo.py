@@ -17,9 +17,9 @@ from rest_framework.authtoken.models import Token
 from demo import data as demo
 from sla.models import BusinessCalendar, EscalationChain, ServiceStandard, SLAClock, StandardChange
 from sla.scanner import sla_scan
-from teams.models import Membership, Team, User
+from teams.models import Department, Membership, Team, User
 from tickets.constants import FieldKind, Priority, Status
-from tickets.models import ServiceItem, Ticket, TicketEvent
+from tickets.models import CannedResponse, ServiceItem, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +218,22 @@ def test_the_demo_starts_with_overdue_and_at_risk_work_that_the_scanner_escalate
     assert keyboard.events.filter(kind="escalation").exists()
     assert SLAClock.objects.get(ticket=vpn, kind="resolution").state == SLAClock.State.BREACHED
     assert sla_scan().escalations == 0
+
+
+def test_every_team_gets_two_canned_responses_in_each_language():
+    seed()
+    for team in Team.objects.all():
+        languages = Counter(team.canned_responses.values_list("language", flat=True))
+        assert languages == {"en": 2, "zh-hans": 2, "zh-hant": 2}, team.slug
+    for canned in CannedResponse.objects.all():
+        assert "{detail}" not in canned.body and "{done}" not in canned.body
+        assert "{requester_name}" in canned.body and "{reference}" in canned.body
+
+
+def test_names_that_admins_type_are_seeded_in_three_languages():
+    seed()
+    for model in (Team, Department, BusinessCalendar, EscalationChain, ServiceStandard):
+        for obj in model.objects.all():
+            assert obj.translations.get("zh-hans", {}).get("name"), (model.__name__, obj.name)
+            assert obj.translations.get("zh-hant", {}).get("name"), (model.__name__, obj.name)
+    assert Team.objects.get(slug="it").translations["zh-hans"]["name"] == "IT 支持"

@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 
 from notifications.models import Preference
 from notifications.services import EVENT_LABELS
+from sla.standards.chains import chain_save
 
 PROFILE = reverse("profile")
 
@@ -45,28 +46,52 @@ def test_an_unknown_time_zone_is_refused(world, alice, bad):
     assert world.alice.timezone == "Asia/Shanghai"
 
 
-def test_every_event_has_a_preference_select_with_the_current_choice(world, alice):
-    Preference.objects.create(user=world.alice, event="ticket_reply", delivery="email")
-    response = alice.get(PROFILE)
-    form = response.context["notifications_form"]
-    assert [name.removeprefix("event_") for name in form.fields] == list(EVENT_LABELS)
+REQUESTER_EVENTS = ["ticket_status", "ticket_reply"]
+AGENT_EVENTS = ["ticket_created", "ticket_status", "ticket_assigned", "ticket_reply", "requester_reply",
+                "sla_warning", "sla_escalation"]
+
+
+def _profile_events(world, user):
+    client = Client()
+    client.force_login(user)
+    form = client.get(PROFILE).context["notifications_form"]
+    return [name.removeprefix("event_") for name in form.fields]
+
+
+def test_each_person_is_offered_the_events_that_can_reach_them(world):
+    assert list(EVENT_LABELS)[-1] == "lead_digest"
+    assert _profile_events(world, world.alice) == REQUESTER_EVENTS
+    assert _profile_events(world, world.it_agent) == AGENT_EVENTS
+    assert _profile_events(world, world.it_lead) == [*AGENT_EVENTS, "lead_digest"]
+
+
+def test_someone_an_escalation_chain_names_is_offered_escalations(world):
+    chain_save(actor=world.admin, name="To the CFO", description="", levels=[
+        {"order": 1, "trigger": "after_breach", "delay_minutes": 0, "notify_users": [world.bob]}])
+    assert _profile_events(world, world.bob) == [*REQUESTER_EVENTS, "sla_escalation"]
+
+
+def test_the_preference_selects_show_the_current_choice(world):
+    Preference.objects.create(user=world.it_lead, event="ticket_reply", delivery="email")
+    client = Client()
+    client.force_login(world.it_lead)
+    form = client.get(PROFILE).context["notifications_form"]
     assert form["event_ticket_reply"].value() == "email"
     assert form["event_lead_digest"].value() == "none"  # leads opt in to the digest
 
 
 def test_notification_preferences_are_saved(world, alice):
-    data = {f"event_{event}": "both" for event in EVENT_LABELS}
+    Preference.objects.create(user=world.alice, event="sla_warning", delivery="none")  # from when she was an agent
+    data = {f"event_{event}": "both" for event in REQUESTER_EVENTS}
     data.update(event_ticket_status="in_app", event_ticket_reply="none")
     response = alice.post(reverse("profile-notifications"), data)
     assert response.status_code == 302
     prefs = dict(Preference.objects.filter(user=world.alice).values_list("event", "delivery"))
-    assert prefs["ticket_status"] == "in_app"
-    assert prefs["ticket_reply"] == "none"
-    assert prefs["sla_warning"] == "both"
+    assert prefs == {"ticket_status": "in_app", "ticket_reply": "none", "sla_warning": "none"}
 
 
 def test_an_unknown_delivery_is_refused(world, alice):
-    data = {f"event_{event}": "both" for event in EVENT_LABELS}
+    data = {f"event_{event}": "both" for event in REQUESTER_EVENTS}
     data["event_ticket_status"] = "carrier-pigeon"
     response = alice.post(reverse("profile-notifications"), data)
     assert response.status_code == 200
@@ -129,3 +154,29 @@ def test_every_page_names_its_icon_so_browsers_do_not_ask_for_a_missing_favicon(
 
     assert '<link rel="icon" href="/static/img/favicon.svg"' in html
     assert finders.find("img/favicon.svg")
+
+
+def test_the_header_language_switch_keeps_the_choice_for_notifications(world, alice, file_ticket):
+    from notifications.models import OutboxMessage
+    from tickets import services as tickets
+
+    response = alice.post(reverse("set_language"), {"language": "zh-hant", "next": "/catalog/"})
+    assert response.status_code == 302 and response.url == "/catalog/"
+    assert response.cookies["django_language"].value == "zh-hant"
+    world.alice.refresh_from_db()
+    assert world.alice.language == "zh-hant"
+    ticket = file_ticket()
+    tickets.comment_create(ticket=ticket, author=world.it_agent, body="Hello")
+    subject = OutboxMessage.objects.filter(recipient=world.alice, event="ticket_reply").first().subject
+    assert subject == f"[{ticket.reference}] 新回覆：{ticket.title}"
+
+
+def test_an_unknown_language_changes_nothing(world, alice):
+    alice.post(reverse("set_language"), {"language": "klingon", "next": "/"})
+    world.alice.refresh_from_db()
+    assert world.alice.language == "en"
+
+
+def test_the_switch_works_signed_out(db):
+    response = Client().post(reverse("set_language"), {"language": "zh-hans", "next": "/accounts/login/"})
+    assert response.status_code == 302 and response.cookies["django_language"].value == "zh-hans"

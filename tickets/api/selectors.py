@@ -45,7 +45,7 @@ def with_ticket_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
 PERSON_COLUMNS = ("username", "first_name", "last_name")
 TICKET_LIST_ROW = (
     "id", "title", "description", "status", "priority", "created_at", "updated_at", "first_response_at",
-    "resolved_at", "closed_at", "version", "fields", "team_id", "team__name", "service_item_id",
+    "resolved_at", "resolution_summary", "closed_at", "version", "fields", "team_id", "team__name", "service_item_id",
     "service_item__name", "requester_id", "assignee_id",
 )
 # With the people's names, which `api_ticket_people` adds to a page of list rows.

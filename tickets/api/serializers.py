@@ -20,7 +20,7 @@ from sla import states
 from sla.models import SLAClock
 from teams.api.serializers import TeamSummarySerializer, UserSummarySerializer
 from tickets.api.selectors import PERSON_COLUMNS, TICKET_ORDERINGS, TICKET_ROW
-from tickets.constants import EventKind, FieldKind, Priority, Status
+from tickets.constants import RESOLUTION_SUMMARY_MAX, EventKind, FieldKind, Priority, Status
 from tickets.models import (
     Attachment,
     Comment,
@@ -189,6 +189,7 @@ def ticket_representation(row: Mapping[str, Any], clocks: Iterable[Any], now, *,
         "updated_at": when(row["updated_at"]),
         "first_response_at": when(row["first_response_at"]),
         "resolved_at": when(row["resolved_at"]),
+        "resolution_summary": row["resolution_summary"],
         "closed_at": when(row["closed_at"]),
         "version": row["version"],
         "fields": row["fields"],
@@ -239,7 +240,8 @@ class TicketSerializer(serializers.ModelSerializer):
         model = Ticket
         fields = [
             "id", "reference", "title", "description", "status", "priority", "team", "service_item", "requester",
-            "assignee", "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at", "version",
+            "assignee", "created_at", "updated_at", "first_response_at", "resolved_at", "resolution_summary",
+            "closed_at", "version",
             "fields", "sla_state", "sla",
         ]
         read_only_fields = fields
@@ -327,6 +329,9 @@ class TransitionSerializer(serializers.Serializer):
     to = strict.ChoiceField(choices=Status.choices)
     comment = strict.TextField(required=False, allow_blank=True, default="", max_length=50_000,
                                     help_text="A public reply posted with the change.")
+    resolution_summary = strict.TextField(
+        required=False, allow_blank=True, default="", max_length=RESOLUTION_SUMMARY_MAX,
+        help_text="With `to: resolved` only, optional: what was done, for the requester (cleared on reopen).")
     version = version_field(required=False)
 
 

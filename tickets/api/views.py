@@ -214,7 +214,7 @@ class TicketViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         data = serializer.validated_data
         ticket = services.ticket_transition_with_reply(
             ticket=ticket, to=data["to"], actor=request.user, comment=data["comment"],
-            expected_version=data.get("version"),
+            expected_version=data.get("version"), resolution_summary=data["resolution_summary"],
         )
         return self._ticket_response(ticket)
 

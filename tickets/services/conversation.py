@@ -88,11 +88,13 @@ def write_comment(ticket: Ticket, author: User, body: str, *, internal: bool, up
 
 @transaction.atomic
 def ticket_transition_with_reply(
-    *, ticket: Ticket, to: str, actor: User, comment: str = "", expected_version: int | None = None
+    *, ticket: Ticket, to: str, actor: User, comment: str = "", expected_version: int | None = None,
+    resolution_summary: str = "",
 ) -> Ticket:
     """Move a ticket and, when `comment` says something, tell the requester why in a public
     reply (the status form's and the API's comment)."""
-    ticket = ticket_transition(ticket=ticket, to=to, actor=actor, expected_version=expected_version)
+    ticket = ticket_transition(ticket=ticket, to=to, actor=actor, expected_version=expected_version,
+                               resolution_summary=resolution_summary)
     if comment.strip():
         write_comment(ticket, actor, comment, internal=False, uploads=[])
     return ticket

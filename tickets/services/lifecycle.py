@@ -20,7 +20,14 @@ from sla import bookkeeping as sla
 from teams.models import User
 from webhooks import services as webhooks
 
-from ..constants import ALLOWED_TRANSITIONS, REQUESTER_TRANSITIONS, EventKind, Priority, Status
+from ..constants import (
+    ALLOWED_TRANSITIONS,
+    REQUESTER_TRANSITIONS,
+    RESOLUTION_SUMMARY_MAX,
+    EventKind,
+    Priority,
+    Status,
+)
 from ..models import ServiceItem, Ticket, TicketEvent
 from ..selectors import can_work_ticket
 from .assignment import auto_assign
@@ -102,8 +109,11 @@ def ticket_transition(
     actor: User | None,
     expected_version: int | None = None,
     notify_requester: bool = True,
+    resolution_summary: str = "",
 ) -> Ticket:
     """Move a ticket through its lifecycle; the one place that changes `status`.
+
+    `resolution_summary` (resolving only, optional) says what was done, for the requester.
 
     `actor=None` is the system (the auto-close sweep). Moving to the current status is a
     no-op. Refused moves raise ApplicationError naming the allowed ones.
@@ -140,19 +150,29 @@ def ticket_transition(
                 field_errors={"to": _("Reopen window has passed.")},
             )
 
+    summary = multi_line(resolution_summary).strip()
+    if summary and to != Status.RESOLVED:
+        raise ApplicationError(_("A resolution summary is only given when resolving."),
+                               field_errors={"resolution_summary": _("Only when resolving.")})
+    if len(summary) > RESOLUTION_SUMMARY_MAX:
+        message = _("Keep the resolution summary under %(n)d characters.") % {"n": RESOLUTION_SUMMARY_MAX}
+        raise ApplicationError(message, field_errors={"resolution_summary": message})
+
     ticket.status = to
     changed = ["status"]
     if to == Status.RESOLVED:
         ticket.resolved_at = now
-        changed.append("resolved_at")
+        ticket.resolution_summary = summary
+        changed += ["resolved_at", "resolution_summary"]
     elif to in (Status.CLOSED, Status.CANCELLED):
         ticket.closed_at = now
         changed.append("closed_at")
     if old == Status.RESOLVED and to == Status.OPEN:
         ticket.resolved_at = None
-        changed.append("resolved_at")
+        ticket.resolution_summary = ""
+        changed += ["resolved_at", "resolution_summary"]
     save_ticket(ticket, *changed)
-    record_event(ticket, actor, EventKind.STATUS, old=old, new=to)
+    record_event(ticket, actor, EventKind.STATUS, old=old, new=to, **({"summary": summary} if summary else {}))
     sla.ticket_clocks_on_status(ticket=ticket, old=old, new=to, at=now)
     webhooks.webhook_event(event="ticket.status_changed", ticket=ticket,
                            data={"old": old, "new": to, "actor": actor.pk if actor else None})

@@ -22,15 +22,16 @@ def canned_response_render(*, body: str, ticket: Ticket) -> str:
 
 
 @transaction.atomic
-def canned_response_save(*, team, title: str, body: str, canned=None):
-    """Create or edit a canned response of a team; titles are unique within a team."""
+def canned_response_save(*, team, title: str, body: str, language: str = "", canned=None):
+    """Create or edit a canned response of a team; titles are unique within a team.
+    `language` is the one it is written in ("" for every language)."""
     title = one_line_field(title, field="title")
     body = multi_line(body)
     if CannedResponse.objects.filter(team=team, title=title).exclude(pk=canned.pk if canned else None).exists():
         raise ApplicationError(_("The team already has a canned response with this title."),
                                field_errors={"title": _("Choose another title.")})
     canned = canned or CannedResponse(team=team)
-    canned.title, canned.body = title, body
+    canned.title, canned.body, canned.language = title, body, language or ""
     try:
         with transaction.atomic():
             canned.save()

@@ -1,5 +1,6 @@
 from django import template
 
+from tickets.presentation import format_business_minutes
 from tickets.rendering import render_markdown
 
 register = template.Library()
@@ -8,6 +9,12 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str):
     return render_markdown(text)
+
+
+@register.filter
+def business_minutes(minutes) -> str:
+    """A target or delay in business minutes: {{ standard.resolution_minutes|business_minutes }}."""
+    return format_business_minutes(minutes)
 
 
 @register.filter

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from servicedesk.exceptions import ApplicationError, ConflictError
 
 from ..models import Ticket
+from ..selectors import queue_counts_forget
 from .access import refuse_if_denied
 from .ticket_page import render_ticket_page
 
@@ -46,6 +47,7 @@ def ticket_action(
             form.add_service_error(error)
         else:
             message, response = result if isinstance(result, tuple) else (result, None)
+            queue_counts_forget(user=request.user, team_ids=[ticket.team_id])
             messages.success(request, message)
             return response or redirect("ticket-detail", pk=ticket.pk)
     return render_ticket_page(request, ticket, **{form_name: form})

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -14,8 +15,9 @@ from servicedesk.exceptions import ApplicationError
 from teams.selectors import user_teams
 
 from .. import services
-from ..forms import CatalogSearchForm, MyRequestsFilterForm, TicketCreateForm
-from ..models import Attachment, ServiceItem
+from ..filters import TicketFilterSet
+from ..forms import CatalogSearchForm, MyRequestsFilterForm, TicketCreateForm, TicketSearchForm
+from ..models import Attachment, ServiceItem, parse_reference
 from ..selectors import active_service_item, can_see_internal, catalog, requester_tickets, tickets_visible_to
 from .access import render_page
 
@@ -59,7 +61,7 @@ def ticket_new(request: HttpRequest, item_id: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("Your request %(reference)s was filed. %(team)s will get back to you here.")
-                    % {"reference": ticket.reference, "team": item.team.name},
+                    % {"reference": ticket.reference, "team": item.team.tr("name")},
                 )
                 return redirect("ticket-detail", pk=ticket.pk)
     else:
@@ -73,10 +75,34 @@ def ticket_new(request: HttpRequest, item_id: int) -> HttpResponse:
 @login_required
 def my_requests(request: HttpRequest) -> HttpResponse:
     form = MyRequestsFilterForm(request.GET or None)
-    status = form.cleaned_data["status"] if form.is_valid() else ""
-    tickets = requester_tickets(user=request.user, status=status or None)
+    valid = form.is_valid()
+    status = form.cleaned_data["status"] if valid else ""
+    search = form.cleaned_data["q"].strip() if valid else ""
+    tickets = requester_tickets(user=request.user, status=status or None, search=search)
     page = Paginator(tickets, MY_REQUESTS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "tickets/my_requests.html", {"form": form, "page": page, "status": status or "all"})
+    return render(request, "tickets/my_requests.html",
+                  {"form": form, "page": page, "status": status or "all", "search": search})
+
+
+@require_safe
+@login_required
+def ticket_search(request: HttpRequest) -> HttpResponse:
+    """The header's search: a reference of a ticket the user may see opens it; other text
+    lists the tickets the user may see (requesters their own, agents their teams' too)
+    whose reference, title, description or replies contain it — internal notes only on
+    their own teams' tickets, as in the queue."""
+    form = TicketSearchForm(request.GET or None)
+    text = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    page = None
+    if text:
+        visible = tickets_visible_to(user=request.user)
+        pk = parse_reference(text)
+        if pk is not None and visible.filter(pk=pk).exists():
+            return redirect("ticket-detail", pk=pk)
+        filters = TicketFilterSet({"search": text}, visible, user=request.user, now=timezone.now())
+        results = filters.qs.select_related("team", "service_item").order_by("-updated_at", "-id")
+        page = Paginator(results, MY_REQUESTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tickets/search.html", {"form": form, "search": text, "page": page})
 
 
 @require_safe

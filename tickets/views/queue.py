@@ -37,6 +37,7 @@ from ..selectors import (
     QUEUE_ORDERINGS,
     VIEW_DEFAULT_SORT,
     agent_dashboard,
+    queue_counts_forget,
     queue_counts_recent,
     queue_tickets,
     tickets_visible_to,
@@ -190,12 +191,20 @@ def team_queue_bulk(request: HttpRequest, team_slug: str) -> HttpResponse:
                 messages.error(request, error)
         return back_to_queue(team, back)
     action = form.cleaned_data["action"]
+    if form.needs_confirmation:
+        # Everything the queue posted comes back with the confirmation, and `confirmed`.
+        posted = [(key, value) for key in request.POST if key not in ("csrfmiddlewaretoken", "confirmed")
+                  for value in request.POST.getlist(key)]
+        return render(request, "tickets/bulk_confirm.html", {
+            "team": team, "description": form.describe(), "tickets": tickets, "posted": posted, "back": back,
+        })
     try:
         result = services.tickets_bulk_update(actor=user, tickets=tickets, action=action, value=form.value(),
                                               reason=form.cleaned_data["reason"])
     except ApplicationError as error:
         messages.error(request, error.message)
         return back_to_queue(team, back)
+    queue_counts_forget(user=user, team_ids=[team.pk])
     summary = _("%(changed)d changed, %(refused)d refused.") % {
         "changed": len(result.changed), "refused": len(result.refused)}
     (messages.warning if result.refused else messages.success)(request, summary)

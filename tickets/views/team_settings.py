@@ -32,10 +32,10 @@ def team_availability(request: HttpRequest, team_slug: str) -> HttpResponse:
     except ApplicationError as error:
         refuse_if_denied(error)
     if available:
-        messages.success(request, _("You are available for new tickets in %(team)s.") % {"team": team.name})
+        messages.success(request, _("You are available for new tickets in %(team)s.") % {"team": team.tr("name")})
     else:
         messages.success(request, _("You get no new tickets in %(team)s until you are available again.")
-                         % {"team": team.name})
+                         % {"team": team.tr("name")})
     return back_to_queue(team, request.POST.get("query", ""))
 
 
@@ -78,7 +78,7 @@ def canned_response_edit(request: HttpRequest, team_slug: str, pk: int | None = 
         canned = CannedResponse.objects.filter(team=team, pk=pk).first()
         if canned is None:
             raise Http404(_("No such canned response."))
-    initial = {"title": canned.title, "body": canned.body} if canned else None
+    initial = {"title": canned.title, "body": canned.body, "language": canned.language} if canned else None
     form = CannedResponseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -62,7 +62,8 @@ def ticket_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
     def move(data):
         services.ticket_transition_with_reply(ticket=ticket, to=data["to"], actor=request.user,
-                                              comment=data["comment"], expected_version=data["version"])
+                                              comment=data["comment"], expected_version=data["version"],
+                                              resolution_summary=data["resolution_summary"])
         return _("The status is now “%(status)s”.") % {"status": Status(data["to"]).label}
 
     return ticket_action(request, ticket, TransitionForm(request.POST), "transition_form", move)
@@ -206,7 +207,7 @@ def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         team = form.teams[data["team"]]
         services.ticket_transfer(ticket=ticket, team=team, actor=request.user, reason=data["reason"],
                                  expected_version=data["version"])
-        message = _("%(ref)s transferred to %(team)s.") % {"ref": ticket.reference, "team": team.name}
+        message = _("%(ref)s transferred to %(team)s.") % {"ref": ticket.reference, "team": team.tr("name")}
         # Someone outside the new team no longer sees the ticket: back to their queue.
         if tickets_visible_to(user=request.user).filter(pk=ticket.pk).exists():
             return message

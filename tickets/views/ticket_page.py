@@ -23,11 +23,12 @@ from ..forms import (
     TransferForm,
     TransitionForm,
 )
-from ..models import CannedResponse, Ticket, TicketLink
-from ..presentation import ClockBadge, describe_event, ticket_badge
+from ..models import Ticket, TicketLink
+from ..presentation import ClockBadge, describe_event, requester_promises, ticket_badge
 from ..selectors import (
     can_see_internal,
     can_work_ticket,
+    canned_responses_for,
     collaborator_candidates,
     ticket_comments,
     ticket_events,
@@ -49,7 +50,7 @@ def _field_rows(ticket: Ticket) -> list[tuple[str, object]]:
     rows = []
     for definition in ticket.service_item.fields.all():
         if definition.key in values:
-            rows.append((definition.tr("label"), values.pop(definition.key)))
+            rows.append((definition.tr("label"), definition.display_value(values.pop(definition.key))))
     rows.extend(values.items())  # answers to questions the item no longer asks
     return rows
 
@@ -106,6 +107,7 @@ def render_ticket_page(request: HttpRequest, ticket: Ticket, **forms) -> HttpRes
             if reopen_until < now:
                 allowed = allowed - {Status.OPEN}
         context.update({
+            "promises": requester_promises(ticket.sla_clocks.all(), now),
             "can_reopen": Status.OPEN in allowed,
             "can_close": Status.CLOSED in allowed,
             "can_cancel": Status.CANCELLED in allowed,
@@ -137,7 +139,7 @@ def _agent_tools(request: HttpRequest, ticket: Ticket, forms: dict, initial: dic
     links += [(link.kind, link.source) for link in
               TicketLink.objects.filter(target=ticket, source__in=visible).select_related("source")]
     return {
-        "canned_responses": list(CannedResponse.objects.filter(team_id=ticket.team_id).only("id", "title")),
+        "canned_responses": canned_responses_for(ticket),
         "link_form": forms.get("link_form") or ReferenceForm(initial=initial, prefix="link"),
         "merge_form": forms.get("merge_form") or ReferenceForm(initial=initial, prefix="merge"),
         "collaborator_form": forms.get("collaborator_form")

@@ -27,6 +27,19 @@ COLOURS = {"web": "36", "worker": "35"}  # cyan, magenta
 PR_SET_PDEATHSIG = 1
 
 
+def child_environment(environ, *, host: str, port: int) -> dict[str, str]:
+    """The web's, worker's and beat's environment: the caller's, plus the settings module
+    and `SITE_URL`, the address that links in emails point to — what this command serves
+    unless the caller set one (`make run PORT=8100` links to port 8100)."""
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return {
+        **environ,
+        "PYTHONUNBUFFERED": "1",
+        "DJANGO_SETTINGS_MODULE": environ.get("DJANGO_SETTINGS_MODULE", "servicedesk.settings.local"),
+        "SITE_URL": environ.get("SITE_URL") or f"http://{shown_host}:{port}",
+    }
+
+
 def _die_with_parent() -> None:
     """Runs in the child between fork and exec: SIGTERM when this command dies (Linux)."""
     try:
@@ -90,11 +103,7 @@ class Command(BaseCommand):
     def handle(self, *args, port: int, host: str, concurrency: int, **options):
         base_dir = Path(settings.BASE_DIR)
         self._prepare_directories()
-        env = {
-            **os.environ,
-            "PYTHONUNBUFFERED": "1",
-            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "servicedesk.settings.local"),
-        }
+        env = child_environment(os.environ, host=host, port=port)
         children = [
             Child("web", [sys.executable, str(base_dir / "manage.py"), "runserver", f"{host}:{port}", "--noreload"]),
             Child("worker", [sys.executable, "-m", "celery", "-A", "servicedesk", "worker", "-B", "-l", "info",

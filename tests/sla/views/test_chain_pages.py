@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from sla.models import EscalationChain
+from sla.standards.chains import chain_save
 
 
 def _management(total, initial=0):
@@ -39,3 +40,10 @@ def test_levels_out_of_order_show_errors_and_save_nothing(admin_client):
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert not EscalationChain.objects.filter(name="Wrong").exists()
+
+
+def test_the_chains_list_writes_a_delay_in_the_targets_format(admin_client, world):
+    chain_save(actor=world.admin, name="Late", description="", levels=[
+        {"order": 1, "trigger": "after_breach", "delay_minutes": 90, "notify_lead": True}])
+    html = admin_client.get(reverse("sla:chains")).content.decode()
+    assert "1 h 30 min of business time after the breach" in html

@@ -93,3 +93,30 @@ def test_retiring_through_the_page(admin_client, sla_objects):
     assert response.status_code == 302
     sla_objects.standard.refresh_from_db()
     assert not sla_objects.standard.is_current
+
+
+def test_the_standards_list_writes_every_target_in_one_format(admin_client, world, sla_objects):
+    admin_client.post(reverse("sla:standard-new"), _form(sla_objects, world, resolution_minutes="1h 30"))
+    html = admin_client.get(reverse("sla:standards")).content.decode()
+    # IT default: 60 and 480 minutes; IT laptops: 30 and 90 minutes.
+    for cell in ("<td>1 h</td>", "<td>8 h</td>", "<td>30 min</td>", "<td>1 h 30 min</td>"):
+        assert cell in html
+    assert "<td>30</td>" not in html and "<td>8h</td>" not in html
+    assert '<td class="actions">' not in html  # a flex box as a table cell misaligns the borders
+
+
+def test_the_standards_list_writes_targets_in_chinese(admin_client, world, sla_objects):
+    admin_client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    html = admin_client.get(reverse("sla:standards")).content.decode()
+    assert "<td>1 小时</td>" in html and "<td>8 小时</td>" in html
+
+
+def test_catalog_names_on_the_standard_pages_follow_the_readers_language(admin_client, world, sla_objects):
+    world.laptop.translations = {"zh-hans": {"name": "笔记本电脑维修"}}
+    world.laptop.save()
+    admin_client.post(reverse("sla:standard-new"), _form(sla_objects, world))
+    admin_client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    listing = admin_client.get(reverse("sla:standards")).content.decode()
+    assert "<td>笔记本电脑维修</td>" in listing
+    form = admin_client.get(reverse("sla:standard-new")).content.decode()
+    assert f'<option value="{world.laptop.pk}">笔记本电脑维修</option>' in form

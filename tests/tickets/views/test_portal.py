@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tests.factories import ServiceCategoryFactory, ServiceItemFactory
 from tickets import services
+from tickets.models import Ticket
 
 
 def test_catalog_groups_items_by_category(world, client_for):
@@ -136,3 +137,52 @@ def test_login_with_wrong_password_says_so(world, client_for):
 def test_service_standards_link_is_for_service_admins_only(world, client_for, who, shown):
     html = client_for(getattr(world, who)).get(reverse("catalog")).content.decode()
     assert (f'href="{reverse("sla:standards")}"' in html) is shown
+
+
+@pytest.mark.parametrize("query", ["笔记本", "筆記本", "闪烁", "閃爍", "LAPTOP", "Flicker"])
+def test_catalog_search_finds_either_chinese_script_and_any_case(world, client_for, query):
+    """Stored in simplified (name) and traditional (description): each script finds both."""
+    item = ServiceItemFactory(
+        name="Laptop screen", description="Flickering display", team=world.it,
+        translations={"zh-hans": {"name": "笔记本电脑屏幕维修"}, "zh-hant": {"description": "螢幕閃爍"}},
+    )
+    html = client_for(world.alice).get(reverse("catalog"), {"q": query}).content.decode()
+    assert reverse("ticket-new", args=[item.pk]) in html
+    assert reverse("ticket-new", args=[world.payslip.pk]) not in html
+
+
+def test_catalog_search_follows_an_edited_translation(world, client_for):
+    item = ServiceItemFactory(name="Monitor", team=world.it, translations={"zh-hans": {"name": "显示器"}})
+    item.translations = {"zh-hans": {"name": "投影仪"}}
+    item.save(update_fields=["translations"])
+    client = client_for(world.alice)
+    assert reverse("ticket-new", args=[item.pk]) in client.get(reverse("catalog"), {"q": "投影"}).content.decode()
+    assert reverse("ticket-new", args=[item.pk]) not in client.get(reverse("catalog"), {"q": "显示"}).content.decode()
+
+
+def test_choice_options_are_shown_in_the_readers_language_and_stored_as_entered(world, client_for):
+    impact = world.laptop.fields.get(key="urgency")
+    impact.translations = {"zh-hans": {"label": "影响范围", "choices": ["只有我", "整个团队"]}}
+    impact.save()
+    client = client_for(world.alice)
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    html = client.get(reverse("ticket-new", args=[world.laptop.pk])).content.decode()
+    assert '<option value="one person">只有我</option>' in html and '<option value="whole team">整个团队</option>' in html
+
+    response = client.post(reverse("ticket-new", args=[world.laptop.pk]), {
+        "title": "Fan", "description": "", "field_asset_tag": "LT-9", "field_urgency": "whole team"})
+    ticket = Ticket.objects.get(title="Fan")
+    assert response.status_code == 302 and ticket.fields["urgency"] == "whole team"
+    assert "整个团队" in client.get(reverse("ticket-detail", args=[ticket.pk])).content.decode()
+    english = client_for(world.it_agent).get(reverse("ticket-detail", args=[ticket.pk])).content.decode()
+    assert "整个团队" not in english and "whole team" in english
+
+
+def test_choice_labels_that_do_not_match_the_choices_fall_back_to_the_values(world, client_for):
+    impact = world.laptop.fields.get(key="urgency")
+    impact.translations = {"zh-hans": {"choices": ["只有我"]}}  # one label for two choices
+    impact.save()
+    client = client_for(world.alice)
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    html = client.get(reverse("ticket-new", args=[world.laptop.pk])).content.decode()
+    assert '<option value="one person">one person</option>' in html

@@ -234,3 +234,40 @@ def test_language_switch_after_a_refused_change_returns_to_the_ticket(world, tic
                                             {"body": "", "version": ticket.version})
     url = reverse("ticket-detail", args=[ticket.pk])
     assert f'name="next" value="{url}"' in response.content.decode()
+
+
+def test_the_requester_reads_when_the_team_aims_to_reply_and_resolve(world, clocked_ticket, client_for):
+    world.alice.timezone = "Asia/Shanghai"
+    world.alice.save()
+    reply_by = dt.datetime(2031, 3, 3, 1, 15, tzinfo=dt.UTC)  # Monday 09:15 in Shanghai
+    resolve_by = dt.datetime(2031, 3, 5, 9, 0, tzinfo=dt.UTC)  # Wednesday 17:00 in Shanghai
+    set_clock(clocked_ticket, "first_response", due_at=reply_by, warn_at=reply_by - dt.timedelta(hours=1))
+    set_clock(clocked_ticket, "resolution", due_at=resolve_by, warn_at=resolve_by - dt.timedelta(hours=1))
+    html = page(client_for(world.alice), clocked_ticket).content.decode()
+    assert "We aim to reply by Mon 2031-03-03 09:15." in html
+    assert "We aim to resolve it by Wed 2031-03-05 17:00." in html
+    assert "at risk" not in html and "Service standard" not in html  # nothing internal
+
+
+def test_the_requester_is_told_when_a_promise_was_missed_or_paused(world, clocked_ticket, client_for):
+    late = timezone.now() - dt.timedelta(hours=2)
+    set_clock(clocked_ticket, "first_response", due_at=late, warn_at=late - dt.timedelta(hours=1))
+    set_clock(clocked_ticket, "resolution", paused_at=timezone.now())
+    html = page(client_for(world.alice), clocked_ticket).content.decode()
+    assert "We aimed to reply by" in html
+    assert "Paused while the team waits for your reply." in html
+    services.comment_create(ticket=clocked_ticket, author=world.it_agent, body="Here")
+    html = page(client_for(world.alice), clocked_ticket).content.decode()
+    assert "We aimed to reply by" not in html  # answered: nothing more to promise about it
+
+
+def test_the_requester_reads_the_promise_in_chinese(world, clocked_ticket, client_for):
+    due = dt.datetime(2031, 3, 3, 1, 15, tzinfo=dt.UTC)
+    world.alice.timezone = "Asia/Shanghai"
+    world.alice.save()
+    set_clock(clocked_ticket, "first_response", due_at=due, warn_at=due - dt.timedelta(hours=1))
+    client = client_for(world.alice)
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    html = page(client, clocked_ticket).content.decode()
+    assert "星期一 2031-03-03 09:15" in html
+    assert "We aim to reply by" not in html

@@ -2,6 +2,7 @@
 the refusals listed; only the queue's own tickets are touched."""
 
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.urls import reverse
 
 from tickets import services
@@ -119,3 +120,58 @@ def test_bulk_requires_csrf(world, file_ticket):
     client.force_login(world.it_lead)
     response = bulk(client, [ticket], action="priority", priority="P1")
     assert response.status_code == 403
+
+
+def _unassigned_count(client):
+    html = client.get(reverse("team-queue-counts", args=["it"])).content.decode()
+    tab = html.split('data-view="unassigned"', 1)[1]
+    return int(tab.split('<span class="tab-count">', 1)[1].split("<", 1)[0])
+
+
+def test_a_users_own_bulk_change_refreshes_their_cached_counts_at_once(world, file_ticket, client_for, settings):
+    settings.QUEUE_COUNTS_CACHE_SECONDS = 60
+    tickets = [file_ticket() for _ in range(4)]
+    lead, agent = client_for(world.it_lead), client_for(world.it_agent)
+    assert _unassigned_count(lead) == 4 and _unassigned_count(agent) == 4  # both counted and cached
+    try:
+        bulk(lead, tickets[:3], action="assign", assignee=str(world.it_agent.pk))
+        assert _unassigned_count(lead) == 1  # the lead's own change: at once
+        assert _unassigned_count(agent) == 4  # someone else's: within the cache time
+        services.ticket_assign(ticket=tickets[3], assignee=world.it_agent, actor=world.it_lead)
+        response = agent.post(reverse("ticket-assign", args=[tickets[3].pk]),
+                              {"assignee": "", "version": Ticket.objects.get(pk=tickets[3].pk).version})
+        assert response.status_code == 302
+        assert _unassigned_count(agent) == 1  # the agent's own change on the ticket page (stale: 4)
+    finally:
+        cache.clear()
+
+
+def test_a_bulk_change_of_more_than_five_tickets_is_confirmed_first(world, file_ticket, client_for):
+    tickets = [file_ticket() for _ in range(6)]
+    lead = client_for(world.it_lead)
+    # when the lead assigns six tickets
+    response = bulk(lead, tickets, action="assign", assignee=str(world.it_agent.pk))
+    # then a page names the change and the count, and nothing changed yet
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Assign 6 tickets to {world.it_agent.display_name}?" in html
+    assert all(t.reference in html for t in tickets)
+    assert not Ticket.objects.filter(assignee__isnull=False).exists()
+    # when the lead confirms with what the page posts back
+    posted = response.context["posted"]
+    assert ("action", "assign") in posted and ("query", "view=open&priority=P3") in posted
+    data = {}
+    for key, value in posted:
+        data.setdefault(key, []).append(value)
+    response = lead.post(reverse("team-queue-bulk", args=["it"]), {**data, "confirmed": "True"})
+    # then all six are assigned and the lead is back on the queue
+    assert response.status_code == 302
+    assert texts(response)[0] == "6 changed, 0 refused."
+    assert Ticket.objects.filter(assignee=world.it_agent).count() == 6
+
+
+def test_five_tickets_change_without_a_confirmation(world, file_ticket, client_for):
+    tickets = [file_ticket() for _ in range(5)]
+    response = bulk(client_for(world.it_lead), tickets, action="priority", priority="P2")
+    assert response.status_code == 302
+    assert Ticket.objects.filter(priority="P2").count() == 5

@@ -120,3 +120,18 @@ def test_an_agent_toggles_their_own_availability_on_the_queue_page(world, client
 def test_a_service_admin_outside_the_team_has_no_availability_to_toggle(world, client_for):
     response = client_for(world.admin).post(reverse("team-availability", args=["it"]), {"available": "0"})
     assert response.status_code == 403
+
+
+def test_the_ticket_page_offers_canned_responses_in_the_requesters_language_first(world, client_for, file_ticket):
+    world.alice.language = "zh-hant"
+    world.alice.save(update_fields=["language"])
+    ticket = file_ticket()
+    for title, language in (("Ask for details", "en"), ("需要更多信息", "zh-hans"), ("Signature", ""),
+                            ("需要更多資訊", "zh-hant")):
+        client_for(world.it_lead).post(reverse("canned-response-new", args=["it"]),
+                                       {"title": title, "body": "x", "language": language})
+    assert CannedResponse.objects.get(title="需要更多資訊").language == "zh-hant"
+    html = client_for(world.it_agent).get(reverse("ticket-detail", args=[ticket.pk])).content.decode()
+    positions = [html.index(f">{title}") for title in ("需要更多資訊", "Signature", "Ask for details", "需要更多信息")]
+    assert positions == sorted(positions)
+    assert "需要更多資訊 · 繁體中文" in html

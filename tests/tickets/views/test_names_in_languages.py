@@ -1,0 +1,23 @@
+"""Team and department names in the reader's language, on the pages and in messages."""
+
+from django.urls import reverse
+
+
+def test_team_and_department_names_follow_the_readers_language(world, file_ticket, client_for):
+    world.it.translations = {"zh-hans": {"name": "信息技术支持"}, "zh-hant": {"name": "資訊技術支援"}}
+    world.it.save()
+    world.sales.translations = {"zh-hans": {"name": "销售部"}}
+    world.sales.save()
+    ticket = file_ticket()
+    agent = client_for(world.it_agent)
+    agent.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    queue = agent.get(reverse("team-queue", args=["it"])).content.decode()
+    assert "<h1>信息技术支持</h1>" in queue and "IT Support" not in queue
+    page = agent.get(reverse("ticket-detail", args=[ticket.pk])).content.decode()
+    assert "信息技术支持" in page and "销售部" in page
+
+    alice = client_for(world.alice)
+    alice.post(reverse("set_language"), {"language": "zh-hant", "next": "/"})
+    assert "資訊技術支援" in alice.get(reverse("catalog")).content.decode()
+    english = client_for(world.bob).get(reverse("catalog")).content.decode()
+    assert "IT Support" in english and "資訊技術支援" not in english
