@@ -2,9 +2,9 @@
 the refusals listed; only the queue's own tickets are touched."""
 
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.urls import reverse
 
+from tests.cache import cache_clear
 from tickets import services
 from tickets.models import Ticket, TicketEvent
 
@@ -143,7 +143,7 @@ def test_a_users_own_bulk_change_refreshes_their_cached_counts_at_once(world, fi
         assert response.status_code == 302
         assert _unassigned_count(agent) == 1  # the agent's own change on the ticket page (stale: 4)
     finally:
-        cache.clear()
+        cache_clear()
 
 
 def test_a_bulk_change_of_more_than_five_tickets_is_confirmed_first(world, file_ticket, client_for):
