@@ -11,6 +11,8 @@ import time
 
 import redis
 
+from tests.realclock import real_clock_environ
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -32,7 +34,7 @@ class RedisServer:
             raise RuntimeError("redis-server is not installed")
         self.proc = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=real_clock_environ(),
         )
         deadline = time.monotonic() + 10
         while True:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.realclock import real_clock_environ
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -51,7 +53,7 @@ def chromium(_async_unsafe_orm_allowed):
     with sync_playwright() as playwright:
         # Without libfaketime (.ci/faked-date preloads it into every process): Chromium
         # crashes under it. The browser keeps the real clock; the server is the one tested.
-        env = {name: value for name, value in os.environ.items() if name != "LD_PRELOAD"}
+        env = real_clock_environ()
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
                                              env=env)
         yield browser
