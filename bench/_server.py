@@ -30,8 +30,9 @@ def gunicorn(workers: int = 4, worker_class: str = "sync"):
         "DJANGO_SETTINGS_MODULE": "servicedesk.settings.production",
         "SECRET_KEY": os.environ.get("SECRET_KEY", BENCH_SECRET_KEY),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
+        # Plain HTTP on the loopback: no redirect to HTTPS, no HSTS, no Secure cookies
+        # (settings.production's documented switch for a trial without TLS).
+        "LOCAL_HTTP": "true",
         "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/13"),
         "API_THROTTLE_USER": "1000000/min",
         "LOG_LEVEL": "WARNING",
