@@ -2,6 +2,7 @@
 the history's lines. Presentation only: no queries, no decisions about state."""
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -130,6 +131,21 @@ def _label(choices, value) -> str:
         return str(value)
 
 
+# What the scanner stored as the reason of a transfer by an escalation level before it
+# stored the level's number (`escalation_level`) as well.
+_LEVEL_REASON = re.compile(r"Escalation level (\d+)")
+
+
+def _transfer_reason(data: dict) -> str:
+    """A transfer's reason: the agent's words as typed; an escalation level's in the reader's language."""
+    level = data.get("escalation_level")
+    if level is None and (match := _LEVEL_REASON.fullmatch(str(data.get("reason", "")))):
+        level = int(match.group(1))
+    if level is not None:
+        return _("Escalation level %(n)d") % {"n": int(level)}
+    return str(data.get("reason", ""))
+
+
 def describe_event(event: TicketEvent) -> str:
     """One line of a ticket's history, in words."""
     data = event.data or {}
@@ -147,7 +163,7 @@ def describe_event(event: TicketEvent) -> str:
             return _("Assigned to %(name)s") % {"name": data["new_name"]}
         return _("Unassigned")
     if kind == EventKind.TEAM:
-        return _("Transferred to %(team)s: %(reason)s") % {"team": data.get("new_name", "?"), "reason": data.get("reason", "")}
+        return _("Transferred to %(team)s: %(reason)s") % {"team": data.get("new_name", "?"), "reason": _transfer_reason(data)}
     if kind == EventKind.SERVICE_ITEM:
         return _("Changed the service")
     if kind == EventKind.COMMENT:

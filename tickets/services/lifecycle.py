@@ -136,10 +136,11 @@ def ticket_transition(
             raise ApplicationError(_("You cannot change this request."), code="permission_denied")
         allowed = allowed & REQUESTER_TRANSITIONS.get(old, frozenset())
     if to not in allowed:
-        allowed_names = ", ".join(sorted(allowed)) or _("none")
+        # The statuses by their labels, in the reader's language, in the lifecycle's order.
+        allowed_names = _(", ").join(str(s.label) for s in Status if s in allowed) or _("none")
         raise ApplicationError(
             _("A %(old)s ticket cannot become %(to)s. Allowed: %(allowed)s.")
-            % {"old": old, "to": to, "allowed": allowed_names},
+            % {"old": Status(old).label, "to": Status(to).label, "allowed": allowed_names},
             field_errors={"to": _("Allowed: %(allowed)s.") % {"allowed": allowed_names}},
         )
     now = timezone.now()
