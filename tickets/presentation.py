@@ -146,8 +146,9 @@ def _transfer_reason(data: dict) -> str:
     return str(data.get("reason", ""))
 
 
-def describe_event(event: TicketEvent) -> str:
-    """One line of a ticket's history, in words."""
+def describe_event(event: TicketEvent, *, teams: dict | None = None) -> str:
+    """One line of a ticket's history, in words. `teams` (by id, fetched by the caller)
+    names a transfer's team in the reader's language; else the name stored with the event."""
     data = event.data or {}
     kind = event.kind
     if kind == EventKind.CREATED:
@@ -163,7 +164,9 @@ def describe_event(event: TicketEvent) -> str:
             return _("Assigned to %(name)s") % {"name": data["new_name"]}
         return _("Unassigned")
     if kind == EventKind.TEAM:
-        return _("Transferred to %(team)s: %(reason)s") % {"team": data.get("new_name", "?"), "reason": _transfer_reason(data)}
+        team = (teams or {}).get(data.get("new"))
+        name = team.tr("name") if team is not None else data.get("new_name", "?")
+        return _("Transferred to %(team)s: %(reason)s") % {"team": name, "reason": _transfer_reason(data)}
     if kind == EventKind.SERVICE_ITEM:
         return _("Changed the service")
     if kind == EventKind.COMMENT:
