@@ -429,7 +429,7 @@ IT_P1_MINUTES = (30, 240)
 class TicketSpec:
     """A demo ticket and what happens to it, step by step. Steps are tuples:
     ("assign", actor, assignee), ("reply", author, body), ("note", author, body),
-    ("status", actor, to) and ("priority", actor, priority)."""
+    ("status", actor, to), ("resolve", actor, resolution summary) and ("priority", actor, priority)."""
 
     requester: str
     item: str
@@ -502,7 +502,7 @@ TICKETS = [
         steps=(
             ("assign", "it.lead", "it.agent"),
             ("reply", "it.agent", "Your account is unlocked and a temporary password was sent to your phone."),
-            ("status", "it.agent", Status.RESOLVED),
+            ("resolve", "it.agent", "Account unlocked after five failed sign-ins; temporary password sent by SMS."),
         ),
     ),
     TicketSpec(
@@ -520,7 +520,7 @@ TICKETS = [
         {"application": "CRM", "access_level": "Read only", "reason": "Quarterly pipeline review."},
         steps=(
             ("reply", "it.lead", "Done: you can open the reports under CRM > Analytics."),
-            ("status", "it.lead", Status.RESOLVED),
+            ("resolve", "it.lead", "Added the CRM Analytics role to the account."),
             ("status", "alice", Status.CLOSED),
         ),
     ),
@@ -592,7 +592,7 @@ TICKETS = [
         steps=(
             ("assign", "ops.lead", "ops.agent"),
             ("reply", "ops.agent", "We replaced the HDMI adapter; the projector works again."),
-            ("status", "ops.agent", Status.RESOLVED),
+            ("resolve", "ops.agent", "Faulty HDMI adapter in room 3.02 replaced."),
         ),
     ),
     TicketSpec(

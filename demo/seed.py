@@ -31,7 +31,7 @@ from sla.standards.chains import chain_save
 from sla.standards.service_standards import standard_save
 from teams.models import Department, Membership, Team, User
 from tickets import services as tickets
-from tickets.constants import Priority
+from tickets.constants import Priority, Status
 from tickets.models import CannedResponse, ServiceCategory, ServiceItem, ServiceItemField, Ticket
 
 from .data import (
@@ -307,6 +307,8 @@ def _play(ticket: Ticket, action: str, actor: User, value: str, users: dict[str,
         return tickets.ticket_assign(ticket=ticket, assignee=users[value], actor=actor)
     if action == "status":
         return tickets.ticket_transition(ticket=ticket, to=value, actor=actor)
+    if action == "resolve":
+        return tickets.ticket_transition(ticket=ticket, to=Status.RESOLVED, actor=actor, resolution_summary=value)
     if action == "priority":
         return tickets.ticket_set_priority(ticket=ticket, priority=value, actor=actor)
     if action in ("reply", "note"):

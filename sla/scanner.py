@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from notifications import services as notify
@@ -213,6 +213,10 @@ def _apply_action(action: str, ticket, level: EscalationLevel, leads) -> None:
     elif action == "reassign_lead" and leads[ticket.team_id]:
         tickets.ticket_assign(ticket=ticket, assignee=leads[ticket.team_id][0], actor=None)
     elif action == "reassign_team" and level.reassign_team_id and level.reassign_team_id != ticket.team_id:
-        tickets.ticket_transfer(ticket=ticket, team=level.reassign_team, actor=None,
-                                 reason=str(gettext_lazy("Escalation level %(n)d") % {"n": level.order}))
+        # The scanner has no reader: the stored reason is English (for the API), the
+        # history words it in each reader's language from `escalation_level`.
+        with translation.override("en"):
+            reason = str(gettext_lazy("Escalation level %(n)d") % {"n": level.order})
+        tickets.ticket_transfer(ticket=ticket, team=level.reassign_team, actor=None, reason=reason,
+                                 escalation_level=level.order)
 

@@ -107,6 +107,8 @@ _WEEKDAY_NAMES = dict(zip(WEEKDAY_KEYS, (WEEKDAYS[day] for day in range(7)), str
 
 def _weekday_text(value) -> str:
     """A weekday stored as 0–6 (Monday 0) or as its key ("Mon"), in the reader's language."""
+    if value is None:
+        return _text(value)
     if isinstance(value, int) and 0 <= value <= 6:
         return str(WEEKDAYS[value])
     return str(_WEEKDAY_NAMES.get(value, value))

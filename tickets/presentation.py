@@ -2,6 +2,7 @@
 the history's lines. Presentation only: no queries, no decisions about state."""
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -130,8 +131,24 @@ def _label(choices, value) -> str:
         return str(value)
 
 
-def describe_event(event: TicketEvent) -> str:
-    """One line of a ticket's history, in words."""
+# What the scanner stored as the reason of a transfer by an escalation level before it
+# stored the level's number (`escalation_level`) as well.
+_LEVEL_REASON = re.compile(r"Escalation level (\d+)")
+
+
+def _transfer_reason(data: dict) -> str:
+    """A transfer's reason: the agent's words as typed; an escalation level's in the reader's language."""
+    level = data.get("escalation_level")
+    if level is None and (match := _LEVEL_REASON.fullmatch(str(data.get("reason", "")))):
+        level = int(match.group(1))
+    if level is not None:
+        return _("Escalation level %(n)d") % {"n": int(level)}
+    return str(data.get("reason", ""))
+
+
+def describe_event(event: TicketEvent, *, teams: dict | None = None) -> str:
+    """One line of a ticket's history, in words. `teams` (by id, fetched by the caller)
+    names a transfer's team in the reader's language; else the name stored with the event."""
     data = event.data or {}
     kind = event.kind
     if kind == EventKind.CREATED:
@@ -147,7 +164,9 @@ def describe_event(event: TicketEvent) -> str:
             return _("Assigned to %(name)s") % {"name": data["new_name"]}
         return _("Unassigned")
     if kind == EventKind.TEAM:
-        return _("Transferred to %(team)s: %(reason)s") % {"team": data.get("new_name", "?"), "reason": data.get("reason", "")}
+        team = (teams or {}).get(data.get("new"))
+        name = team.tr("name") if team is not None else data.get("new_name", "?")
+        return _("Transferred to %(team)s: %(reason)s") % {"team": name, "reason": _transfer_reason(data)}
     if kind == EventKind.SERVICE_ITEM:
         return _("Changed the service")
     if kind == EventKind.COMMENT:

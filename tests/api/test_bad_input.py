@@ -47,7 +47,7 @@ def test_an_illegal_transition_names_the_allowed_ones(world, ticket, client_for)
 
     assert response.status_code == 400
     body = response.json()
-    assert "Allowed: pending, resolved" in body["errors"]["to"][0]
+    assert "Allowed: waiting on requester, resolved" in body["errors"]["to"][0]
     assert Ticket.objects.get(pk=ticket.pk).status == "open"
 
 

@@ -2,12 +2,19 @@
 pytest-django's live server. They skip themselves when /usr/bin/chromium is missing,
 unless REQUIRE_E2E is set (CI sets it): then a browser test that would skip fails."""
 
+import datetime as dt
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from sla.standards.calendars import calendar_save
+from sla.standards.chains import chain_save
+from sla.standards.service_standards import standard_save
+from tests.conftest import set_sla
 from tests.realclock import real_clock_environ
+from tickets.services.workspace import canned_response_save
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -60,24 +67,104 @@ def chromium(_async_unsafe_orm_allowed):
         browser.close()
 
 
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
 @pytest.fixture
-def login_as(chromium, live_server):
-    """A fresh browser context signed in as `user` (through the login form); returns its page."""
+def open_page(chromium, live_server):
+    """open_page(user, language=…, viewport=…, **context options) → a page in a fresh browser
+    context with that language cookie, signed in as `user` through the login form (at the
+    login page when `user` is None)."""
     contexts = []
 
-    def _login(user):
-        context = chromium.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 900})
+    def _open(user, *, language="en", viewport=DESKTOP, **options):
+        context = chromium.new_context(base_url=live_server.url, viewport=viewport, **options)
         context.set_default_timeout(10_000)
+        context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
         contexts.append(context)
         page = context.new_page()
         page.goto("/accounts/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", PASSWORD)
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_load_state()
-        assert "/accounts/login/" not in page.url, f"{user.username} could not sign in"
+        if user is not None:
+            page.fill("#id_username", user.username)
+            page.fill("#id_password", PASSWORD)
+            page.locator("main form button[type=submit]").click()
+            page.wait_for_load_state()
+            assert "/accounts/login/" not in page.url, f"{user.username} could not sign in"
         return page
 
-    yield _login
+    yield _open
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def login_as(open_page):
+    """A fresh browser context signed in as `user` (through the login form); returns its page."""
+    return lambda user: open_page(user)
+
+
+@pytest.fixture
+def desk(world, file_ticket):
+    """A ticket in the IT queue with two on-track neighbours (the last assigned to the lead),
+    a canned response, and one service standard with its calendar and chain, edited once
+    (so its history has rows)."""
+    now = dt.datetime.now(dt.UTC)
+    h = dt.timedelta(hours=1)
+    calendar = calendar_save(
+        actor=world.admin, name="Shanghai office", timezone="Asia/Shanghai",
+        working_hours=[{"weekday": d, "start": dt.time(9), "end": dt.time(18)} for d in range(5)],
+        holidays=[{"date": dt.date(2026, 10, 1), "end_date": dt.date(2026, 10, 7), "name": "National Day"}],
+        extra_working_days=[],
+    )
+    chain = chain_save(actor=world.admin, name="Standard escalation", description="", levels=[
+        {"order": 1, "trigger": "percent", "percent": 75, "notify_assignee": True},
+    ])
+    standard = standard_save(actor=world.admin, name="IT default", team=world.it, calendar=calendar,
+                             first_response_minutes=60, resolution_minutes=480, escalation_chain=chain)
+    standard = standard_save(actor=world.admin, standard=standard, resolution_minutes=960)
+    tickets = [file_ticket(title=f"Printer {i}") for i in range(3)]
+    for ticket in tickets:
+        set_sla(ticket, warn=now + h, due=now + 2 * h)
+    set_sla(tickets[2], warn=now + h, due=now + 2 * h, assignee=world.it_lead)  # on the lead's dashboard
+    canned_response_save(team=world.it, title="Desk 4", body="Please bring it to desk 4.")
+    return {"ticket": tickets[0], "standard": standard, "calendar": calendar, "chain": chain}
+
+
+@dataclass(frozen=True)
+class MainPage:
+    """One main page as the persona who uses it: `persona` names an attribute of `world`
+    (None: signed out), `primary` the selectors of what the page is for (its first ticket,
+    its submit button), which must be on screen."""
+
+    name: str
+    persona: str | None
+    path: str
+    primary: tuple[str, ...]
+
+
+@pytest.fixture
+def main_pages(desk, world):
+    """Every main page of the service desk, each as the persona who uses it."""
+    ticket, standard = desk["ticket"], desk["standard"]
+    submit = "main form button[type=submit].btn-primary"
+    first_ticket = "main td.title-cell a"
+    return [
+        MainPage("login", None, "/accounts/login/", ("main form button[type=submit]",)),
+        MainPage("catalog", "alice", "/catalog/", ("main .service-card",)),
+        MainPage("ticket-new", "alice", f"/catalog/{world.laptop.pk}/new/", (submit,)),
+        MainPage("my-requests", "alice", "/my-requests/", (first_ticket,)),
+        MainPage("ticket-requester", "alice", f"/tickets/{ticket.pk}/", ("#reply button[type=submit]",)),
+        MainPage("ticket-agent", "it_agent", f"/tickets/{ticket.pk}/",
+                 (".ticket-side .clocks", ".ticket-side select[name=to]", "#reply button[type=submit]")),
+        MainPage("queue", "it_agent", "/queues/it/", (".queue-tabs .tab-at_risk", ".queue-tabs .tab-breached",
+                                                      "#workspace td.title-cell a")),
+        MainPage("search", "it_agent", "/search/?q=Printer", (first_ticket,)),
+        MainPage("dashboard", "it_lead", "/dashboard/", (first_ticket,)),
+        MainPage("team-settings", "it_lead", "/queues/it/settings/", (submit,)),
+        MainPage("standards", "admin", "/service-standards/", ("main .page-head a.btn-primary", first_ticket)),
+        MainPage("standard-form", "admin", f"/service-standards/{standard.pk}/edit/", (submit,)),
+        MainPage("calendar-form", "admin", f"/service-standards/calendars/{desk['calendar'].pk}/edit/", (submit,)),
+        MainPage("chain-form", "admin", f"/service-standards/chains/{desk['chain'].pk}/edit/", (submit,)),
+        MainPage("simulator", "admin", f"/service-standards/simulator/?standard={standard.pk}", (submit,)),
+    ]

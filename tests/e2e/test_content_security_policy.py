@@ -2,18 +2,12 @@
 Content-Security-Policy (no inline script, style or handler is refused) with no console
 error; and the htmx interactions still work under it (no eval, no inline handlers)."""
 
-import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from sla.standards.calendars import calendar_save
-from sla.standards.chains import chain_save
-from sla.standards.service_standards import standard_save
-from tests.conftest import set_sla
 from tests.e2e.conftest import PASSWORD
-from tickets.services.workspace import canned_response_save
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -70,31 +64,6 @@ def visit(page, path):
     assert response.status == 200, f"{path}: {response.status}"
     assert "script-src 'self'" in response.headers["content-security-policy"].split("; ")
     page.wait_for_load_state("networkidle")
-
-
-@pytest.fixture
-def desk(world, file_ticket):
-    """A ticket in the IT queue with two on-track neighbours, a canned response, and one
-    service standard with its calendar and chain, edited once (so its history has rows)."""
-    now = dt.datetime.now(dt.UTC)
-    h = dt.timedelta(hours=1)
-    calendar = calendar_save(
-        actor=world.admin, name="Shanghai office", timezone="Asia/Shanghai",
-        working_hours=[{"weekday": d, "start": dt.time(9), "end": dt.time(18)} for d in range(5)],
-        holidays=[{"date": dt.date(2026, 10, 1), "end_date": dt.date(2026, 10, 7), "name": "National Day"}],
-        extra_working_days=[],
-    )
-    chain = chain_save(actor=world.admin, name="Standard escalation", description="", levels=[
-        {"order": 1, "trigger": "percent", "percent": 75, "notify_assignee": True},
-    ])
-    standard = standard_save(actor=world.admin, name="IT default", team=world.it, calendar=calendar,
-                             first_response_minutes=60, resolution_minutes=480, escalation_chain=chain)
-    standard = standard_save(actor=world.admin, standard=standard, resolution_minutes=960)
-    tickets = [file_ticket(title=f"Printer {i}") for i in range(3)]
-    for ticket in tickets:
-        set_sla(ticket, warn=now + h, due=now + 2 * h)
-    canned_response_save(team=world.it, title="Desk 4", body="Please bring it to desk 4.")
-    return {"ticket": tickets[0], "standard": standard, "calendar": calendar, "chain": chain}
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])

@@ -283,7 +283,8 @@ def _check_json_value(value: Any, depth: int = 0) -> str | None:
 
 class TicketCreateSerializer(serializers.Serializer):
     service_item = id_field(help_text="Id of an active service item (see service-items/).")
-    title = strict.LineField(max_length=200)
+    # Blank passes here: the service refuses it together with every other field at fault.
+    title = strict.LineField(max_length=200, allow_blank=True)
     description = strict.TextField(required=False, allow_blank=True, default="", max_length=50_000)
     priority = strict.ChoiceField(choices=Priority.choices, required=False, allow_null=True,
                                        help_text="P1 (urgent) … P4 (low); the service item's default when left out.")

@@ -33,7 +33,11 @@ from ..selectors import can_work_ticket
 from .assignment import auto_assign
 from .attachments import store_attachments, validate_uploads
 from .base import lock_ticket, record_event, require_staff, save_ticket
-from .validation import clean_title, validate_item_fields
+from .validation import Refusals, clean_title, validate_item_fields
+
+
+def _refuse(message: str, **field_errors: str):
+    raise ApplicationError(message, field_errors=field_errors)
 
 
 @transaction.atomic
@@ -55,15 +59,15 @@ def ticket_create(
     first history entries and its SLA clocks count from then. Never in the future."""
     if not service_item.is_active:
         raise ApplicationError(_("This service is not offered any more."), field_errors={"service_item": _("Inactive.")})
-    title = clean_title(title)
+    refusals = Refusals()  # every field at fault is named at once
+    title = refusals.check(clean_title, title)
     if priority in (None, ""):
         priority = service_item.default_priority
     elif priority not in Priority.values:
-        raise ApplicationError(
-            _("Unknown priority."), field_errors={"priority": _("Choose one of P1, P2, P3, P4.")}
-        )
-    cleaned_fields = validate_item_fields(item=service_item, values=fields)
-    uploads = validate_uploads(attachments)
+        refusals.check(_refuse, _("Unknown priority."), priority=_("Choose one of P1, P2, P3, P4."))
+    cleaned_fields = refusals.check(validate_item_fields, item=service_item, values=fields)
+    uploads = refusals.check(validate_uploads, attachments)
+    refusals.raise_if_any()
     now = timezone.now()
     if filed_at is not None and (timezone.is_naive(filed_at) or filed_at > now):
         raise ApplicationError(_("A request cannot be filed in the future."),
@@ -132,10 +136,11 @@ def ticket_transition(
             raise ApplicationError(_("You cannot change this request."), code="permission_denied")
         allowed = allowed & REQUESTER_TRANSITIONS.get(old, frozenset())
     if to not in allowed:
-        allowed_names = ", ".join(sorted(allowed)) or _("none")
+        # The statuses by their labels, in the reader's language, in the lifecycle's order.
+        allowed_names = _(", ").join(str(s.label) for s in Status if s in allowed) or _("none")
         raise ApplicationError(
             _("A %(old)s ticket cannot become %(to)s. Allowed: %(allowed)s.")
-            % {"old": old, "to": to, "allowed": allowed_names},
+            % {"old": Status(old).label, "to": Status(to).label, "allowed": allowed_names},
             field_errors={"to": _("Allowed: %(allowed)s.") % {"allowed": allowed_names}},
         )
     now = timezone.now()

@@ -6,7 +6,9 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from notifications import services as notify
@@ -26,10 +28,13 @@ from .lifecycle import ticket_set_priority, ticket_transition
 
 @transaction.atomic
 def ticket_transfer(
-    *, ticket: Ticket, team, actor: User | None, reason: str, expected_version: int | None = None
+    *, ticket: Ticket, team, actor: User | None, reason: str, expected_version: int | None = None,
+    escalation_level: int | None = None,
 ) -> Ticket:
     """Transfer a ticket to another service team, with a reason for the history. The
-    assignee goes unless they belong to the new team; the standard is matched again."""
+    assignee goes unless they belong to the new team; the standard is matched again.
+    `escalation_level`: the transfer is that level's action (the scanner's); the history
+    words the reason in each reader's language (`tickets.presentation.describe_event`)."""
     ticket = lock_ticket(ticket, expected_version)
     require_staff(ticket, actor)
     reason = multi_line(reason).strip()
@@ -48,7 +53,8 @@ def ticket_transfer(
         ticket.assignee = None
         changed.append("assignee")
     save_ticket(ticket, *changed)
-    record_event(ticket, actor, EventKind.TEAM, old=old_team, new=team.pk, new_name=team.name, reason=reason)
+    record_event(ticket, actor, EventKind.TEAM, old=old_team, new=team.pk, new_name=team.name, reason=reason,
+                 **({"escalation_level": escalation_level} if escalation_level is not None else {}))
     sla.ticket_clocks_rematch(ticket=ticket, actor=actor, reason="team")
     auto_assign(ticket)
     notify.ticket_created(ticket=ticket)
@@ -156,8 +162,10 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User, expected_versio
         internal=True, uploads=[],
     )
     record_event(target, actor, EventKind.MERGED, source=source.pk, source_ref=source.reference)
-    write_comment(source, actor, _("This request was merged into %(ref)s; the work continues there.")
-             % {"ref": target.reference}, internal=False, uploads=[])
+    # A public reply is read by the requester: in their language, whoever merges.
+    with translation.override(source.requester.language or settings.LANGUAGE_CODE):
+        moved = _("This request was merged into %(ref)s; the work continues there.") % {"ref": target.reference}
+    write_comment(source, actor, moved, internal=False, uploads=[])
     record_event(source, actor, EventKind.MERGED, target=target.pk, target_ref=target.reference)
     ticket_transition(ticket=source, to=Status.RESOLVED, actor=actor)
     ticket_transition(ticket=source, to=Status.CLOSED, actor=actor)

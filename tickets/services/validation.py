@@ -18,6 +18,38 @@ from ..models import ServiceItem, ServiceItemField
 TITLE_MAX = 200
 
 
+class Refusals:
+    """Runs several checks of one input and refuses it once, naming every field at fault,
+    so that a form shows all its errors in one round:
+
+        refusals = Refusals()
+        title = refusals.check(clean_title, title)
+        fields = refusals.check(validate_item_fields, item=item, values=values)
+        refusals.raise_if_any()
+    """
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self.field_errors: dict[str, str] = {}
+
+    def check(self, function, *args, **kwargs):
+        """`function(...)`, or None when it refuses (the refusal is kept)."""
+        try:
+            return function(*args, **kwargs)
+        except ApplicationError as error:
+            if error.code != "invalid":
+                raise  # not a problem of the input (a permission, a conflict): at once
+            self.messages.append(error.message)
+            self.field_errors.update(error.field_errors)
+            return None
+
+    def raise_if_any(self) -> None:
+        if len(self.messages) == 1:
+            raise ApplicationError(self.messages[0], field_errors=self.field_errors)
+        if self.messages:
+            raise ApplicationError(_("Some fields are not valid: see each one."), field_errors=self.field_errors)
+
+
 def validate_item_fields(*, item: ServiceItem, values: dict[str, Any] | None) -> dict[str, Any]:
     """Check the values of an item's extra fields; return them cleaned and JSON-ready.
 

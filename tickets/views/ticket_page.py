@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from teams.models import Team
 from teams.selectors import team_members
 
 from ..constants import ALLOWED_TRANSITIONS, OPEN_STATUSES, REQUESTER_TRANSITIONS, EventKind, Status
@@ -81,7 +82,10 @@ def render_ticket_page(request: HttpRequest, ticket: Ticket, **forms) -> HttpRes
     if can_work:
         members = list(team_members(team=ticket.team))
         targets = sorted(ALLOWED_TRANSITIONS[ticket.status], key=STATUS_ORDER.index)
-        events = [(event, describe_event(event)) for event in ticket_events(ticket=ticket)]
+        history = list(ticket_events(ticket=ticket))
+        moved_to = {event.data.get("new") for event in history if event.kind == EventKind.TEAM and event.data}
+        teams = Team.objects.in_bulk([pk for pk in moved_to if isinstance(pk, int)]) if moved_to else {}
+        events = [(event, describe_event(event, teams=teams)) for event in history]
         clocks = list(ticket.sla_clocks.order_by("kind"))
         context.update({
             "members": members,

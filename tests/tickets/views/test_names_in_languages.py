@@ -21,3 +21,16 @@ def test_team_and_department_names_follow_the_readers_language(world, file_ticke
     assert "資訊技術支援" in alice.get(reverse("catalog")).content.decode()
     english = client_for(world.bob).get(reverse("catalog")).content.decode()
     assert "IT Support" in english and "資訊技術支援" not in english
+
+
+def test_a_transfer_in_the_history_names_the_team_in_the_readers_language(world, file_ticket, client_for):
+    from tickets import services
+
+    world.hr.translations = {"zh-hans": {"name": "人力资源服务"}}
+    world.hr.save()
+    ticket = file_ticket()
+    services.ticket_transfer(ticket=ticket, team=world.hr, actor=world.it_lead, reason="Payroll question")
+    admin = client_for(world.admin)
+    admin.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    html = admin.get(reverse("ticket-detail", args=[ticket.pk])).content.decode()
+    assert "人力资源服务" in html and "HR Services" not in html

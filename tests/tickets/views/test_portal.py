@@ -186,3 +186,24 @@ def test_choice_labels_that_do_not_match_the_choices_fall_back_to_the_values(wor
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     html = client.get(reverse("ticket-new", args=[world.laptop.pk])).content.decode()
     assert '<option value="one person">one person</option>' in html
+
+
+def test_every_error_of_a_request_is_shown_at_once(world, client_for):
+    response = client_for(world.alice).post(reverse("ticket-new", args=[world.laptop.pk]), {
+        "title": "", "description": "", "field_asset_tag": "", "field_count": "many"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) >= {"title", "field_asset_tag", "field_count"}
+    assert not Ticket.objects.exists()
+
+
+def test_the_api_names_every_field_at_fault_at_once(world):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.alice).key}")
+    response = client.post("/api/v1/tickets/", {"service_item": world.laptop.pk, "title": " ",
+                                                 "fields": {"count": "many"}}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) >= {"title", "fields.asset_tag", "fields.count"}
