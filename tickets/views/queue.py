@@ -146,6 +146,8 @@ def team_queue(request: HttpRequest, team_slug: str) -> HttpResponse:
         "membership": mine,
         "is_lead": lead,
         "filtered": any(filters.value(k) for k in FILTER_KEYS if k not in ("view", "sort")),
+        # The folded filters (on a phone) start open when one of them is in use.
+        "more_filters_used": any(filters.value(k) for k in FILTER_KEYS if k not in ("view", "sort", "search")),
     }
     return render_page(request, "tickets/queue.html", "tickets/partials/queue_results.html", context)
 

@@ -179,3 +179,12 @@ def test_query_count_does_not_grow_with_the_tickets(world, file_ticket, client_f
         response = client.get(reverse("team-queue", args=["it"]))
     assert len(response.context["rows"]) == 25
     assert all(clock is not None for _t, clock in response.context["rows"])
+
+
+def test_the_folded_filters_start_open_when_one_of_them_is_in_use(world, client_for):
+    client = client_for(world.it_agent)
+    assert '<details class="filter-more phone-fold">' in client.get(reverse("team-queue", args=["it"])).content.decode()
+    searched = client.get(reverse("team-queue", args=["it"]), {"search": "vpn"}).content.decode()
+    assert '<details class="filter-more phone-fold">' in searched  # the search box is outside the fold
+    filtered = client.get(reverse("team-queue", args=["it"]), {"priority": "P1"}).content.decode()
+    assert '<details class="filter-more phone-fold" open>' in filtered
