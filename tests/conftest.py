@@ -4,7 +4,8 @@ import datetime as dt
 import os
 
 import pytest
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from hypothesis import settings as hypothesis_settings
 
 from refdata import versions
@@ -59,6 +60,16 @@ def _fresh_reference_cache():
     versions.clear()
     yield
     versions.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language, whatever the last request on this thread
+    activated (Django's LocaleMiddleware leaves the request's language active after it:
+    a test that reads a service's message after a Chinese page saw it in Chinese)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
