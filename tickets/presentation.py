@@ -146,9 +146,10 @@ def _transfer_reason(data: dict) -> str:
     return str(data.get("reason", ""))
 
 
-def describe_event(event: TicketEvent, *, teams: dict | None = None) -> str:
-    """One line of a ticket's history, in words. `teams` (by id, fetched by the caller)
-    names a transfer's team in the reader's language; else the name stored with the event."""
+def describe_event(event: TicketEvent, *, teams: dict | None = None, standards: dict | None = None) -> str:
+    """One line of a ticket's history, in words. `teams` and `standards` (by id, fetched
+    by the caller) name a transfer's team and an applied service standard in the reader's
+    language; without them, the name stored with the event."""
     data = event.data or {}
     kind = event.kind
     if kind == EventKind.CREATED:
@@ -178,10 +179,11 @@ def describe_event(event: TicketEvent, *, teams: dict | None = None) -> str:
     if kind == EventKind.FIRST_RESPONSE:
         return _("First response")
     if kind == EventKind.SLA:
+        standard = (standards or {}).get(data.get("standard_id"))
+        name = standard.tr("name") if standard is not None else data.get("standard", "?")
         if data.get("old_standard"):
-            return _("Service standard changed from %(old)s to %(new)s") % {
-                "old": data["old_standard"], "new": data.get("standard", "?")}
-        return _("Service standard applied: %(name)s") % {"name": data.get("standard", "?")}
+            return _("Service standard changed from %(old)s to %(new)s") % {"old": data["old_standard"], "new": name}
+        return _("Service standard applied: %(name)s") % {"name": name}
     if kind == EventKind.COLLABORATOR:
         return _("Added %(name)s as a collaborator") % {"name": data.get("name", "?")}
     if kind == EventKind.LINK:

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from sla.models import ServiceStandard
 from teams.models import Team
 from teams.selectors import team_members
 
@@ -83,9 +84,13 @@ def render_ticket_page(request: HttpRequest, ticket: Ticket, **forms) -> HttpRes
         members = list(team_members(team=ticket.team))
         targets = sorted(ALLOWED_TRANSITIONS[ticket.status], key=STATUS_ORDER.index)
         history = list(ticket_events(ticket=ticket))
-        moved_to = {event.data.get("new") for event in history if event.kind == EventKind.TEAM and event.data}
+        # Names in the reader's language for the teams moved to and the standards applied.
+        moved_to = {e.data.get("new") for e in history if e.kind == EventKind.TEAM and e.data}
+        applied = {e.data.get("standard_id") for e in history if e.kind == EventKind.SLA and e.data}
         teams = Team.objects.in_bulk([pk for pk in moved_to if isinstance(pk, int)]) if moved_to else {}
-        events = [(event, describe_event(event, teams=teams)) for event in history]
+        standards = (ServiceStandard.objects.in_bulk([pk for pk in applied if isinstance(pk, int)])
+                     if applied else {})
+        events = [(event, describe_event(event, teams=teams, standards=standards)) for event in history]
         clocks = list(ticket.sla_clocks.order_by("kind"))
         context.update({
             "members": members,

@@ -34,3 +34,14 @@ def test_a_transfer_in_the_history_names_the_team_in_the_readers_language(world,
     admin.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     html = admin.get(reverse("ticket-detail", args=[ticket.pk])).content.decode()
     assert "人力资源服务" in html and "HR Services" not in html
+
+
+def test_the_history_names_the_applied_standard_in_the_readers_language(world, file_ticket, client_for):
+    from tests.factories import ServiceStandardFactory
+
+    ServiceStandardFactory(team=world.it, name="IT default", translations={"zh-hant": {"name": "IT 預設標準"}})
+    ticket = file_ticket()
+    agent = client_for(world.it_agent)
+    agent.post(reverse("set_language"), {"language": "zh-hant", "next": "/"})
+    html = agent.get(reverse("ticket-detail", args=[ticket.pk])).content.decode()
+    assert "IT 預設標準" in html and "IT default" not in html
