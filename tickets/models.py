@@ -89,7 +89,7 @@ class ServiceItem(CatalogText):
         return self.name
 
 
-class ServiceItemField(models.Model):
+class ServiceItemField(Translated):
     """An extra question a service item asks when filed (e.g. "Asset tag", "Start date")."""
 
     item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="fields")
@@ -101,7 +101,6 @@ class ServiceItemField(models.Model):
                                help_text=_("For a choice field: the list of allowed values."))
     required = models.BooleanField(_("required"), default=False)
     order = models.PositiveIntegerField(_("order"), default=0)
-    translations = models.JSONField(_("translations"), default=dict, blank=True)
 
     class Meta:
         ordering = ["order", "id"]
@@ -111,10 +110,6 @@ class ServiceItemField(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.label}"
-
-    def tr(self, field: str) -> str:
-        lang = (translation.get_language() or "en").lower()
-        return (self.translations or {}).get(lang, {}).get(field) or getattr(self, field)
 
     def choice_options(self) -> list[tuple[str, str]]:
         """(stored value, label in the active language) for each choice. The value is the
