@@ -14,7 +14,6 @@ import datetime as dt
 import functools
 import zoneinfo
 from collections.abc import Iterable
-from types import SimpleNamespace
 from typing import Any
 
 import holidays as holidays_lib
@@ -136,7 +135,7 @@ def calendar_summary(calendar: BusinessCalendar) -> dict[str, Any]:
         )
     return {
         "name": calendar.name,
-        "names": other_names(calendar),
+        "names": other_names(calendar.translations),
         "timezone": calendar.timezone,
         "extra_day_weekday": calendar.extra_day_weekday,
         "working_hours": {WEEKDAY_KEYS[day]: format_intervals(sorted(weekly[day])) for day in range(7)},
@@ -288,7 +287,7 @@ def calendar_save(
         getattr(calendar, "translations", None) or {})
     new = {
         "name": name,
-        "names": other_names(SimpleNamespace(translations=translations)),
+        "names": other_names(translations),
         "timezone": timezone,
         "extra_day_weekday": extra_day_weekday,
         "working_hours": {WEEKDAY_KEYS[day]: format_intervals(weekly[day]) for day in range(7)},

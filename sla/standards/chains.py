@@ -5,7 +5,6 @@ asks for the running clocks on the chain to be re-planned.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -164,7 +163,7 @@ def chain_save(
         chain = EscalationChain.objects.select_for_update().get(pk=chain.pk)
         existing = {level.order: level for level in chain.levels.prefetch_related("notify_users")}
         old = chain_summary(name=chain.name, description=chain.description,
-                            levels=[_existing_level(level) for level in existing.values()], names=other_names(chain))
+                            levels=[_existing_level(level) for level in existing.values()], names=other_names(chain.translations))
     errors: dict[str, str] = {}
     name = clean_name(errors, name, others=EscalationChain.objects.exclude(pk=getattr(chain, "pk", None)),
                       taken=_("Another escalation chain already has this name."))
@@ -176,7 +175,7 @@ def chain_save(
     translations = name_translations(names, getattr(chain, "translations", None)) if names is not None else (
         getattr(chain, "translations", None) or {})
     new = chain_summary(name=name, description=description, levels=cleaned,
-                        names=other_names(SimpleNamespace(translations=translations)))
+                        names=other_names(translations))
     changes = diff(old, new)
     if old is not None and not changes:
         return chain

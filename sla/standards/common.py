@@ -78,10 +78,10 @@ def to_int(value) -> int:
     raise ValueError(repr(value))
 
 
-def other_names(obj) -> dict[str, str]:
-    """An object's names in the other languages, {lang: name}: the audit log's view of
-    `translations` (servicedesk.names)."""
-    return {lang: values["name"] for lang, values in sorted((getattr(obj, "translations", None) or {}).items())
+def other_names(translations: dict | None) -> dict[str, str]:
+    """The names in other languages, {lang: name}, of a `translations` value
+    (servicedesk.names): the audit log's view of it."""
+    return {lang: values["name"] for lang, values in sorted((translations or {}).items())
             if isinstance(values, dict) and values.get("name")}
 
 

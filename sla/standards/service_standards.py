@@ -8,7 +8,6 @@ new tickets.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -42,7 +41,7 @@ def standard_summary(values: dict[str, Any]) -> dict[str, Any]:
     for field in STANDARD_FIELDS:
         value = values.get(field)
         if field == "translations":
-            summary["names"] = other_names(SimpleNamespace(translations=value))
+            summary["names"] = other_names(value)
         else:
             summary[field] = str(value) if field in _STANDARD_FKS and value is not None else value
     return summary
