@@ -66,3 +66,23 @@ def changed_since(before: dict[str, TableState], writes: list[tuple]) -> dict[st
     if write_counters() == writes:
         return {}
     return changes(before, db_fingerprint())
+
+
+CHANGED = "changed"  # rows change, their number does not
+MORE = "more"  # rows are added, how many depends on outside data
+
+
+def effect_problems(effect: dict[str, int | str], changed: dict[str, int]) -> list[str]:
+    """What an allowed write did not do of what its case said (`changes` of the tables:
+    rows added, CHANGED or MORE)."""
+    problems = []
+    for table, want in effect.items():
+        if table not in changed:
+            problems.append(f"{table} unchanged")
+        elif want == MORE and changed[table] <= 0:
+            problems.append(f"{table}: {changed[table]:+d} rows, expected more")
+        elif want == CHANGED and changed[table] != 0:
+            problems.append(f"{table}: {changed[table]:+d} rows, expected the same number changed")
+        elif isinstance(want, int) and changed[table] != want:
+            problems.append(f"{table}: {changed[table]:+d} rows, expected {want:+d}")
+    return problems

@@ -24,7 +24,7 @@ from refdata import versions
 from sla.standards.calendars import calendar_save
 from sla.standards.chains import chain_save
 from sla.standards.service_standards import standard_save
-from tests.dbstate import changed_since, db_fingerprint, write_counters
+from tests.dbstate import CHANGED, MORE, changed_since, db_fingerprint, effect_problems, write_counters
 from tests.factories import UserFactory
 from tickets.services import canned_response_save
 from tickets.views import team_settings
@@ -32,8 +32,6 @@ from tickets.views import team_settings
 PERSONAS = ["anonymous", "requester", "other_agent", "agent", "lead", "service_admin", "superuser"]
 WORLD_NAMES = {"requester": "alice", "other_agent": "hr_agent", "agent": "it_agent", "lead": "it_lead",
                "service_admin": "admin"}
-CHANGED = "changed"  # rows change, their number does not
-MORE = "more"  # rows are added, how many depends on outside data
 LOGIN = 302  # nobody signed in: sent to the sign-in page
 
 
@@ -179,20 +177,6 @@ def _url(case: Case, world, objects) -> str:
     return reverse(case.url_name, args=args)
 
 
-def _effect_problems(effect: dict[str, int | str], changed: dict[str, int]) -> list[str]:
-    problems = []
-    for table, want in effect.items():
-        if table not in changed:
-            problems.append(f"{table} unchanged")
-        elif want == MORE and changed[table] <= 0:
-            problems.append(f"{table}: {changed[table]:+d} rows, expected more")
-        elif want == CHANGED and changed[table] != 0:
-            problems.append(f"{table}: {changed[table]:+d} rows, expected the same number changed")
-        elif isinstance(want, int) and changed[table] != want:
-            problems.append(f"{table}: {changed[table]:+d} rows, expected {want:+d}")
-    return problems
-
-
 def _attempt(case: Case, persona: str, client: Client, url: str, body, baseline) -> list[str]:
     with transaction.atomic():
         writes = write_counters()
@@ -207,7 +191,7 @@ def _attempt(case: Case, persona: str, client: Client, url: str, body, baseline)
         if reverse("login") not in response["Location"]:
             problems.append(f"anonymous: sent to {response['Location']}, not to sign in")
     elif case.method == "post" and case.effect is not None and response.status_code < 400:
-        problems += [f"{persona}: {problem}" for problem in _effect_problems(case.effect, changed)]
+        problems += [f"{persona}: {problem}" for problem in effect_problems(case.effect, changed)]
     if changed and (case.method == "get" or case.effect is None or response.status_code >= 400
                     or persona == "anonymous"):
         problems.append(f"{persona}: {response.status_code} but the database changed: {changed}")

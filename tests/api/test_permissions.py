@@ -29,7 +29,7 @@ from notifications.models import Notification
 from refdata import versions
 from sla.standards.chains import chain_save
 from tests.api.conftest import laptop_payload
-from tests.dbstate import changed_since, changes, db_fingerprint, write_counters
+from tests.dbstate import CHANGED, MORE, changed_since, changes, db_fingerprint, effect_problems, write_counters
 from tests.factories import CalendarFactory, ServiceStandardFactory, UserFactory
 
 PERSONAS = ["anonymous", "requester", "other_requester", "other_agent", "agent", "lead", "service_admin",
@@ -37,8 +37,6 @@ PERSONAS = ["anonymous", "requester", "other_requester", "other_agent", "agent",
 WORLD_NAMES = {"requester": "alice", "other_requester": "bob", "other_agent": "hr_agent", "agent": "it_agent",
                "lead": "it_lead", "service_admin": "admin"}
 
-CHANGED = "changed"  # rows change, their number does not
-MORE = "more"  # rows are added, how many depends on outside data
 
 
 def codes(anonymous, requester, other_requester, other_agent, agent, lead, service_admin, superuser=None):
@@ -229,20 +227,6 @@ def _call(case: Case, world, objects, user, client):
     return getattr(client, case.method)(path, body, format="multipart" if case.multipart else "json")
 
 
-def _effect_problems(effect: dict[str, int | str], changed: dict[str, int]) -> list[str]:
-    problems = []
-    for table, want in effect.items():
-        if table not in changed:
-            problems.append(f"{table} unchanged")
-        elif want == MORE and changed[table] <= 0:
-            problems.append(f"{table}: {changed[table]:+d} rows, expected more")
-        elif want == CHANGED and changed[table] != 0:
-            problems.append(f"{table}: {changed[table]:+d} rows, expected the same number changed")
-        elif isinstance(want, int) and changed[table] != want:
-            problems.append(f"{table}: {changed[table]:+d} rows, expected {want:+d}")
-    return problems
-
-
 def _attempt(case: Case, persona: str, world, objects, user, client, baseline) -> list[str]:
     """One persona's call, in a savepoint rolled back after it (as pytest-django rolls a
     test back), so that every persona meets the world as `baseline` fingerprinted it; what
@@ -265,7 +249,7 @@ def _attempt(case: Case, persona: str, world, objects, user, client, baseline) -
                         f"{response.content[:200]!r}")
     writes_something = case.method != "get" and case.effect is not None and 200 <= response.status_code < 300
     if writes_something:
-        problems += [f"{persona}: {problem}" for problem in _effect_problems(case.effect, changed)]
+        problems += [f"{persona}: {problem}" for problem in effect_problems(case.effect, changed)]
     elif changed:
         # A refusal, a read, or a call that writes nothing: every table as it was.
         problems.append(f"{persona}: {response.status_code} but the database changed: {changed}")
