@@ -36,10 +36,6 @@ from .base import lock_ticket, record_event, require_staff, save_ticket
 from .validation import Refusals, clean_title, validate_item_fields
 
 
-def _refuse(message: str, **field_errors: str):
-    raise ApplicationError(message, field_errors=field_errors)
-
-
 @transaction.atomic
 def ticket_create(
     *,
@@ -64,7 +60,7 @@ def ticket_create(
     if priority in (None, ""):
         priority = service_item.default_priority
     elif priority not in Priority.values:
-        refusals.check(_refuse, _("Unknown priority."), priority=_("Choose one of P1, P2, P3, P4."))
+        refusals.refuse(_("Unknown priority."), priority=_("Choose one of P1, P2, P3, P4."))
     cleaned_fields = refusals.check(validate_item_fields, item=service_item, values=fields)
     uploads = refusals.check(validate_uploads, attachments)
     refusals.raise_if_any()

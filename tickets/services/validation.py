@@ -43,6 +43,11 @@ class Refusals:
             self.field_errors.update(error.field_errors)
             return None
 
+    def refuse(self, message: str, **field_errors: str) -> None:
+        """Keep a refusal found by the caller itself."""
+        self.messages.append(message)
+        self.field_errors.update(field_errors)
+
     def raise_if_any(self) -> None:
         if len(self.messages) == 1:
             raise ApplicationError(self.messages[0], field_errors=self.field_errors)
