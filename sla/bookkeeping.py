@@ -53,7 +53,7 @@ def _locked_clocks(ticket) -> list[SLAClock]:
 
 def _save_clock(clock: SLAClock) -> None:
     clock.save(update_fields=[
-        "standard", "state", "target_minutes", "run_started_at", "consumed_seconds", "warn_at", "due_at",
+        "standard", "cycle", "state", "target_minutes", "run_started_at", "consumed_seconds", "warn_at", "due_at",
         "paused_at", "paused_seconds", "breached_at", "stopped_at", "next_check_at",
     ])
 
@@ -171,6 +171,7 @@ def ticket_clocks_on_status(*, ticket, old: str, new: str, at: dt.datetime) -> N
             clk.refresh_schedule(clock, cal, _levels_for(clock.standard), _done_steps(clock))
         elif old == Status.RESOLVED and new == Status.OPEN and clock.kind == SLAClock.Kind.RESOLUTION:
             clk.restart(clock, at)
+            clock.cycle = ticket.resolution_cycle  # a reopen starts a new resolution cycle
             clk.refresh_schedule(clock, cal, _levels_for(clock.standard), _done_steps(clock))
         if (clock.state, clock.paused_at, clock.stopped_at, clock.next_check_at) != before:
             _save_clock(clock)

@@ -160,6 +160,9 @@ class ServiceStandard(Translated):
     calendar = models.ForeignKey(BusinessCalendar, verbose_name=_("business calendar"), on_delete=models.PROTECT,
                                  related_name="standards")
     first_response_minutes = models.PositiveIntegerField(_("first response target (business minutes)"))
+    # Empty: the standard does not track next responses.
+    next_response_minutes = models.PositiveIntegerField(_("next response target (business minutes)"), null=True,
+                                                        blank=True)
     resolution_minutes = models.PositiveIntegerField(_("resolution target (business minutes)"))
     warning_percent = models.PositiveSmallIntegerField(_("warn at percent of target"), default=80)
     pause_on_pending = models.BooleanField(_("pause while waiting on requester"), default=True)
@@ -176,6 +179,8 @@ class ServiceStandard(Translated):
         constraints = [
             models.UniqueConstraint(fields=["lineage", "version"], name="standard_unique_version"),
             models.CheckConstraint(condition=Q(first_response_minutes__gt=0), name="standard_fr_positive"),
+            models.CheckConstraint(condition=Q(next_response_minutes__isnull=True) | Q(next_response_minutes__gt=0),
+                                   name="standard_nr_positive"),
             models.CheckConstraint(condition=Q(resolution_minutes__gte=models.F("first_response_minutes")),
                                    name="standard_resolution_gte_fr"),
             models.CheckConstraint(condition=Q(warning_percent__gt=0, warning_percent__lt=100),
@@ -194,7 +199,12 @@ class ServiceStandard(Translated):
 
 
 class SLAClock(models.Model):
-    """One target of one ticket (first response or resolution) and where it stands.
+    """One cycle of one target of one ticket (first response, next response or
+    resolution) and where it stands.
+
+    A ticket has one first-response clock, one resolution clock (its `cycle` follows the
+    ticket's resolution cycle) and one next-response clock per cycle (each public reply of
+    the requester that follows the team's last public reply starts one).
 
     The clock counts business time from `run_started_at` with `consumed_seconds` already
     used before the last pause. `next_check_at` is the next instant the deadline scanner
@@ -204,6 +214,7 @@ class SLAClock(models.Model):
 
     class Kind(models.TextChoices):
         FIRST_RESPONSE = "first_response", _("first response")
+        NEXT_RESPONSE = "next_response", _("next response")
         RESOLUTION = "resolution", _("resolution")
 
     class State(models.TextChoices):
@@ -214,9 +225,10 @@ class SLAClock(models.Model):
         BREACHED = "breached", _("breached")
         STOPPED = "stopped", _("stopped")
 
-    # No index of its own: the (ticket, kind) unique constraint serves it.
+    # No index of its own: the (ticket, kind, cycle) unique constraint serves it.
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="sla_clocks", db_index=False)
     kind = models.CharField(max_length=15, choices=Kind.choices)
+    cycle = models.PositiveIntegerField(default=1)
     standard = models.ForeignKey(ServiceStandard, on_delete=models.PROTECT, related_name="clocks")
     state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
     target_minutes = models.PositiveIntegerField()
@@ -232,7 +244,7 @@ class SLAClock(models.Model):
     next_check_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["ticket", "kind"], name="sla_clock_unique_kind")]
+        constraints = [models.UniqueConstraint(fields=["ticket", "kind", "cycle"], name="sla_clock_unique_cycle")]
         indexes = [
             # The scanner's index: only clocks that still have something to watch.
             models.Index(fields=["next_check_at"], condition=Q(next_check_at__isnull=False),

@@ -160,6 +160,10 @@ class Ticket(models.Model):
     # resolution event in the history keeps it).
     resolution_summary = models.TextField(_("resolution summary"), blank=True, default="")
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Which resolution cycle the ticket is in: 1 until it is first reopened after being
+    # resolved, then one more for every reopen. SLA outcomes and satisfaction surveys are
+    # kept per cycle (a reopened ticket is resolved, measured and surveyed again).
+    resolution_cycle = models.PositiveIntegerField(_("resolution cycle"), default=1)
     # The summary of the ticket's SLA clocks, kept by the clock bookkeeping in the same
     # transaction, so that queues filter and sort by SLA state through an index instead of
     # a join (sla.states defines what the states mean): the earliest due and warning

@@ -171,7 +171,8 @@ def ticket_transition(
     if old == Status.RESOLVED and to == Status.OPEN:
         ticket.resolved_at = None
         ticket.resolution_summary = ""
-        changed += ["resolved_at", "resolution_summary"]
+        ticket.resolution_cycle += 1  # a reopen starts a new resolution cycle
+        changed += ["resolved_at", "resolution_summary", "resolution_cycle"]
     save_ticket(ticket, *changed)
     record_event(ticket, actor, EventKind.STATUS, old=old, new=to, **({"summary": summary} if summary else {}))
     sla.ticket_clocks_on_status(ticket=ticket, old=old, new=to, at=now)

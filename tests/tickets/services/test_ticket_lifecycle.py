@@ -255,3 +255,20 @@ def test_auto_close_task_runs_the_sweep(world, file_ticket, settings):
     assert close_resolved_tickets.apply().get() == 1
     old.refresh_from_db()
     assert old.status == Status.CLOSED
+
+
+def test_a_reopen_after_resolution_starts_a_new_resolution_cycle_of_ticket_and_clock(world, file_ticket):
+    from sla.models import SLAClock
+    from tests.factories import ServiceStandardFactory
+
+    ServiceStandardFactory(team=world.it)
+    ticket = file_ticket()
+    assert ticket.resolution_cycle == 1
+    for step in (Status.OPEN, Status.RESOLVED, Status.OPEN, Status.PENDING, Status.OPEN, Status.RESOLVED,
+                 Status.OPEN):
+        ticket = services.ticket_transition(ticket=ticket, to=step, actor=world.it_agent)
+    ticket.refresh_from_db()
+    # Two reopens after a resolution; waiting on the requester and back is not one.
+    assert ticket.resolution_cycle == 3
+    cycles = dict(SLAClock.objects.filter(ticket=ticket).values_list("kind", "cycle"))
+    assert cycles == {"first_response": 1, "resolution": 3}
