@@ -22,7 +22,7 @@ from tickets.constants import OPEN_STATUSES, EventKind, Status
 from tickets.models import Ticket, TicketEvent
 
 from . import clocks as clk
-from . import states
+from . import outcomes, states
 from .models import ClockReplan, Escalation, EscalationLevel, ServiceStandard, SLAClock
 from .selectors import chain_levels, standard_and_levels_for
 from .sql import clocks_update
@@ -43,19 +43,26 @@ def _done_steps(clock: SLAClock) -> set[str]:
 
 
 def _locked_clocks(ticket) -> list[SLAClock]:
-    return list(
+    clocks = list(
         SLAClock.objects.select_for_update()
         .filter(ticket_id=ticket.pk)
         .select_related("standard__calendar")
         .order_by("kind")
     )
+    for clock in clocks:
+        clock.ticket = ticket  # the caller's row, as this change leaves it (no query)
+    return clocks
 
 
 def _save_clock(clock: SLAClock) -> None:
+    """Write a changed clock and, in the same transaction, the SLA outcome its cycle
+    decided if it did (met, breached, or breached and now done): every clock of every kind
+    goes through here, so that none is missed."""
     clock.save(update_fields=[
-        "standard", "cycle", "state", "target_minutes", "run_started_at", "consumed_seconds", "warn_at", "due_at",
-        "paused_at", "paused_seconds", "breached_at", "stopped_at", "next_check_at",
+        "standard", "cycle", "state", "target_minutes", "started_at", "run_started_at", "consumed_seconds",
+        "warn_at", "due_at", "paused_at", "paused_seconds", "breached_at", "stopped_at", "next_check_at",
     ])
+    outcomes.clock_outcome_record(clock=clock, ticket=clock.ticket, at=timezone.now())
 
 
 def _summarise(ticket, clocks: list[SLAClock]) -> bool:

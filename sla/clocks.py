@@ -155,8 +155,10 @@ def stop(clock: SLAClock, cal: bt.BusinessCalendar, at: dt.datetime, *, fulfille
 
 
 def restart(clock: SLAClock, at: dt.datetime) -> None:
-    """Run a stopped clock again (a reopened ticket): the business time already used counts,
-    so a clock stopped late runs on as breached."""
+    """Run a stopped clock again for its next cycle (a reopened ticket), which starts at
+    `at`: the business time already used counts, so a clock stopped late runs on as
+    breached."""
+    clock.started_at = at
     clock.stopped_at = None
     clock.paused_at = None
     clock.run_started_at = at

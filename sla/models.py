@@ -232,7 +232,7 @@ class SLAClock(models.Model):
     standard = models.ForeignKey(ServiceStandard, on_delete=models.PROTECT, related_name="clocks")
     state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
     target_minutes = models.PositiveIntegerField()
-    started_at = models.DateTimeField()
+    started_at = models.DateTimeField()  # when its current cycle started (a reopen starts the next one)
     run_started_at = models.DateTimeField(null=True, blank=True)
     consumed_seconds = models.FloatField(default=0)
     warn_at = models.DateTimeField(null=True, blank=True)
@@ -328,3 +328,73 @@ class ScannerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.last_success_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SLAOutcome(models.Model):
+    """The fact that one cycle of one target of a ticket was met or breached, written once
+    when it is decided and never changed afterwards (what the reports count).
+
+    A cycle is decided when its clock stops fulfilled before its due time (met) or when its
+    due time passes (breached). A breached row gets its completion once, when the late work
+    is done: `stopped_at`, the seconds and `breached_by_seconds` go from NULL to their values
+    in one UPDATE guarded by `stopped_at IS NULL`. Nothing else about a row ever changes: a
+    correction is a new row whose `corrects` names the row it corrects, and exactly one
+    original row (`corrects` NULL) exists per (ticket, kind, cycle).
+
+    Cycle 1 starts when the ticket is filed. A reopened ticket's resolution clock starts its
+    next cycle at the reopen: `started_at` and `wall_seconds` are that cycle's, while
+    `business_seconds` and `paused_seconds` are the clock's totals over all its cycles,
+    since a reopened clock keeps the business time it used and it is that total which is
+    measured against the target.
+    """
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="sla_outcomes")
+    kind = models.CharField(_("target"), max_length=15, choices=SLAClock.Kind.choices)
+    cycle = models.PositiveIntegerField(_("cycle"))
+    # The standard version in force when the cycle was decided (after any re-match).
+    standard = models.ForeignKey(ServiceStandard, on_delete=models.PROTECT, related_name="+")
+    standard_version = models.PositiveIntegerField()
+    # The ticket as it stood when the cycle was decided. Team lookups go through the
+    # (team, decided_at) index.
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="+", db_index=False)
+    service_item = models.ForeignKey("tickets.ServiceItem", null=True, on_delete=models.SET_NULL, related_name="+")
+    priority = models.CharField(max_length=2, choices=Priority.choices)
+    requester_department = models.ForeignKey("teams.Department", null=True, on_delete=models.SET_NULL,
+                                             related_name="+")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField()
+    # NULL while a breached cycle's late work is not done (or never will be: closed or
+    # cancelled unfulfilled).
+    stopped_at = models.DateTimeField(null=True)
+    due_at = models.DateTimeField(null=True)
+    target_minutes = models.PositiveIntegerField()
+    business_seconds = models.PositiveBigIntegerField(null=True)
+    wall_seconds = models.PositiveBigIntegerField(null=True)
+    paused_seconds = models.PositiveBigIntegerField(null=True)
+    met = models.BooleanField()
+    # Business seconds beyond the target: 0 when met, NULL until a breached cycle completes.
+    breached_by_seconds = models.PositiveBigIntegerField(null=True)
+    decided_at = models.DateTimeField()
+    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="corrections")
+    # For a correction: why, and who wrote it.
+    reason = models.CharField(max_length=500, blank=True, default="")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("SLA outcome")
+        verbose_name_plural = _("SLA outcomes")
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "kind", "cycle"], condition=Q(corrects__isnull=True),
+                                    name="sla_outcome_once_per_cycle"),
+            models.CheckConstraint(condition=Q(met=False) | Q(stopped_at__isnull=False, breached_by_seconds=0),
+                                   name="sla_outcome_met_has_stop"),
+        ]
+        indexes = [
+            models.Index(fields=["team", "decided_at"], name="sla_outcome_team_decided"),
+            models.Index(fields=["kind", "decided_at"], name="sla_outcome_kind_decided"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind} #{self.cycle} {'met' if self.met else 'breached'}"

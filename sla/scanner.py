@@ -25,6 +25,7 @@ from tickets.models import Ticket, TicketEvent
 from webhooks import services as webhooks
 
 from . import clocks as clk
+from . import outcomes
 from .bookkeeping import iso_or_none
 from .models import Escalation, EscalationLevel, ScannerHeartbeat, ServiceStandard, SLAClock
 from .selectors import chain_levels
@@ -122,6 +123,8 @@ def _scan_batch(now: dt.datetime, batch_size: int, result: ScanResult) -> int:
         )
         fired = [(c, s) for c, s in fired if (c.pk, s.key) in recorded]
         clocks_update(clocks, ["state", "breached_at", "next_check_at", "due_at", "warn_at"])
+        # The breach decides the cycle: its outcome row, for the whole batch in one insert.
+        outcomes.outcomes_breached_record(clocks=[c for c, s in fired if s.key == "breach"], at=now)
         newly_breached = {c.ticket_id for c, s in fired if s.key == "breach"} - {
             c.ticket_id for c in clocks if c.ticket.sla_breached}
         if newly_breached:
