@@ -15,6 +15,7 @@ from .models import (
     EscalationLevel,
     ScannerHeartbeat,
     ServiceStandard,
+    SLAOutcome,
     StandardChange,
 )
 
@@ -145,3 +146,22 @@ def scanner_heartbeat_stale(*, now: dt.datetime | None = None) -> bool:
     last = scanner_last_success()
     now = now or timezone.now()
     return last is None or now - last > dt.timedelta(seconds=settings.HEALTH_SCANNER_MAX_AGE_SECONDS)
+
+
+# --- SLA outcomes ----------------------------------------------------------------------------
+#
+# Staff read them: service admins all, agents and leads those decided while their team had the
+# ticket. A requester (and a collaborator) reads none, as she sees no SLA clock.
+
+
+def outcomes_visible_to(*, user) -> QuerySet[SLAOutcome]:
+    """The outcomes the user may read (the API's list; filter and order on top)."""
+    team_ids = _teams_in_reach(user)
+    qs = SLAOutcome.objects.all()
+    return qs if team_ids is None else qs.filter(team_id__in=team_ids)
+
+
+def ticket_outcomes(*, ticket) -> QuerySet[SLAOutcome]:
+    """Every outcome of one ticket, corrections included, by target and cycle (the caller
+    has checked that the user works the ticket)."""
+    return SLAOutcome.objects.filter(ticket_id=ticket.pk).order_by("kind", "cycle", "id")

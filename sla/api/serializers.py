@@ -11,8 +11,9 @@ from rest_framework import serializers
 from servicedesk.api import fields as strict
 from servicedesk.api.fields import IdRelatedField
 from servicedesk.api.serializers import ModelSerializer
+from servicedesk.limits import BIGINT_MAX
 from sla import selectors as sla_selectors
-from sla.models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard
+from sla.models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard, SLAClock, SLAOutcome
 from teams.models import Team, User
 from tickets.constants import Priority
 from tickets.models import ServiceCategory, ServiceItem
@@ -248,3 +249,40 @@ class SimulateResultSerializer(serializers.Serializer):
     first_response_warning_at = ZonedDateTimeField(required=False)
     resolution_warning_at = ZonedDateTimeField(required=False)
     escalations = SimulatedEscalationSerializer(many=True, required=False)
+
+
+# --- SLA outcomes -------------------------------------------------------------------------------
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    """What one cycle of one target of a ticket came to (README, "SLA outcomes"). Seconds
+    are business seconds unless named `wall_seconds`; `stopped_at`, the seconds and
+    `breached_by_seconds` are null while a breached cycle's late work is not done. A row
+    with `corrects` set corrects the row it names."""
+
+    class Meta:
+        model = SLAOutcome
+        fields = ["id", "ticket", "kind", "cycle", "met", "started_at", "stopped_at", "due_at", "decided_at",
+                  "target_minutes", "business_seconds", "wall_seconds", "paused_seconds", "breached_by_seconds",
+                  "standard", "standard_version", "team", "service_item", "priority", "requester_department",
+                  "assignee", "corrects", "reason"]
+        read_only_fields = fields
+
+
+class OutcomeFilterSerializer(serializers.Serializer):
+    """The list's filters, from the query string: `team` (id), `kind`, `met` (true or false),
+    `from` and `to` (ISO 8601 instants bounding `decided_at`: from included, to excluded)."""
+
+    team = serializers.IntegerField(required=False, min_value=1, max_value=BIGINT_MAX)
+    kind = serializers.ChoiceField(choices=SLAClock.Kind.choices, required=False)
+    met = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    def get_fields(self):
+        # "from" is a Python keyword: the two bounds are declared here.
+        return {**super().get_fields(), "from": serializers.DateTimeField(required=False),
+                "to": serializers.DateTimeField(required=False)}
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs.get("from") and attrs.get("to") and attrs["to"] <= attrs["from"]:
+            raise serializers.ValidationError({"to": _("Enter an instant after “from”.")})
+        return attrs

@@ -9,6 +9,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,12 +17,14 @@ from rest_framework.views import APIView
 from servicedesk.api.permissions import IsServiceAdminOrReadOnly
 from servicedesk.api.serializers import ErrorSerializer
 from servicedesk.api.views import ApiView
+from servicedesk.limits import parse_id
 from sla import selectors as sla_selectors
-from sla.models import BusinessCalendar, EscalationChain
+from sla.models import BusinessCalendar, EscalationChain, SLAOutcome
 from sla.standards.calendars import calendar_import_holidays, calendar_save
 from sla.standards.chains import LEVEL_FIELDS, chain_save
 from sla.standards.service_standards import standard_retire, standard_save
 from sla.standards.simulator import simulate
+from tickets.selectors import tickets_visible_to, works_for_team
 
 from . import selectors
 from .serializers import (
@@ -29,6 +32,8 @@ from .serializers import (
     EscalationChainSerializer,
     HolidayImportResultSerializer,
     HolidayImportSerializer,
+    OutcomeFilterSerializer,
+    OutcomeSerializer,
     ServiceStandardSerializer,
     SimulateResultSerializer,
     SimulateSerializer,
@@ -247,3 +252,58 @@ class SimulateView(ApiView, APIView):
                                    for e in result["escalations"]]
         return Response(SimulateResultSerializer(body).data)
 
+
+
+# --- SLA outcomes -------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="SLA outcomes: what each decided cycle of each target came to",
+        parameters=[OutcomeFilterSerializer],
+        responses={200: OutcomeSerializer(many=True), 400: WRITE_ERRORS[400]},
+        description="Newest decision first, in cursor pages. Service admins read every team's; agents and "
+        "leads their teams' (the team that had the ticket when the cycle was decided); others none. "
+        "`from` and `to` bound `decided_at` (from included, to excluded).",
+    ),
+)
+class OutcomeViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = OutcomeSerializer
+    queryset = SLAOutcome.objects.none()  # for the schema; requests go through the selectors
+    cursor_ordering = ("-decided_at", "-id")
+
+    def get_queryset(self):
+        filters = OutcomeFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        values = filters.validated_data
+        qs = sla_selectors.outcomes_visible_to(user=self.request.user)
+        if "team" in values:
+            qs = qs.filter(team_id=values["team"])
+        if "kind" in values:
+            qs = qs.filter(kind=values["kind"])
+        if values.get("met") is not None:
+            qs = qs.filter(met=values["met"])
+        if "from" in values:
+            qs = qs.filter(decided_at__gte=values["from"])
+        if "to" in values:
+            qs = qs.filter(decided_at__lt=values["to"])
+        return qs
+
+
+class TicketOutcomesView(ApiView, APIView):
+    """The SLA outcomes of one ticket, for the agents of its team and service admins: a 404
+    for everyone else, its requester and collaborators included (they see no SLA either)."""
+
+    pagination_class = None
+
+    @extend_schema(summary="One ticket's SLA outcomes, by target and cycle",
+                   responses={200: OutcomeSerializer(many=True),
+                              404: OpenApiResponse(ErrorSerializer, description="No such ticket, or not yours "
+                                                   "to work.")})
+    def get(self, request: Request, pk: str) -> Response:
+        ticket_id = parse_id(pk)
+        ticket = tickets_visible_to(user=request.user).filter(pk=ticket_id).only("pk", "team_id").first() \
+            if ticket_id is not None else None
+        if ticket is None or not works_for_team(user=request.user, team_id=ticket.team_id):
+            raise NotFound()
+        return Response(OutcomeSerializer(sla_selectors.ticket_outcomes(ticket=ticket), many=True).data)

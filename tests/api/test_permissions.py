@@ -174,6 +174,11 @@ CASES = [
         effect={"sla_escalationchain": 1}),
     Case("chain edit", "patch", f"{V1}/sla/escalation-chains/{{id}}/", ADMIN_DO, obj="chain",
          body={"name": "Renamed chain"}, effect={"sla_escalationchain": CHANGED}),
+    # SLA outcomes: a ticket's for those who work it (everyone else 404, its requester
+    # included); the list answers everyone signed in with what they may read.
+    Case("ticket outcomes", "get", f"{V1}/tickets/{{id}}/outcomes/", codes(401, 404, 404, 404, 200, 200, 200),
+         obj="ticket"),
+    Case("outcomes", "get", f"{V1}/sla/outcomes/", SLA_LIST),
     Case("simulate", "post", f"{V1}/sla/simulate/", SLA_SIMULATE_HR,
          body=lambda world, objects, user: {
              "calendar": objects["calendar"].pk, "start": "2026-09-25T17:45:00+08:00", "minutes": 30}),

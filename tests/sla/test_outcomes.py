@@ -1,20 +1,17 @@
 """SLA outcomes: one row per decided cycle of each target, written in the transaction of the
 change that decides it, completed once when breached work is done, never changed otherwise.
 
-The standard is IT's, round the clock (UTC): 60 minutes to the first response, 480 to the
-resolution, so that business time is wall time and every figure can be worked out by hand.
-The clock is pinned (`timezone.now()` is what the test set last).
-
-`DRIVERS` says, per target kind, how a test makes a cycle of that kind start and how it does
-the work that stops it: the met and breached cases run for every kind listed there (the
-next-response clock adds its driver at merge).
+The fixtures `clock` (pinned: `timezone.now()` is what the test set last) and `standard`
+(IT's, round the clock: 60 minutes to the first response, 480 to the resolution, so that
+business time is wall time and every figure can be worked out by hand) come from
+tests/sla/outcome_drivers.py through tests/sla/conftest.py. `DRIVERS` there says, per target
+kind, how a cycle of that kind starts and how its work is done: the met and breached cases
+run for every kind listed (the next-response clock adds its driver at merge).
 """
 
 import datetime as dt
 import importlib
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from django.apps import apps as django_apps
@@ -25,90 +22,26 @@ from sla import outcomes
 from sla.models import SLAClock, SLAOutcome
 from sla.scanner import sla_scan
 from tests.factories import ServiceStandardFactory
+from tests.sla.outcome_drivers import (
+    DRIVERS,
+    KINDS,
+    MINUTE,
+    T0,
+    fresh,
+    fulfil_first_response,
+    fulfil_resolution,
+    outcome_rows,
+)
 from tests.threads import Threads, run_together
 from tickets import services
 from tickets.constants import Status
-from tickets.models import Ticket
-
-T0 = dt.datetime(2026, 9, 24, 9, 0, tzinfo=dt.UTC)
-MINUTE = dt.timedelta(minutes=1)
-
-
-class PinnedClock:
-    def __init__(self, at: dt.datetime):
-        self.at = at
-
-    def __call__(self) -> dt.datetime:
-        return self.at
-
-    def set(self, at: dt.datetime) -> None:
-        self.at = at
-
-
-@pytest.fixture
-def clock(monkeypatch, settings):
-    settings.TIME_ZONE = "UTC"
-    pinned = PinnedClock(T0)
-    monkeypatch.setattr(timezone, "now", pinned)
-    with timezone.override("America/New_York"):
-        yield pinned
-
-
-@pytest.fixture
-def standard(world):
-    return ServiceStandardFactory(team=world.it, name="IT round the clock", first_response_minutes=60,
-                                  resolution_minutes=480)
-
-
-def _fresh(ticket) -> Ticket:
-    return Ticket.objects.get(pk=ticket.pk)
-
-
-def _outcomes(ticket, kind=None):
-    qs = SLAOutcome.objects.filter(ticket=ticket).order_by("kind", "cycle", "id")
-    return list(qs.filter(kind=kind) if kind else qs)
-
-
-# --- how a cycle of each kind starts and is fulfilled ---------------------------------------
-
-
-def _fulfil_first_response(world, ticket):
-    services.comment_create(ticket=_fresh(ticket), author=world.it_agent, body="Looking into it")
-
-
-def _fulfil_resolution(world, ticket):
-    ticket = _fresh(ticket)
-    if ticket.first_response_at is None:
-        services.comment_create(ticket=ticket, author=world.it_agent, body="Looking into it")
-    services.ticket_transition(ticket=_fresh(ticket), to=Status.RESOLVED, actor=world.it_agent)
-
-
-@dataclass(frozen=True)
-class Driver:
-    """How a test starts a cycle of one target kind (`start`, returning the instant it
-    started), and fulfils it (`fulfil`), and the target in minutes."""
-
-    start: Callable
-    fulfil: Callable
-    target_minutes: int
-
-
-def _filed(world, ticket):
-    return ticket.created_at
-
-
-DRIVERS = {
-    SLAClock.Kind.FIRST_RESPONSE: Driver(_filed, _fulfil_first_response, 60),
-    SLAClock.Kind.RESOLUTION: Driver(_filed, _fulfil_resolution, 480),
-}
-KINDS = sorted(DRIVERS)
 
 
 @pytest.fixture
 def assigned_ticket(world, standard, clock, file_ticket):
     ticket = file_ticket()
-    services.ticket_assign(ticket=_fresh(ticket), assignee=world.it_agent, actor=world.it_lead)
-    return _fresh(ticket)
+    services.ticket_assign(ticket=fresh(ticket), assignee=world.it_agent, actor=world.it_lead)
+    return fresh(ticket)
 
 
 # --- met and breached, for every kind -------------------------------------------------------
@@ -125,7 +58,7 @@ def test_a_cycle_fulfilled_in_time_writes_one_met_row(kind, world, standard, clo
     driver.fulfil(world, assigned_ticket)
 
     # Then one met row, complete, with the ticket as it stood
-    [row] = _outcomes(assigned_ticket, kind)
+    [row] = outcome_rows(assigned_ticket, kind)
     assert (row.cycle, row.met, row.corrects_id) == (1, True, None)
     assert (row.started_at, row.stopped_at, row.decided_at) == (started, started + 30 * MINUTE, started + 30 * MINUTE)
     assert (row.business_seconds, row.wall_seconds, row.paused_seconds, row.breached_by_seconds) == (1800, 1800, 0, 0)
@@ -147,7 +80,7 @@ def test_a_breach_found_by_the_scanner_writes_a_breached_row_then_its_completion
     sla_scan(now=due + MINUTE)
 
     # Then a breached row without completion, decided by the scan
-    [row] = _outcomes(assigned_ticket, kind)
+    [row] = outcome_rows(assigned_ticket, kind)
     assert (row.met, row.due_at, row.decided_at) == (False, due, due + MINUTE)
     assert (row.stopped_at, row.business_seconds, row.wall_seconds, row.breached_by_seconds) == (None,) * 4
 
@@ -157,7 +90,7 @@ def test_a_breach_found_by_the_scanner_writes_a_breached_row_then_its_completion
     sla_scan(now=due + 40 * MINUTE)
 
     # Then the same row got its completion, and only that
-    [done] = _outcomes(assigned_ticket, kind)
+    [done] = outcome_rows(assigned_ticket, kind)
     assert done.pk == row.pk
     assert (done.met, done.stopped_at, done.decided_at) == (False, due + 30 * MINUTE, due + MINUTE)
     assert done.business_seconds == (driver.target_minutes + 30) * 60
@@ -175,7 +108,7 @@ def test_work_done_late_before_any_scan_writes_a_complete_breached_row(kind, wor
     driver.fulfil(world, assigned_ticket)
 
     # Then one breached row, complete
-    [row] = _outcomes(assigned_ticket, kind)
+    [row] = outcome_rows(assigned_ticket, kind)
     assert (row.met, row.breached_by_seconds) == (False, 600)
     assert row.stopped_at == started + (driver.target_minutes + 10) * MINUTE
 
@@ -188,34 +121,34 @@ def test_a_breached_clock_that_ends_unfulfilled_keeps_its_row_without_completion
 
     # When the ticket is cancelled
     clock.set(T0 + 90 * MINUTE)
-    services.ticket_transition(ticket=_fresh(assigned_ticket), to=Status.CANCELLED, actor=world.it_agent)
+    services.ticket_transition(ticket=fresh(assigned_ticket), to=Status.CANCELLED, actor=world.it_agent)
 
     # Then the breached row stays incomplete and the undecided resolution gets none
-    [row] = _outcomes(assigned_ticket)
+    [row] = outcome_rows(assigned_ticket)
     assert (row.kind, row.met, row.stopped_at, row.business_seconds) == ("first_response", False, None, None)
 
 
 def test_a_cancelled_ticket_gets_no_outcome_for_undecided_cycles(world, standard, clock, assigned_ticket):
     clock.set(T0 + 10 * MINUTE)
 
-    services.ticket_transition(ticket=_fresh(assigned_ticket), to=Status.CANCELLED, actor=world.it_agent)
+    services.ticket_transition(ticket=fresh(assigned_ticket), to=Status.CANCELLED, actor=world.it_agent)
 
-    assert _outcomes(assigned_ticket) == []
+    assert outcome_rows(assigned_ticket) == []
     assert SLAClock.objects.filter(ticket=assigned_ticket, state=SLAClock.State.STOPPED).count() == 2
 
 
 def test_waiting_on_the_requester_past_the_due_time_decides_the_breach(world, standard, clock, assigned_ticket):
     # Given a reply at 10 minutes, and the resolution 480 minutes
     clock.set(T0 + 10 * MINUTE)
-    _fulfil_first_response(world, assigned_ticket)
+    fulfil_first_response(world, assigned_ticket)
 
     # When the ticket is set waiting on the requester after its resolution due time, before
     # any scan (the clock pauses overdue: the scanner will not look at it while paused)
     clock.set(T0 + 481 * MINUTE)
-    services.ticket_transition(ticket=_fresh(assigned_ticket), to=Status.PENDING, actor=world.it_agent)
+    services.ticket_transition(ticket=fresh(assigned_ticket), to=Status.PENDING, actor=world.it_agent)
 
     # Then the resolution's breached row is written by that change
-    [row] = _outcomes(assigned_ticket, "resolution")
+    [row] = outcome_rows(assigned_ticket, "resolution")
     assert (row.met, row.decided_at, row.stopped_at) == (False, T0 + 481 * MINUTE, None)
 
 
@@ -225,49 +158,49 @@ def test_waiting_on_the_requester_past_the_due_time_decides_the_breach(world, st
 def test_a_reopen_starts_a_second_resolution_cycle_with_its_own_outcome(world, standard, clock, assigned_ticket):
     # Given a ticket answered at 10 minutes and resolved in time at 60 minutes
     clock.set(T0 + 10 * MINUTE)
-    _fulfil_first_response(world, assigned_ticket)
+    fulfil_first_response(world, assigned_ticket)
     clock.set(T0 + 60 * MINUTE)
-    _fulfil_resolution(world, assigned_ticket)
-    [first] = _outcomes(assigned_ticket, "resolution")
+    fulfil_resolution(world, assigned_ticket)
+    [first] = outcome_rows(assigned_ticket, "resolution")
 
     # When alice reopens it at 120 minutes and it is resolved again at 180
     clock.set(T0 + 120 * MINUTE)
-    services.ticket_transition(ticket=_fresh(assigned_ticket), to=Status.OPEN, actor=world.alice)
+    services.ticket_transition(ticket=fresh(assigned_ticket), to=Status.OPEN, actor=world.alice)
     clock.set(T0 + 180 * MINUTE)
-    _fulfil_resolution(world, assigned_ticket)
+    fulfil_resolution(world, assigned_ticket)
 
     # Then cycle 1 is as it was, and cycle 2 started at the reopen with the clock's total
     # business time (60 + 60 minutes) against the 480-minute target
-    one, two = _outcomes(assigned_ticket, "resolution")
+    one, two = outcome_rows(assigned_ticket, "resolution")
     assert one == first and (one.cycle, one.stopped_at, one.business_seconds) == (1, T0 + 60 * MINUTE, 3600)
     assert (one.started_at, one.wall_seconds) == (T0, 3600)
     assert (two.cycle, two.met, two.started_at, two.stopped_at) == (2, True, T0 + 120 * MINUTE, T0 + 180 * MINUTE)
     assert (two.business_seconds, two.wall_seconds, two.breached_by_seconds) == (7200, 3600, 0)
     # The first response is decided once, whatever the reopens
-    assert len(_outcomes(assigned_ticket, "first_response")) == 1
+    assert len(outcome_rows(assigned_ticket, "first_response")) == 1
 
 
 def test_a_reopen_already_past_the_target_is_breached_at_once(world, standard, clock, assigned_ticket):
     # Given a resolution breached by the scanner and done late (500 of 480 minutes)
     clock.set(T0 + 10 * MINUTE)
-    _fulfil_first_response(world, assigned_ticket)
+    fulfil_first_response(world, assigned_ticket)
     sla_scan(now=T0 + 481 * MINUTE)
     clock.set(T0 + 500 * MINUTE)
-    _fulfil_resolution(world, assigned_ticket)
+    fulfil_resolution(world, assigned_ticket)
 
     # When it is reopened (the clock's breach step is already recorded: no scan will fire it)
     clock.set(T0 + 600 * MINUTE)
-    services.ticket_transition(ticket=_fresh(assigned_ticket), to=Status.OPEN, actor=world.alice)
+    services.ticket_transition(ticket=fresh(assigned_ticket), to=Status.OPEN, actor=world.alice)
 
     # Then cycle 2 is breached at the reopen
-    one, two = _outcomes(assigned_ticket, "resolution")
+    one, two = outcome_rows(assigned_ticket, "resolution")
     assert (one.cycle, one.breached_by_seconds) == (1, 20 * 60)
     assert (two.cycle, two.met, two.decided_at, two.stopped_at) == (2, False, T0 + 600 * MINUTE, None)
 
     # When it is resolved again 30 minutes later: cycle 2 completes, cycle 1 is untouched
     clock.set(T0 + 630 * MINUTE)
-    _fulfil_resolution(world, assigned_ticket)
-    again_one, again_two = _outcomes(assigned_ticket, "resolution")
+    fulfil_resolution(world, assigned_ticket)
+    again_one, again_two = outcome_rows(assigned_ticket, "resolution")
     assert again_one == one and again_one.stopped_at == T0 + 500 * MINUTE
     assert (again_two.stopped_at, again_two.business_seconds, again_two.wall_seconds) == (
         T0 + 630 * MINUTE, 530 * 60, 30 * 60)
@@ -282,14 +215,14 @@ def test_a_rematch_before_the_decision_records_the_standard_then_in_force(world,
     p1 = ServiceStandardFactory(team=world.it, name="IT P1", priority="P1", first_response_minutes=15,
                                 resolution_minutes=120)
     clock.set(T0 + 5 * MINUTE)
-    services.ticket_set_priority(ticket=_fresh(assigned_ticket), priority="P1", actor=world.it_lead)
+    services.ticket_set_priority(ticket=fresh(assigned_ticket), priority="P1", actor=world.it_lead)
 
     # When it is answered at 10 minutes
     clock.set(T0 + 10 * MINUTE)
-    _fulfil_first_response(world, assigned_ticket)
+    fulfil_first_response(world, assigned_ticket)
 
     # Then the outcome names the P1 standard and its target
-    [row] = _outcomes(assigned_ticket, "first_response")
+    [row] = outcome_rows(assigned_ticket, "first_response")
     assert (row.standard_id, row.target_minutes, row.priority, row.met) == (p1.pk, 15, "P1", True)
 
 
@@ -298,12 +231,12 @@ def test_the_outcome_is_written_in_the_deciding_transaction(world, standard, clo
 
     # When the reply that meets the first response is rolled back
     with pytest.raises(RuntimeError), transaction.atomic():
-        _fulfil_first_response(world, assigned_ticket)
-        assert len(_outcomes(assigned_ticket)) == 1  # written by the reply itself
+        fulfil_first_response(world, assigned_ticket)
+        assert len(outcome_rows(assigned_ticket)) == 1  # written by the reply itself
         raise RuntimeError("the request failed after the reply")
 
     # Then no outcome is left
-    assert _outcomes(assigned_ticket) == []
+    assert outcome_rows(assigned_ticket) == []
 
 
 def test_a_scan_rolled_back_leaves_no_breached_row(world, standard, clock, assigned_ticket, monkeypatch):
@@ -317,7 +250,7 @@ def test_a_scan_rolled_back_leaves_no_breached_row(world, standard, clock, assig
     with pytest.raises(RuntimeError):
         sla_scan(now=T0 + 61 * MINUTE)
 
-    assert _outcomes(assigned_ticket) == []
+    assert outcome_rows(assigned_ticket) == []
 
 
 # --- exactly once --------------------------------------------------------------------------
@@ -329,7 +262,7 @@ def test_two_writers_of_the_same_decision_leave_one_row(world, standard, clock, 
     # writers can race to write that same decision
     ticket = file_ticket()
     clock.set(T0 + 10 * MINUTE)
-    _fulfil_first_response(world, ticket)
+    fulfil_first_response(world, ticket)
     SLAOutcome.objects.all().delete()
     inserted = threading.Event()
     threads = Threads()
@@ -374,13 +307,13 @@ def test_two_scanners_at_once_write_one_breached_row_per_cycle(world, standard, 
 
 def test_an_outcome_is_corrected_by_a_new_row(world, standard, clock, assigned_ticket):
     clock.set(T0 + 10 * MINUTE)
-    _fulfil_first_response(world, assigned_ticket)
-    [row] = _outcomes(assigned_ticket)
+    fulfil_first_response(world, assigned_ticket)
+    [row] = outcome_rows(assigned_ticket)
 
     correction = outcomes.sla_outcome_correct(outcome=row, actor=world.admin, reason="Answered by phone at 09:05",
                                               stopped_at=T0 + 5 * MINUTE, business_seconds=300, wall_seconds=300)
 
-    original, fixed = _outcomes(assigned_ticket)
+    original, fixed = outcome_rows(assigned_ticket)
     assert original == row and original.stopped_at == T0 + 10 * MINUTE
     assert (fixed.pk, fixed.corrects_id, fixed.stopped_at, fixed.recorded_by_id) == (
         correction.pk, row.pk, T0 + 5 * MINUTE, world.admin.pk)
@@ -399,12 +332,12 @@ def test_the_backfill_writes_outcomes_for_clocks_already_decided(world, standard
     cancelled = file_ticket(title="cancelled")
     running = file_ticket(title="running")
     clock.set(T0 + 10 * MINUTE)
-    _fulfil_resolution(world, met)
+    fulfil_resolution(world, met)
     sla_scan(now=T0 + 61 * MINUTE)  # the first responses of late, live, cancelled and running
     clock.set(T0 + 90 * MINUTE)
-    _fulfil_first_response(world, late)
-    _fulfil_first_response(world, running)
-    services.ticket_transition(ticket=_fresh(cancelled), to=Status.CANCELLED, actor=world.it_agent)
+    fulfil_first_response(world, late)
+    fulfil_first_response(world, running)
+    services.ticket_transition(ticket=fresh(cancelled), to=Status.CANCELLED, actor=world.it_agent)
     expected = {(o.ticket_id, o.kind, o.cycle): o for o in SLAOutcome.objects.all()}
     SLAOutcome.objects.all().delete()
     backfill = importlib.import_module("sla.migrations.0012_backfill_outcomes").backfill_outcomes
