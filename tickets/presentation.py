@@ -95,6 +95,29 @@ def ticket_badge(clocks: Iterable[Any], now: dt.datetime) -> ClockBadge | None:
 
 
 @dataclass(frozen=True)
+class OutcomeLine:
+    """One SLA outcome as the ticket page's SLA panel lists it: which target and cycle,
+    met or breached, and by how much."""
+
+    label: str
+    cycle: int
+    met: bool
+    text: str
+    corrected: bool
+
+    @classmethod
+    def of(cls, outcome: Any) -> "OutcomeLine":
+        if outcome.met:
+            text = str(SLAClock.State.MET.label)
+        elif outcome.breached_by_seconds is None:  # the late work is not done (or never was)
+            text = _("breached, not done in time")
+        else:
+            text = _("breached by %(duration)s") % {"duration": format_duration(outcome.breached_by_seconds)}
+        return cls(label=str(SLAClock.Kind(outcome.kind).label), cycle=outcome.cycle, met=outcome.met, text=text,
+                   corrected=outcome.corrects_id is not None)
+
+
+@dataclass(frozen=True)
 class Promise:
     """What the requester is told of one target: when the team aims to answer or resolve
     (no internal detail: no at-risk, no escalation, no standard's name)."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from sla.models import ServiceStandard
+from sla.selectors import ticket_outcomes
 from teams.models import Team
 from teams.selectors import team_members
 
@@ -26,7 +27,7 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import Ticket, TicketLink
-from ..presentation import ClockBadge, describe_event, requester_promises, ticket_badge
+from ..presentation import ClockBadge, OutcomeLine, describe_event, requester_promises, ticket_badge
 from ..selectors import (
     can_see_internal,
     can_work_ticket,
@@ -106,6 +107,7 @@ def render_ticket_page(request: HttpRequest, ticket: Ticket, **forms) -> HttpRes
             "timeline": _timeline(context["comments"], events),
             "clocks": [ClockBadge.of(clock, now) for clock in clocks],
             "sla_badge": ticket_badge(clocks, now),
+            "outcomes": [OutcomeLine.of(outcome) for outcome in ticket_outcomes(ticket=ticket)],
         })
         context.update(_agent_tools(request, ticket, forms, initial))
     elif user.pk == ticket.requester_id:
