@@ -95,14 +95,14 @@ def load(n: int, reload: bool) -> float:
             _copy(cur, "tickets_ticket",
                   ["id", "requester_id", "team_id", "service_item_id", "title", "description", "fields", "priority",
                    "status", "assignee_id", "created_at", "updated_at", "version", "sla_due_at", "sla_warn_at",
-                   "sla_breached", "sla_paused"],
+                   "sla_breached", "sla_paused", "resolution_summary", "resolution_cycle"],
                   ((i, requester.pk, team.pk, item.pk, f"Bench ticket {i}", "", "{}", "P3", "new",
                     agent.pk if i % 2 else None, created.isoformat(), created.isoformat(), 1, far.isoformat(),
-                    far.isoformat(), "f", "f") for i in ids))
+                    far.isoformat(), "f", "f", "", 1) for i in ids))
             _copy(cur, "sla_slaclock",
-                  ["ticket_id", "kind", "standard_id", "state", "target_minutes", "started_at", "run_started_at",
-                   "consumed_seconds", "warn_at", "due_at", "paused_seconds", "next_check_at"],
-                  ((i, kind, standard.pk, "running", target, created.isoformat(), created.isoformat(), 0,
+                  ["ticket_id", "kind", "cycle", "standard_id", "state", "target_minutes", "started_at",
+                   "run_started_at", "consumed_seconds", "warn_at", "due_at", "paused_seconds", "next_check_at"],
+                  ((i, kind, 1, standard.pk, "running", target, created.isoformat(), created.isoformat(), 0,
                     far.isoformat(), far.isoformat(), 0, far.isoformat())
                    for i in ids for kind, target in (("first_response", 60), ("resolution", 480))))
             print(f"  loaded {min(base + chunk, n):,} tickets", flush=True)

@@ -352,16 +352,20 @@ class SLAOutcome(models.Model):
     kind = models.CharField(_("target"), max_length=15, choices=SLAClock.Kind.choices)
     cycle = models.PositiveIntegerField(_("cycle"))
     # The standard version in force when the cycle was decided (after any re-match).
-    standard = models.ForeignKey(ServiceStandard, on_delete=models.PROTECT, related_name="+")
+    standard = models.ForeignKey(ServiceStandard, on_delete=models.PROTECT, related_name="+", db_index=False)
     standard_version = models.PositiveIntegerField()
-    # The ticket as it stood when the cycle was decided. Team lookups go through the
-    # (team, decided_at) index.
+    # The ticket as it stood when the cycle was decided. Every insert maintains each index
+    # (the scanner writes a row per breach): the reports' two, the ticket's, the one-original
+    # constraint's and the corrections'; the other references have none (their rows are
+    # hardly ever deleted).
     team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="+", db_index=False)
-    service_item = models.ForeignKey("tickets.ServiceItem", null=True, on_delete=models.SET_NULL, related_name="+")
+    service_item = models.ForeignKey("tickets.ServiceItem", null=True, on_delete=models.SET_NULL, related_name="+",
+                                     db_index=False)
     priority = models.CharField(max_length=2, choices=Priority.choices)
     requester_department = models.ForeignKey("teams.Department", null=True, on_delete=models.SET_NULL,
-                                             related_name="+")
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+                                             related_name="+", db_index=False)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                 db_index=False)
     started_at = models.DateTimeField()
     # NULL while a breached cycle's late work is not done (or never will be: closed or
     # cancelled unfulfilled).
@@ -376,11 +380,11 @@ class SLAOutcome(models.Model):
     breached_by_seconds = models.PositiveBigIntegerField(null=True)
     decided_at = models.DateTimeField()
     corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="corrections")
+                                 related_name="corrections", db_index=False)
     # For a correction: why, and who wrote it.
     reason = models.CharField(max_length=500, blank=True, default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+                                    related_name="+", db_index=False)
 
     class Meta:
         verbose_name = _("SLA outcome")
@@ -394,6 +398,8 @@ class SLAOutcome(models.Model):
         indexes = [
             models.Index(fields=["team", "decided_at"], name="sla_outcome_team_decided"),
             models.Index(fields=["kind", "decided_at"], name="sla_outcome_kind_decided"),
+            # Corrections are few: only they are indexed by the row they correct.
+            models.Index(fields=["corrects"], condition=Q(corrects__isnull=False), name="sla_outcome_corrections"),
         ]
 
     def __str__(self) -> str:

@@ -21,9 +21,10 @@ are new rows (`sla_outcome_correct`). Nothing here sends anything or touches the
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .models import SLAClock, SLAOutcome
+from .sql import outcomes_breached_insert
 
 DECIDING_STATES = (SLAClock.State.MET, SLAClock.State.BREACHED)
 
@@ -92,9 +93,15 @@ def clock_outcome_record(*, clock: SLAClock, ticket, at: dt.datetime) -> None:
 
 
 def outcomes_breached_record(*, clocks: Iterable[SLAClock], at: dt.datetime) -> None:
-    """The scanner's breach step for a batch: one breached row per clock's current cycle
-    (each clock with its ticket loaded), in one statement."""
-    outcomes_insert(outcome_of(clock, clock.ticket, at=at) for clock in clocks)
+    """The scanner's breach step for a batch: one breached row per clock's current cycle, in
+    one statement, from the clock rows as the batch just wrote them (on PostgreSQL an
+    `INSERT … SELECT`, see `sla.sql`; elsewhere from the clocks in memory, each with its
+    ticket loaded)."""
+    clocks = list(clocks)
+    if connection.vendor == "postgresql":
+        outcomes_breached_insert([clock.pk for clock in clocks], at)
+    else:
+        outcomes_insert(outcome_of(clock, clock.ticket, at=at) for clock in clocks)
 
 
 @transaction.atomic

@@ -357,3 +357,19 @@ def test_the_backfill_writes_outcomes_for_clocks_already_decided(world, standard
         assert [getattr(row, f) for f in compared] == [getattr(expected[key], f) for f in compared], key
     assert rows[(late.pk, "first_response", 1)].breached_by_seconds == 30 * 60
     assert rows[(live.pk, "first_response", 1)].stopped_at is None
+
+
+def test_the_scanners_set_based_insert_writes_the_row_the_model_path_would(world, standard, clock,
+                                                                           assigned_ticket):
+    # Given the scanner's breach row, written by `INSERT … SELECT` on PostgreSQL
+    clock.set(T0 + 61 * MINUTE)
+    sla_scan(now=T0 + 61 * MINUTE)
+    [written] = outcome_rows(assigned_ticket)
+    fr = SLAClock.objects.select_related("standard", "ticket").get(ticket=assigned_ticket, kind="first_response")
+
+    # When the same row is built from the clock in memory (the other databases' path)
+    built = outcomes.outcome_of(fr, fr.ticket, at=T0 + 61 * MINUTE)
+
+    # Then they agree on every field
+    fields = [f.attname for f in SLAOutcome._meta.concrete_fields if not f.primary_key]
+    assert {f: getattr(written, f) for f in fields} == {f: getattr(built, f) for f in fields}
