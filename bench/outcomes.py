@@ -102,6 +102,10 @@ def scan_part(args) -> dict:
         "outcomes_per_round": rounds["with"][0]["outcomes_written"],
         "escalations_per_s_with_outcomes": round(with_s),
         "escalations_per_s_without_outcomes": round(without_s),
+        "range_with_outcomes": [round(min(r["per_s"] for r in rounds["with"])),
+                                round(max(r["per_s"] for r in rounds["with"]))],
+        "range_without_outcomes": [round(min(r["per_s"] for r in rounds["without"])),
+                                   round(max(r["per_s"] for r in rounds["without"]))],
         "difference_percent": round((with_s - without_s) / without_s * 100, 1),
         # The writer's own time, measured inside the "with" rounds: the cost with the noise
         # of a shared machine taken out.

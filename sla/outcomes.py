@@ -22,6 +22,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 
 from .models import SLAClock, SLAOutcome
 from .sql import outcomes_breached_insert
@@ -69,11 +71,16 @@ def outcomes_insert(outcomes: Iterable[SLAOutcome]) -> None:
 
 
 def outcome_complete(clock: SLAClock, *, ticket_id: int) -> int:
-    """Give a breached cycle its completion once (1 when this call did it, else 0)."""
+    """Give a breached cycle its completion once (1 when this call did it, else 0). By how
+    much it was breached is measured against the row's own target, the one it was decided
+    under (a later re-match may have moved the clock's)."""
+    completion = _completion(clock)
+    completion["breached_by_seconds"] = Greatest(Value(0), Value(completion["business_seconds"])
+                                                 - F("target_minutes") * 60)
     return SLAOutcome.objects.filter(
         ticket_id=ticket_id, kind=clock.kind, cycle=clock.cycle, corrects__isnull=True, met=False,
         stopped_at__isnull=True,
-    ).update(**_completion(clock))
+    ).update(**completion)
 
 
 def clock_outcome_record(*, clock: SLAClock, ticket, at: dt.datetime) -> None:
@@ -87,8 +94,10 @@ def clock_outcome_record(*, clock: SLAClock, ticket, at: dt.datetime) -> None:
     if clock.state == SLAClock.State.MET and clock.stopped_at is None:
         return
     outcomes_insert([outcome_of(clock, ticket, at=at)])
-    if clock.state == SLAClock.State.BREACHED and clock.stopped_at is not None:
-        # Written complete just now, or breached earlier (the scanner's row): complete it.
+    if clock.stopped_at is not None:
+        # Written complete just now (nothing left to do), or breached earlier: by the
+        # scanner, or before a re-match onto a looser standard took the clock back under
+        # its target (the breach stands, and the work is done now): complete that row.
         outcome_complete(clock, ticket_id=ticket.pk)
 
 

@@ -226,6 +226,28 @@ def test_a_rematch_before_the_decision_records_the_standard_then_in_force(world,
     assert (row.standard_id, row.target_minutes, row.priority, row.met) == (p1.pk, 15, "P1", True)
 
 
+def test_a_breach_stands_after_a_rematch_onto_a_looser_standard_and_completes(world, standard, clock,
+                                                                             assigned_ticket):
+    # Given a first response breached (60 minutes) and found so by the scanner
+    ServiceStandardFactory(team=world.it, name="IT P4", priority="P4", first_response_minutes=120,
+                           resolution_minutes=960)
+    clock.set(T0 + 61 * MINUTE)
+    sla_scan(now=T0 + 61 * MINUTE)
+
+    # When the ticket is lowered to P4 (120 minutes: the clock is back under its target)
+    # and answered at 80 minutes
+    clock.set(T0 + 70 * MINUTE)
+    services.ticket_set_priority(ticket=fresh(assigned_ticket), priority="P4", actor=world.it_lead)
+    assert SLAClock.objects.get(ticket=assigned_ticket, kind="first_response").state == SLAClock.State.RUNNING
+    clock.set(T0 + 80 * MINUTE)
+    fulfil_first_response(world, assigned_ticket)
+
+    # Then the breach stands, under the standard it was decided with, and is complete
+    [row] = outcome_rows(assigned_ticket, "first_response")
+    assert (row.met, row.standard_id, row.target_minutes) == (False, standard.pk, 60)
+    assert (row.stopped_at, row.business_seconds, row.breached_by_seconds) == (T0 + 80 * MINUTE, 4800, 1200)
+
+
 def test_the_outcome_is_written_in_the_deciding_transaction(world, standard, clock, assigned_ticket):
     clock.set(T0 + 10 * MINUTE)
 
