@@ -16,6 +16,7 @@ from .models import (
     Holiday,
     ServiceStandard,
     SLAClock,
+    SLAOutcome,
     StandardChange,
     WorkingHours,
 )
@@ -106,3 +107,14 @@ class StandardChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ("object_name",)
     list_select_related = ("actor",)
     readonly_fields = ("object_type", "object_id", "object_name", "action", "actor", "changes", "created_at")
+
+
+@admin.register(SLAOutcome)
+class SLAOutcomeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Append-only: a correction is a new row (`sla.outcomes.sla_outcome_correct`)."""
+
+    list_display = ["ticket", "kind", "cycle", "met", "team", "decided_at", "stopped_at", "breached_by_seconds",
+                    "corrects"]
+    list_filter = ["kind", "met"]
+    list_select_related = ["ticket", "team"]
+    raw_id_fields = ["ticket", "corrects"]

@@ -395,3 +395,18 @@ def test_the_scanners_set_based_insert_writes_the_row_the_model_path_would(world
     # Then they agree on every field
     fields = [f.attname for f in SLAOutcome._meta.concrete_fields if not f.primary_key]
     assert {f: getattr(written, f) for f in fields} == {f: getattr(built, f) for f in fields}
+
+
+def test_the_admin_lists_outcomes_and_changes_none(admin_client, world, standard, clock, assigned_ticket):
+    from django.urls import reverse
+
+    clock.set(T0 + 10 * MINUTE)
+    fulfil_first_response(world, assigned_ticket)
+    [row] = outcome_rows(assigned_ticket)
+
+    listed = admin_client.get(reverse("admin:sla_slaoutcome_changelist"))
+    refused = admin_client.post(reverse("admin:sla_slaoutcome_change", args=[row.pk]), {"met": ""})
+
+    assert listed.status_code == 200 and str(assigned_ticket) in listed.content.decode()
+    assert refused.status_code == 403
+    assert outcome_rows(assigned_ticket) == [row] and SLAOutcome.objects.get(pk=row.pk).met is True
