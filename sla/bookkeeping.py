@@ -159,16 +159,18 @@ def ticket_clocks_on_team_reply(*, ticket, at: dt.datetime) -> None:
 def ticket_clocks_on_requester_reply(*, ticket, at: dt.datetime) -> SLAClock | None:
     """A public reply of the requester that follows the team's last public reply: the team
     owes the next response within the standard's next-response target, a new cycle. Nothing
-    starts before the first response (its own clock covers the wait), while the ticket is
-    not open (resolved: the reply does not reopen it), when the standard does not track next
-    responses, or while a next response is already owed (a second reply before the team
-    answered is the same cycle). Returns the new clock, if any."""
-    if ticket.first_response_at is None or ticket.status not in OPEN_STATUSES:
+    starts while the first-response clock runs (it covers the wait; once the team answered,
+    or resolved the ticket, it is stopped), while the ticket is not open (resolved: the
+    reply does not reopen it), when the standard does not track next responses, or while a
+    next response is already owed (a second reply before the team answered is the same
+    cycle). Returns the new clock, if any."""
+    if ticket.status not in OPEN_STATUSES:
         return None
     clocks = _locked_clocks(ticket)
-    if not clocks:
+    first = next((c for c in clocks if c.kind == SLAClock.Kind.FIRST_RESPONSE), None)
+    if first is None or first.stopped_at is None:
         return None
-    standard = next(c.standard for c in clocks if c.kind == SLAClock.Kind.FIRST_RESPONSE)
+    standard = first.standard
     if standard.next_response_minutes is None:
         return None
     cycles = [c for c in clocks if c.kind == SLAClock.Kind.NEXT_RESPONSE]

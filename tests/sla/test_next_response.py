@@ -243,6 +243,23 @@ def test_a_reply_to_a_resolved_ticket_owes_nothing(world, standard, clock, file_
     assert _cycles(ticket) == []
 
 
+def test_after_a_reopen_the_resolution_counts_as_the_last_answer(world, standard, clock, file_ticket):
+    # given a ticket resolved without a public reply, and reopened by alice
+    ticket = file_ticket()
+    clock.set(at(30))
+    services.ticket_transition(ticket=ticket, to=Status.RESOLVED, actor=world.it_agent,
+                               resolution_summary="Replaced the battery.")
+    clock.set(at(40))
+    services.ticket_transition(ticket=ticket, to=Status.OPEN, actor=world.alice)
+
+    # when she replies
+    _reply(clock, ticket, world.alice, 50)
+
+    # then the team owes her the next response
+    [nr] = _cycles(ticket)
+    assert (nr.cycle, nr.due_at) == (1, at(80))
+
+
 def test_a_rematch_moves_the_owed_next_response_to_the_new_standard(world, standard, clock, file_ticket):
     p1 = ServiceStandardFactory(team=world.it, priority="P1", calendar=standard.calendar, first_response_minutes=30,
                                 next_response_minutes=15, resolution_minutes=240)
