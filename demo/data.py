@@ -418,8 +418,10 @@ CHINA_HOURS = ((dt.time(9, 0), dt.time(12, 0)), (dt.time(13, 0), dt.time(18, 0))
 NATIONAL_DAY_2026 = (dt.date(2026, 10, 1), dt.date(2026, 10, 7))
 MAKE_UP_DAYS_2026 = (dt.date(2026, 9, 20), dt.date(2026, 10, 10))
 
-TEAM_STANDARD_MINUTES = (240, 2400)  # first response, resolution, in business minutes
-IT_P1_MINUTES = (30, 240)
+# First response, next response (after each reply of the requester), resolution, in
+# business minutes.
+TEAM_STANDARD_MINUTES = (240, 240, 2400)
+IT_P1_MINUTES = (30, 60, 240)
 
 
 # --- tickets -----------------------------------------------------------------------------

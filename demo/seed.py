@@ -272,7 +272,7 @@ def _seed_standards(report: SeedReport, teams: dict[str, Team], admin: User) -> 
                "", china, TEAM_STANDARD_MINUTES) for slug, team in teams.items()]
     wanted.append((teams["it"], "IT Support P1", _names(("IT 支持 P1", "IT 支援 P1")), Priority.P1, always,
                    IT_P1_MINUTES))
-    for team, name, translations, priority, calendar, (first_response, resolution) in wanted:
+    for team, name, translations, priority, calendar, (first_response, next_response, resolution) in wanted:
         # Standards are versioned and may be renamed or retired in the app: any version
         # of this name, or a current standard of the same scope, means "already there".
         same_scope = ServiceStandard.objects.filter(
@@ -282,7 +282,8 @@ def _seed_standards(report: SeedReport, teams: dict[str, Team], admin: User) -> 
             continue
         standard_save(
             actor=admin, name=name, translations=translations, team=team, priority=priority, calendar=calendar,
-            first_response_minutes=first_response, resolution_minutes=resolution, escalation_chain=chain,
+            first_response_minutes=first_response, next_response_minutes=next_response,
+            resolution_minutes=resolution, escalation_chain=chain,
         )
         report.add(ServiceStandard)
 

@@ -1,9 +1,9 @@
 """Clock bookkeeping of each ticket: the SLA side of a ticket change, done inside the
 ticket's own transaction.
 
-`tickets.services` calls these functions when a ticket is filed, answered, changes status
-or is re-matched (priority, team or service), so that its first-response and resolution
-clocks, and the SLA summary copied onto the ticket row (`sla_due_at`, `sla_warn_at`,
+`tickets.services` calls these functions when a ticket is filed, answered by the team,
+replied to by its requester, changes status or is re-matched (priority, team or service),
+so that its first-response, next-response and resolution clocks, and the SLA summary copied onto the ticket row (`sla_due_at`, `sla_warn_at`,
 `sla_breached`, `sla_paused`), change together with the ticket. It also re-plans the
 running clocks after a calendar or escalation-chain edit (`clocks_replan_request`, then
 `clocks_replan_pending` from the scan task).
@@ -28,6 +28,8 @@ from .selectors import chain_levels, standard_and_levels_for
 from .sql import clocks_update
 
 KINDS = (SLAClock.Kind.FIRST_RESPONSE, SLAClock.Kind.RESOLUTION)
+# What a public reply of the team answers: the first response, then each next response.
+ANSWERED_BY_REPLY = (SLAClock.Kind.FIRST_RESPONSE, SLAClock.Kind.NEXT_RESPONSE)
 
 
 def _levels_for(standard: ServiceStandard) -> list[EscalationLevel]:
@@ -150,13 +152,45 @@ def ticket_clocks_start(*, ticket) -> list[SLAClock]:
     return clocks
 
 
-def ticket_clocks_on_first_response(*, ticket, at: dt.datetime) -> None:
+def ticket_clocks_on_team_reply(*, ticket, at: dt.datetime) -> None:
+    """A public reply of the team answers the requester: it meets (or meets late) the first
+    response the first time, and the next response owed since the requester's last reply."""
     clocks = _locked_clocks(ticket)
     for clock in clocks:
-        if clock.kind == SLAClock.Kind.FIRST_RESPONSE and clock.stopped_at is None:
+        if clock.kind in ANSWERED_BY_REPLY and clock.stopped_at is None:
             clk.stop(clock, clk.calendar_value(clock.standard.calendar), at, fulfilled=True)
             _save_clock(clock)
     _sync_ticket(ticket, clocks)
+
+
+def ticket_clocks_on_requester_reply(*, ticket, at: dt.datetime) -> SLAClock | None:
+    """A public reply of the requester that follows the team's last public reply: the team
+    owes the next response within the standard's next-response target, a new cycle. Nothing
+    starts while the first-response clock runs (it covers the wait; once the team answered,
+    or resolved the ticket, it is stopped), while the ticket is not open (resolved: the
+    reply does not reopen it), when the standard does not track next responses, or while a
+    next response is already owed (a second reply before the team answered is the same
+    cycle). Returns the new clock, if any."""
+    if ticket.status not in OPEN_STATUSES:
+        return None
+    clocks = _locked_clocks(ticket)
+    first = next((c for c in clocks if c.kind == SLAClock.Kind.FIRST_RESPONSE), None)
+    if first is None or first.stopped_at is None:
+        return None
+    standard = first.standard
+    if standard.next_response_minutes is None:
+        return None
+    cycles = [c for c in clocks if c.kind == SLAClock.Kind.NEXT_RESPONSE]
+    if any(c.stopped_at is None for c in cycles):
+        return None
+    clock = SLAClock(
+        ticket=ticket, kind=SLAClock.Kind.NEXT_RESPONSE, cycle=max((c.cycle for c in cycles), default=0) + 1,
+        standard=standard, target_minutes=standard.next_response_minutes, started_at=at, run_started_at=at,
+    )
+    clk.refresh_schedule(clock, clk.calendar_value(standard.calendar), _levels_for(standard), set())
+    clock.save(force_insert=True)
+    _sync_ticket(ticket, [*clocks, clock])
+    return clock
 
 
 def ticket_clocks_on_status(*, ticket, old: str, new: str, at: dt.datetime) -> None:
@@ -200,12 +234,23 @@ def ticket_clocks_rematch(*, ticket, actor, reason: str) -> None:
                 # new standard's pause rule applies from the start, as for any re-match.
                 ticket_clocks_on_status(ticket=ticket, old=Status.OPEN, new=Status.PENDING, at=timezone.now())
         return
-    old = clocks[0].standard
+    by_kind = {clock.kind: clock for clock in clocks if clock.kind in KINDS}
+    old = by_kind[SLAClock.Kind.FIRST_RESPONSE].standard
     if standard is None or standard.pk == old.pk:
         return
     at = timezone.now()
     cal = clk.calendar_value(standard.calendar)
+    next_response = None
     for clock in clocks:
+        if clock.kind == SLAClock.Kind.NEXT_RESPONSE:
+            if clock.stopped_at is not None:
+                continue  # an answered cycle is history: it keeps the standard that measured it
+            if standard.next_response_minutes is None:
+                # The new standard does not track next responses: the owed one is no longer a target.
+                clk.stop(clock, clk.calendar_value(old.calendar), at, fulfilled=False)
+                _save_clock(clock)
+                continue
+            next_response = clock
         clk.retarget(clock, standard, clk.calendar_value(old.calendar), at,
                      waiting_on_requester=ticket.status == Status.PENDING)
         clk.refresh_schedule(clock, cal, levels, _done_steps(clock))
@@ -214,7 +259,9 @@ def ticket_clocks_rematch(*, ticket, actor, reason: str) -> None:
     _sla_event(
         ticket, actor, reason=reason, old_standard=f"{old.name} v{old.version}",
         standard=standard.name, standard_id=standard.pk, version=standard.version,
-        first_response_due=iso_or_none(clocks[0].due_at), resolution_due=iso_or_none(clocks[1].due_at),
+        first_response_due=iso_or_none(by_kind[SLAClock.Kind.FIRST_RESPONSE].due_at),
+        resolution_due=iso_or_none(by_kind[SLAClock.Kind.RESOLUTION].due_at),
+        **({"next_response_due": iso_or_none(next_response.due_at)} if next_response else {}),
     )
 
 

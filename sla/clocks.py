@@ -52,8 +52,13 @@ class Step:
 
 
 def target_for(standard: ServiceStandard, kind: str) -> int:
+    """The standard's target for a kind of clock, in business minutes (a next-response clock
+    exists only under a standard that tracks next responses)."""
     if kind == SLAClock.Kind.FIRST_RESPONSE:
         return standard.first_response_minutes
+    if kind == SLAClock.Kind.NEXT_RESPONSE:
+        assert standard.next_response_minutes is not None, "the standard does not track next responses"
+        return standard.next_response_minutes
     return standard.resolution_minutes
 
 
@@ -71,7 +76,7 @@ def clock_steps(clock: SLAClock, cal: bt.BusinessCalendar, levels: list[Escalati
         Step("breach", _at_consumed(clock, cal, target)),
     ]
     for level in levels:
-        if level.applies_to not in ("both", clock.kind):
+        if level.applies_to not in (EscalationLevel.AppliesTo.EVERY_TARGET, clock.kind):
             continue
         if level.trigger == EscalationLevel.Trigger.PERCENT and level.percent:
             amount = target * level.percent / 100

@@ -169,6 +169,9 @@ class StandardForm(ApplicationErrorForm, NamesInLanguages):
     first_response_minutes = BusinessMinutesField(
         label=gettext_lazy("first response target (business minutes)"),
         help_text=gettext_lazy("Minutes (90) or hours and minutes (1h 30) of business time."))
+    next_response_minutes = BusinessMinutesField(
+        label=gettext_lazy("next response target (business minutes)"), required=False,
+        help_text=gettext_lazy("How soon the team answers each reply of the requester. Empty: not tracked."))
     resolution_minutes = BusinessMinutesField(label=gettext_lazy("resolution target (business minutes)"))
     warning_percent = forms.IntegerField(label=gettext_lazy("warn at percent of target"), initial=80,
                                          help_text=gettext_lazy("The ticket is at risk from this share of the "
@@ -408,7 +411,7 @@ class LevelForm(forms.Form):
     percent = forms.IntegerField(label=gettext_lazy("percent of target"), required=False)
     delay_minutes = BusinessMinutesField(label=gettext_lazy("minutes after the breach"), required=False)
     applies_to = forms.ChoiceField(label=gettext_lazy("applies to"), choices=EscalationLevel.AppliesTo.choices,
-                                   initial=EscalationLevel.AppliesTo.BOTH)
+                                   initial=EscalationLevel.AppliesTo.EVERY_TARGET)
     notify_assignee = forms.BooleanField(label=gettext_lazy("notify the assignee"), required=False)
     notify_lead = forms.BooleanField(label=gettext_lazy("notify the team lead"), required=False)
     notify_admins = forms.BooleanField(label=gettext_lazy("notify the service admins"), required=False)

@@ -105,8 +105,11 @@ class EscalationLevel(models.Model):
         AFTER_BREACH = "after_breach", _("after the breach")
 
     class AppliesTo(models.TextChoices):
-        BOTH = "both", _("first response and resolution")
+        # Stored as "both" since the days of two targets; it means every target, the next
+        # response included (sla migration 0012), so that API clients and saved chains keep working.
+        EVERY_TARGET = "both", _("every target")
         FIRST_RESPONSE = "first_response", _("first response")
+        NEXT_RESPONSE = "next_response", _("next response")
         RESOLUTION = "resolution", _("resolution")
 
     class Reassign(models.TextChoices):
@@ -119,7 +122,7 @@ class EscalationLevel(models.Model):
     trigger = models.CharField(_("trigger"), max_length=15, choices=Trigger.choices, default=Trigger.AFTER_BREACH)
     percent = models.PositiveSmallIntegerField(_("percent of target"), null=True, blank=True)
     delay_minutes = models.PositiveIntegerField(_("minutes after the breach"), default=0)
-    applies_to = models.CharField(_("applies to"), max_length=15, choices=AppliesTo.choices, default=AppliesTo.BOTH)
+    applies_to = models.CharField(_("applies to"), max_length=15, choices=AppliesTo.choices, default=AppliesTo.EVERY_TARGET)
     notify_assignee = models.BooleanField(_("notify the assignee"), default=False)
     notify_lead = models.BooleanField(_("notify the team lead"), default=False)
     notify_admins = models.BooleanField(_("notify the service admins"), default=False)
@@ -139,7 +142,8 @@ class EscalationLevel(models.Model):
 
 
 class ServiceStandard(Translated):
-    """Targets for first response and resolution for the tickets it matches.
+    """Targets for first response, next response (optional) and resolution for the tickets
+    it matches.
 
     Rows are versions: editing a standard writes a new row with the same `lineage` and
     `version + 1` and retires the old one, so that a ticket keeps the version that
@@ -181,6 +185,10 @@ class ServiceStandard(Translated):
             models.CheckConstraint(condition=Q(first_response_minutes__gt=0), name="standard_fr_positive"),
             models.CheckConstraint(condition=Q(next_response_minutes__isnull=True) | Q(next_response_minutes__gt=0),
                                    name="standard_nr_positive"),
+            models.CheckConstraint(
+                condition=Q(next_response_minutes__isnull=True)
+                | Q(next_response_minutes__lte=models.F("resolution_minutes")),
+                name="standard_nr_lte_resolution"),
             models.CheckConstraint(condition=Q(resolution_minutes__gte=models.F("first_response_minutes")),
                                    name="standard_resolution_gte_fr"),
             models.CheckConstraint(condition=Q(warning_percent__gt=0, warning_percent__lt=100),

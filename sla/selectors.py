@@ -15,9 +15,18 @@ from .models import (
     EscalationLevel,
     ScannerHeartbeat,
     ServiceStandard,
+    SLAClock,
     SLAOutcome,
     StandardChange,
 )
+
+
+def shown_clocks() -> QuerySet[SLAClock]:
+    """The clocks the pages and the API read to show tickets: all but the answered
+    next-response cycles (history, many per ticket); `sla.states.current_clocks` picks
+    one per kind from them."""
+    return SLAClock.objects.exclude(kind=SLAClock.Kind.NEXT_RESPONSE, stopped_at__isnull=False).order_by(
+        "kind", "cycle")
 
 
 def _team_standards(team_id: int) -> list[tuple[ServiceStandard, list[EscalationLevel]]]:

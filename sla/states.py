@@ -11,6 +11,10 @@ A *clock* (one target of one ticket) is
 - **met**: stopped in time; **met late**: stopped after its due time (history, not a live
   state); **stopped**: cancelled (the ticket was closed or cancelled unresolved).
 
+A ticket has a first-response clock, a resolution clock and, when its standard tracks
+next responses, one next-response clock per reply of the requester the team owes an
+answer to (`current_clocks` picks what a page shows).
+
 A *ticket's* live state is the worst live state of its clocks — breached, then at risk,
 then on track, then paused — and **done** when no clock is live. The queue's *Breached*
 tab and the API's `sla_state=breached` hold tickets with something overdue now; *At risk*
@@ -24,7 +28,8 @@ live clock is paused), so that a queue of 200,000 tickets filters through its in
 (and that every page and the API say the same).
 
 Pure: no queries, only attribute reads on clock rows (model instances or named tuples
-with `state`, `due_at`, `warn_at`, `paused_at` and `stopped_at`).
+with `state`, `due_at`, `warn_at`, `paused_at` and `stopped_at`; `kind` and `cycle` for
+`current_clocks`).
 """
 
 import datetime as dt
@@ -125,6 +130,23 @@ def ticket_state_q(state: str, now: dt.datetime, prefix: str = "") -> Q:
     if state == TicketState.DONE:
         return no_running & Q(**{f["paused"]: False})
     raise ValueError(f"Unknown ticket SLA state: {state!r}")
+
+
+_NEXT_RESPONSE = "next_response"  # sla.models.SLAClock.Kind.NEXT_RESPONSE
+
+
+def current_clocks(clocks: Iterable[Any]) -> list[Any]:
+    """The clocks a ticket shows now, in the order first response, next response,
+    resolution: one per kind, its latest cycle; the next response only while one is owed
+    (live). Answered next-response cycles are history (their outcomes record them)."""
+    latest: dict[str, Any] = {}
+    for clock in clocks:
+        if clock.kind not in latest or clock.cycle > latest[clock.kind].cycle:
+            latest[clock.kind] = clock
+    nr = latest.get(_NEXT_RESPONSE)
+    if nr is not None and nr.stopped_at is not None:
+        del latest[_NEXT_RESPONSE]
+    return [latest[kind] for kind in sorted(latest)]
 
 
 def ticket_summary(clocks: Iterable[Any]) -> tuple[dt.datetime | None, dt.datetime | None, bool, bool]:

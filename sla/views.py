@@ -34,7 +34,7 @@ from .forms import (
     StandardForm,
     level_initial,
 )
-from .models import EscalationLevel, ServiceStandard
+from .models import EscalationLevel, ServiceStandard, SLAClock
 from .standards import service_standards
 from .standards.calendars import WEEKDAY_KEYS, available_timezones, calendar_import_holidays, calendar_save
 from .standards.chains import chain_save
@@ -70,6 +70,7 @@ FIELD_LABELS = {
     "priority": gettext_lazy("priority"),
     "calendar": gettext_lazy("business calendar"),
     "first_response_minutes": gettext_lazy("first response target (business minutes)"),
+    "next_response_minutes": gettext_lazy("next response target (business minutes)"),
     "resolution_minutes": gettext_lazy("resolution target (business minutes)"),
     "warning_percent": gettext_lazy("warn at percent of target"),
     "pause_on_pending": gettext_lazy("pause while waiting on requester"),
@@ -197,6 +198,7 @@ def _standard_row(standard: ServiceStandard) -> dict:
         "scope": _scope(standard),
         "priority": standard.get_priority_display() if standard.priority else _("any priority"),
         "first_response": format_business_minutes(standard.first_response_minutes),
+        "next_response": format_business_minutes(standard.next_response_minutes) or _("not tracked"),
         "resolution": format_business_minutes(standard.resolution_minutes),
     }
 
@@ -396,7 +398,7 @@ def simulator(request):
 
 def _simulation_rows(result: dict) -> list[dict]:
     """The instants of a simulation in time order, each as shown and as ISO 8601."""
-    kinds = {"first_response": _("first response"), "resolution": _("resolution")}
+    kinds = {str(value): str(label) for value, label in SLAClock.Kind.choices}
     rows = []
     if "first_response_due" in result:
         rows += [
@@ -405,6 +407,9 @@ def _simulation_rows(result: dict) -> list[dict]:
             {"label": _("resolution at risk"), "at": result["warning_at"]},
             {"label": _("resolution due"), "at": result["resolution_due"], "strong": True},
         ]
+        if result.get("next_response_due"):
+            rows.append({"label": _("next response due (if the requester replies at the start)"),
+                         "at": result["next_response_due"], "strong": True})
         rows += [{"label": _("escalation level %(level)s (%(kind)s)") % {"level": e["order"], "kind": kinds[e["kind"]]},
                   "at": e["at"]} for e in result["escalations"]]
     if "due_at" in result:

@@ -293,10 +293,12 @@ def rich_world(pinned, world, sla_objects, file_ticket, settings, tmp_path, requ
          "notify_lead": True, "notify_admins": True, "raise_priority": True, "reassign": "lead"},
         {"order": 3, "trigger": "after_breach", "delay_minutes": 600, "notify_users": [w.it_lead],
          "reassign": "team", "reassign_team": w.hr},
+        {"order": 4, "trigger": "after_breach", "delay_minutes": 900, "applies_to": "next_response",
+         "notify_lead": True},
     ])
     w.p1_standard = standard_save(actor=w.admin, name="IT urgent", team=w.it, priority=Priority.P1,
-                                  calendar=w.calendar, first_response_minutes=30, resolution_minutes=240,
-                                  warning_percent=75, escalation_chain=w.urgent_chain)
+                                  calendar=w.calendar, first_response_minutes=30, next_response_minutes=60,
+                                  resolution_minutes=240, warning_percent=75, escalation_chain=w.urgent_chain)
     # edits, for the change log and the standard's history
     calendar_save(actor=w.admin, calendar=w.calendar, name="Shanghai office", timezone="Asia/Shanghai",
                   working_hours=[{"weekday": d, "start": dt.time(9), "end": dt.time(18)} for d in range(5)],
@@ -356,6 +358,10 @@ def rich_world(pinned, world, sla_objects, file_ticket, settings, tmp_path, requ
         w.urgent = file_ticket(title="VPN down in Shenzhen", priority=Priority.P1)
         services.ticket_assign(ticket=w.urgent, assignee=w.it_agent, actor=w.it_lead)
         w.escalated = file_ticket(title="Mail server unreachable", priority=Priority.P1)
+        # answered, then alice replied: a next response is owed (and escalated)
+        w.owed = file_ticket(title="Monitor cable missing", priority=Priority.P1)
+        services.comment_create(ticket=w.owed, author=w.it_agent, body="Which port?")
+        services.comment_create(ticket=w.owed, author=w.alice, body="HDMI.")
     with translation.override("en"):
         for hours in (0.3, 0.45, 1, 5, 30, 60):
             scanner.sla_scan(now=now + hours * hour)
@@ -529,6 +535,11 @@ def _pages(w) -> list[Page]:
         Page("hr_agent", reverse("ticket-detail", args=[urgent])),
         Page("hr_agent", reverse("ticket-detail", args=[escalated])),
         Page("alice", reverse("ticket-detail", args=[urgent])),
+        # a next response owed, on the team's page and in alice's promise (its team: where
+        # the escalation levels left it)
+        Page("hr_agent" if Ticket.objects.get(pk=w.owed.pk).team_id == w.hr.pk else "it_agent",
+             reverse("ticket-detail", args=[w.owed.pk])),
+        Page("alice", reverse("ticket-detail", args=[w.owed.pk])),
     ]
     # Actions, each read on the page it leads to with its message.
     pages += [

@@ -43,6 +43,10 @@ def format_business_minutes(minutes: int | None) -> str:
     return _("%(minutes)d min") % {"minutes": mins}
 
 
+# The targets a reply of the team meets (the others are met by resolving).
+_ANSWERS = (SLAClock.Kind.FIRST_RESPONSE, SLAClock.Kind.NEXT_RESPONSE)
+
+
 def _clock_text(clock: Any, state: states.ClockState, now: dt.datetime) -> str:
     """The short text beside a clock's colour: time left, how overdue, how late."""
     if state in (states.ClockState.ON_TRACK, states.ClockState.AT_RISK):
@@ -54,7 +58,7 @@ def _clock_text(clock: Any, state: states.ClockState, now: dt.datetime) -> str:
         return _("overdue by %(duration)s") % {"duration": format_duration(seconds)}
     if state == states.ClockState.MET_LATE:
         late = format_duration(states.seconds_late(clock) or 0)
-        if clock.kind == SLAClock.Kind.FIRST_RESPONSE:
+        if clock.kind in _ANSWERS:
             return _("answered %(duration)s late") % {"duration": late}
         return _("resolved %(duration)s late") % {"duration": late}
     return ""
@@ -63,7 +67,7 @@ def _clock_text(clock: Any, state: states.ClockState, now: dt.datetime) -> str:
 def _state_label(clock: Any, state: states.ClockState) -> str:
     """The state's words; a target met late says which: answered late or resolved late."""
     if state == states.ClockState.MET_LATE:
-        return _("answered late") if clock.kind == SLAClock.Kind.FIRST_RESPONSE else _("resolved late")
+        return _("answered late") if clock.kind in _ANSWERS else _("resolved late")
     return str(state.label)
 
 
@@ -130,11 +134,12 @@ def requester_promises(clocks: Iterable[Any], now: dt.datetime) -> list[Promise]
     """The live targets of a ticket in the requester's words, from the same clocks as the
     team's view: "We aim to reply by Mon 2026-09-28 09:15" (in the viewer's time zone),
     "We aimed to resolve it by …" once overdue, or paused while the team waits for the
-    requester. Met or stopped targets say nothing."""
+    requester. A next response owed since the requester's last reply is a reply like the
+    first. Met or stopped targets say nothing."""
     promises = []
     for clock in sorted(clocks, key=lambda c: c.kind):
         state = states.clock_state(clock, now)
-        first = clock.kind == SLAClock.Kind.FIRST_RESPONSE
+        first = clock.kind in _ANSWERS
         when = {"when": date_format(localtime(clock.due_at), "D Y-m-d H:i")} if clock.due_at else {}
         if state == states.ClockState.PAUSED:
             promises.append(Promise(_("Paused while the team waits for your reply."), None))

@@ -142,6 +142,10 @@ class ServiceStandardSerializer(ModelSerializer):
                                   help_text="Empty: any priority.")
     name = strict.LineField(max_length=160)
     first_response_minutes = strict.IntegerField(min_value=1, max_value=MINUTES_MAX, help_text="Business minutes.")
+    next_response_minutes = strict.IntegerField(
+        min_value=1, max_value=MINUTES_MAX, required=False, allow_null=True,
+        help_text="Business minutes the team has to answer each reply of the requester; null: not tracked. "
+                  "At most the resolution target.")
     resolution_minutes = strict.IntegerField(min_value=1, max_value=MINUTES_MAX, help_text="Business minutes.")
     warning_percent = strict.IntegerField(min_value=1, max_value=99, required=False)
     pause_on_pending = strict.BooleanField(required=False)
@@ -149,7 +153,8 @@ class ServiceStandardSerializer(ModelSerializer):
     class Meta:
         model = ServiceStandard
         fields = ["id", "name", "team", "category", "service_item", "priority", "calendar",
-                  "first_response_minutes", "resolution_minutes", "warning_percent", "pause_on_pending",
+                  "first_response_minutes", "next_response_minutes", "resolution_minutes", "warning_percent",
+                  "pause_on_pending",
                   "escalation_chain", "version", "is_current", "created_at"]
         read_only_fields = ["id", "version", "is_current", "created_at"]
 
@@ -234,7 +239,7 @@ class SimulateSerializer(serializers.Serializer):
 
 class SimulatedEscalationSerializer(serializers.Serializer):
     order = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=["first_response", "resolution"])
+    kind = serializers.ChoiceField(choices=["first_response", "next_response", "resolution"])
     at = ZonedDateTimeField()
 
 
@@ -246,6 +251,10 @@ class SimulateResultSerializer(serializers.Serializer):
     due_at = ZonedDateTimeField(required=False, help_text="start + minutes (when minutes were given)")
     first_response_due = ZonedDateTimeField(required=False)
     resolution_due = ZonedDateTimeField(required=False)
+    next_response_due = ZonedDateTimeField(
+        required=False, allow_null=True,
+        help_text="When the team would owe its next response to a requester's reply at `start`; null when the "
+                  "service standard does not track next responses.")
     first_response_warning_at = ZonedDateTimeField(required=False)
     resolution_warning_at = ZonedDateTimeField(required=False)
     escalations = SimulatedEscalationSerializer(many=True, required=False)

@@ -242,7 +242,8 @@ class SimulateView(ApiView, APIView):
             minutes=data.get("minutes"), priority=data.get("priority"),
         )
         body: dict[str, Any] = {"timezone": result["timezone"], "start": result["start"]}
-        for key in ("due_at", "first_response_due", "resolution_due", "first_response_warning_at"):
+        for key in ("due_at", "first_response_due", "resolution_due", "first_response_warning_at",
+                    "next_response_due"):
             if key in result:
                 body[key] = result[key]
         if "warning_at" in result:

@@ -64,7 +64,7 @@ def _clean_levels(levels, errors) -> list[dict[str, Any]]:
             add_error(errors, "levels", _("%(level)s: the level number must be 1 or more.") % {"level": label})
             continue
         trigger = row.get("trigger") or EscalationLevel.Trigger.AFTER_BREACH
-        applies_to = row.get("applies_to") or EscalationLevel.AppliesTo.BOTH
+        applies_to = row.get("applies_to") or EscalationLevel.AppliesTo.EVERY_TARGET
         reassign = row.get("reassign") or ""
         if trigger not in EscalationLevel.Trigger.values or applies_to not in EscalationLevel.AppliesTo.values \
                 or reassign not in EscalationLevel.Reassign.values:

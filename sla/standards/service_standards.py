@@ -23,14 +23,15 @@ from .common import add_error, audit, clean_line, diff, other_names, raise_if_er
 
 STANDARD_FIELDS = (
     "name", "team", "category", "service_item", "priority", "calendar", "first_response_minutes",
-    "resolution_minutes", "warning_percent", "pause_on_pending", "escalation_chain", "translations",
+    "next_response_minutes", "resolution_minutes", "warning_percent", "pause_on_pending", "escalation_chain", "translations",
 )
 _STANDARD_FKS = {
     "team": Team, "category": ServiceCategory, "service_item": ServiceItem, "calendar": BusinessCalendar,
     "escalation_chain": EscalationChain,
 }
 _STANDARD_DEFAULTS = {
-    "category": None, "service_item": None, "priority": "", "warning_percent": 80, "pause_on_pending": True,
+    "category": None, "service_item": None, "priority": "", "next_response_minutes": None, "warning_percent": 80,
+    "pause_on_pending": True,
     "escalation_chain": None, "translations": {},
 }
 
@@ -107,6 +108,23 @@ def _clean_standard(values: dict[str, Any], *, lineage, errors: dict[str, str]) 
     elif first is not None and first > 0 and resolution is not None and resolution < first:
         add_error(errors, "resolution_minutes",
                    _("The resolution target cannot be shorter than the first response target."))
+    # Optional: empty means the standard does not track next responses. A next response owed
+    # longer than the whole resolution target could never be the one that matters.
+    next_response = values.get("next_response_minutes")
+    if next_response in (None, ""):
+        cleaned["next_response_minutes"] = None
+    else:
+        try:
+            cleaned["next_response_minutes"] = next_response = to_int(next_response)
+        except ValueError:
+            add_error(errors, "next_response_minutes", _("Enter a whole number, or leave it empty."))
+            cleaned["next_response_minutes"] = next_response = None
+        if next_response is not None and next_response <= 0:
+            add_error(errors, "next_response_minutes",
+                      _("The next response target must be more than 0 minutes, or empty."))
+        elif next_response is not None and resolution is not None and next_response > resolution:
+            add_error(errors, "next_response_minutes",
+                      _("The next response target cannot be longer than the resolution target."))
     if warning is not None and not 1 <= warning <= 99:
         add_error(errors, "warning_percent", _("The warning must be between 1 and 99 percent of the target."))
     cleaned["pause_on_pending"] = bool(values.get("pause_on_pending"))

@@ -36,7 +36,9 @@ def simulate(
 
     With a calendar and `minutes`: {"due_at"}. With a service standard:
     {"first_response_due", "resolution_due", "warning_at" (of the resolution),
-    "first_response_warning_at", "escalations": [{"order", "kind", "at"}]}, using the
+    "first_response_warning_at", "next_response_due" (when the requester replies at `start`;
+    None when the standard does not track next responses), "escalations": [{"order", "kind",
+    "at"}]}, using the
     standard's calendar unless `calendar` is given. A naive `start` is read in the
     calendar's time zone; every result is in that time zone. Writes nothing.
     """
@@ -79,8 +81,11 @@ def simulate(
         return result
     warning = standard.warning_percent / 100
     targets = {"first_response": standard.first_response_minutes, "resolution": standard.resolution_minutes}
+    if standard.next_response_minutes is not None:
+        targets["next_response"] = standard.next_response_minutes
     result.update(
         first_response_due=add(targets["first_response"]),
+        next_response_due=add(targets["next_response"]) if "next_response" in targets else None,
         resolution_due=add(targets["resolution"]),
         first_response_warning_at=add(targets["first_response"] * warning),
         warning_at=add(targets["resolution"] * warning),
@@ -89,7 +94,7 @@ def simulate(
     if standard.escalation_chain_id:
         for level in standard.escalation_chain.levels.order_by("order"):
             for kind, target in targets.items():
-                if level.applies_to not in (EscalationLevel.AppliesTo.BOTH, kind):
+                if level.applies_to not in (EscalationLevel.AppliesTo.EVERY_TARGET, kind):
                     continue
                 if level.trigger == EscalationLevel.Trigger.PERCENT and level.percent:
                     amount = target * level.percent / 100

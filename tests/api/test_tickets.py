@@ -48,7 +48,7 @@ def test_filing_a_ticket_returns_it_and_its_team_sees_its_sla(world, standard, c
 def test_a_ticket_without_a_standard_has_null_clocks(world, client_for):
     response = client_for("it_agent").post("/api/v1/tickets/", laptop_payload(world), format="json")
 
-    assert response.json()["sla"] == {"first_response": None, "resolution": None}
+    assert response.json()["sla"] == {"first_response": None, "next_response": None, "resolution": None}
     assert response.json()["sla_state"] == "done"
 
 

@@ -129,10 +129,12 @@ def test_tickets_in_every_state_with_history_and_sla_clocks():
     assert set(statuses) == set(Status.values)
     assert statuses[Status.CANCELLED] == 1
     assert Ticket.objects.filter(status=Status.OPEN, comments__isnull=False).exists()
-    # Filed through the services: every ticket has its history and its two clocks.
+    # Filed through the services: every ticket has its history and its first-response and
+    # resolution clocks (and a next-response clock per reply of its requester after the team's).
     for ticket in Ticket.objects.all():
         assert ticket.events.filter(kind="created").exists(), ticket
-        assert ticket.sla_clocks.count() == 2, ticket
+        kinds = Counter(ticket.sla_clocks.values_list("kind", flat=True))
+        assert (kinds["first_response"], kinds["resolution"]) == (1, 1), ticket
     assert TicketEvent.objects.filter(kind="first_response").exists()
     assert SLAClock.objects.filter(state=SLAClock.State.PAUSED).exists()
 
@@ -169,14 +171,26 @@ def test_standards_and_escalation_chain():
     assert second.notify_admins and second.raise_priority and second.delay_minutes == 60
     for team in Team.objects.all():
         default = standards.get(team=team, priority="", category=None, service_item=None)
-        assert (default.first_response_minutes, default.resolution_minutes) == (240, 2400)
+        assert (default.first_response_minutes, default.next_response_minutes, default.resolution_minutes) == (
+            240, 240, 2400)
         assert default.calendar.name == demo.CALENDAR_CHINA
     p1 = standards.get(team__slug="it", priority=Priority.P1)
-    assert (p1.first_response_minutes, p1.resolution_minutes) == (30, 240)
+    assert (p1.first_response_minutes, p1.next_response_minutes, p1.resolution_minutes) == (30, 60, 240)
     assert p1.calendar.name == demo.CALENDAR_24X7 and p1.escalation_chain == chain
     # Written through sla.standards, like an admin's edit: each one is in the audit log.
     audited = Counter(StandardChange.objects.filter(action="created").values_list("object_type", flat=True))
     assert audited == {"calendar": 2, "chain": 1, "standard": 6}
+
+
+def test_the_tour_ticket_owes_alice_a_next_response():
+    # "Laptop does not start after the update": it.agent answered, alice replied
+    seed()
+    ticket = Ticket.objects.get(title="Laptop does not start after the update")
+
+    [clock] = SLAClock.objects.filter(ticket=ticket, kind=SLAClock.Kind.NEXT_RESPONSE)
+
+    assert (clock.cycle, clock.stopped_at, clock.target_minutes) == (1, None, 240)
+    assert Ticket.objects.get(pk=ticket.pk).sla_due_at == clock.due_at
 
 
 def test_refuses_outside_demo_mode_and_writes_nothing(settings):

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import DateTimeField, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
-from sla.models import SLAClock
+from sla.selectors import shown_clocks
 from teams.models import User
 from tickets.constants import EventKind
 from tickets.models import NO_DUE, Attachment, ServiceItem, Ticket, TicketEvent
@@ -35,7 +35,7 @@ DEFAULT_TICKET_ORDERING = "-created_at"
 def with_ticket_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """Everything a ticket's API representation reads, in a constant number of queries."""
     return qs.select_related("requester", "assignee", "team", "service_item").prefetch_related(
-        Prefetch("sla_clocks", queryset=SLAClock.objects.order_by("kind"))
+        Prefetch("sla_clocks", queryset=shown_clocks())
     )
 
 
@@ -52,7 +52,7 @@ TICKET_LIST_ROW = (
 TICKET_ROW = (
     *TICKET_LIST_ROW, *(f"requester__{c}" for c in PERSON_COLUMNS), *(f"assignee__{c}" for c in PERSON_COLUMNS),
 )
-CLOCK_ROW = ("ticket_id", "kind", "state", "due_at", "warn_at", "paused_at", "stopped_at")
+CLOCK_ROW = ("ticket_id", "kind", "cycle", "state", "due_at", "warn_at", "paused_at", "stopped_at")
 
 
 def api_ticket_rows(qs: QuerySet[Ticket], *, ordering: str = DEFAULT_TICKET_ORDERING) -> QuerySet:
@@ -86,8 +86,8 @@ def api_ticket_people(rows: list[dict[str, Any]]) -> None:
 
 def api_ticket_clocks(*, ticket_ids: list[int]) -> dict[int, list[Any]]:
     """The SLA clocks of a page of ticket rows, by ticket, as named tuples with the
-    attributes `sla.states` reads (state, due_at, warn_at, paused_at, stopped_at)."""
-    rows = SLAClock.objects.filter(ticket_id__in=ticket_ids).order_by("kind").values_list(*CLOCK_ROW, named=True)
+    attributes `sla.states` reads (kind, cycle, state, due_at, warn_at, paused_at, stopped_at)."""
+    rows = shown_clocks().filter(ticket_id__in=ticket_ids).values_list(*CLOCK_ROW, named=True)
     by_ticket: dict[int, list[Any]] = {}
     for clock in rows:
         by_ticket.setdefault(clock.ticket_id, []).append(clock)

@@ -152,6 +152,10 @@ class SlaClockSerializer(serializers.Serializer):
 
 class TicketSlaSerializer(serializers.Serializer):
     first_response = SlaClockSerializer(allow_null=True)
+    next_response = SlaClockSerializer(
+        allow_null=True,
+        help_text="The next response the team owes since the requester's last reply (its latest cycle while "
+                  "it is owed); null when the service standard does not track next responses or none is owed.")
     resolution = SlaClockSerializer(allow_null=True)
 
 
@@ -172,7 +176,7 @@ def ticket_representation(row: Mapping[str, Any], clocks: Iterable[Any], now, *,
     The SLA clocks (`sla_state`, `sla`) are the service team's working view, as on the
     ticket page: with `sees_sla` false (the viewer does not work the ticket's team: its
     requester, a collaborator from another team) both are null."""
-    by_kind = {clock.kind: clock for clock in clocks}
+    by_kind = {clock.kind: clock for clock in states.current_clocks(clocks)}
     when = _formatter()
     return {
         "id": row["id"],
@@ -196,7 +200,7 @@ def ticket_representation(row: Mapping[str, Any], clocks: Iterable[Any], now, *,
         "sla_state": states.ticket_state(by_kind.values(), now).value if sees_sla else None,
         "sla": {
             kind: clock_representation(by_kind[kind], now, when) if kind in by_kind else None
-            for kind in (SLAClock.Kind.FIRST_RESPONSE, SLAClock.Kind.RESOLUTION)
+            for kind in (SLAClock.Kind.FIRST_RESPONSE, SLAClock.Kind.NEXT_RESPONSE, SLAClock.Kind.RESOLUTION)
         } if sees_sla else None,
     }
 

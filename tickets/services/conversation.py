@@ -1,6 +1,7 @@
 """The conversation on a ticket: public replies and internal notes, with what a reply does
-to the ticket (the team's first public reply is the first response; a requester's reply
-to a ticket waiting on them puts it back in the team's hands)."""
+to the ticket (the team's first public reply is the first response, and every public reply
+of the team answers the next response owed; a requester's reply to a ticket waiting on them
+puts it back in the team's hands, and after the first response starts a next-response cycle)."""
 
 from collections.abc import Sequence
 
@@ -71,7 +72,7 @@ def write_comment(ticket: Ticket, author: User, body: str, *, internal: bool, up
             ticket.first_response_at = now
             save_ticket(ticket, "first_response_at")
             record_event(ticket, author, EventKind.FIRST_RESPONSE, at=now.isoformat())
-            sla.ticket_clocks_on_first_response(ticket=ticket, at=now)
+        sla.ticket_clocks_on_team_reply(ticket=ticket, at=now)
         if ticket.status == Status.NEW:
             ticket_transition(ticket=ticket, to=Status.OPEN, actor=author, notify_requester=False)
         notify.ticket_replied(ticket=ticket, comment=comment)
@@ -80,6 +81,7 @@ def write_comment(ticket: Ticket, author: User, body: str, *, internal: bool, up
             ticket_transition(ticket=ticket, to=Status.OPEN, actor=None, notify_requester=False)
         else:
             save_ticket(ticket)
+        sla.ticket_clocks_on_requester_reply(ticket=ticket, at=now)
         notify.requester_replied(ticket=ticket, comment=comment)
     else:
         save_ticket(ticket)

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from servicedesk.exceptions import ApplicationError
 from servicedesk.keyset import InvalidCursor, keyset_page
 from servicedesk.limits import parse_id
+from sla.selectors import shown_clocks
 from teams.models import Department, Team, User
 from teams.selectors import is_agent
 
@@ -81,7 +82,7 @@ def _queue_rows(filters: QueueFilterSet, sort: str, cursor: str | None, now: dt.
     except InvalidCursor:
         page = keyset_page(qs, QUEUE_ORDERINGS[sort], cursor=None, size=QUEUE_PAGE_SIZE)
     # After the page is cut: one query for the clocks of its rows, however it was fetched.
-    prefetch_related_objects(page.rows, "sla_clocks")
+    prefetch_related_objects(page.rows, Prefetch("sla_clocks", queryset=shown_clocks()))
     return [(ticket, ticket_badge(ticket.sla_clocks.all(), now)) for ticket in page.rows], page
 
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from sla.models import ServiceStandard
-from sla.selectors import ticket_outcomes
+from sla.selectors import shown_clocks, ticket_outcomes
+from sla.states import current_clocks
 from teams.models import Team
 from teams.selectors import team_members
 
@@ -92,7 +93,7 @@ def render_ticket_page(request: HttpRequest, ticket: Ticket, **forms) -> HttpRes
         standards = (ServiceStandard.objects.in_bulk([pk for pk in applied if isinstance(pk, int)])
                      if applied else {})
         events = [(event, describe_event(event, teams=teams, standards=standards)) for event in history]
-        clocks = list(ticket.sla_clocks.order_by("kind"))
+        clocks = current_clocks(shown_clocks().filter(ticket=ticket))
         context.update({
             "members": members,
             "is_member": any(m.pk == user.pk for m in members),
@@ -118,7 +119,7 @@ def render_ticket_page(request: HttpRequest, ticket: Ticket, **forms) -> HttpRes
             if reopen_until < now:
                 allowed = allowed - {Status.OPEN}
         context.update({
-            "promises": requester_promises(ticket.sla_clocks.all(), now),
+            "promises": requester_promises(current_clocks(shown_clocks().filter(ticket=ticket)), now),
             "can_reopen": Status.OPEN in allowed,
             "can_close": Status.CLOSED in allowed,
             "can_cancel": Status.CANCELLED in allowed,
