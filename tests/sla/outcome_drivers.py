@@ -1,5 +1,6 @@
 """How the SLA outcome tests drive a ticket: a pinned clock, IT's round-the-clock standard
-(60 minutes to the first response, 480 to the resolution: business time is wall time), and
+(60 minutes to the first response, 120 to each next response, 480 to the resolution:
+business time is wall time), and
 per target kind how a cycle starts and how its work is done (`DRIVERS`). The met and
 breached cases of tests/sla/test_outcomes.py run for every kind listed in `DRIVERS`: a new
 kind of clock (next response) adds its driver here."""
@@ -44,7 +45,7 @@ def clock(monkeypatch, settings):
 @pytest.fixture
 def standard(world):
     return ServiceStandardFactory(team=world.it, name="IT round the clock", first_response_minutes=60,
-                                  resolution_minutes=480)
+                                  next_response_minutes=120, resolution_minutes=480)
 
 
 def fresh(ticket) -> Ticket:
@@ -84,8 +85,23 @@ def _filed(world, ticket):
     return ticket.created_at
 
 
+def _requester_replied(world, ticket):
+    """The team answers first (its first response), a minute later the requester replies:
+    that reply starts a next-response cycle, whose instant is returned."""
+    services.comment_create(ticket=fresh(ticket), author=world.it_agent, body="Please try a restart")
+    clock = timezone.now
+    clock.set(clock() + MINUTE)
+    services.comment_create(ticket=fresh(ticket), author=ticket.requester, body="Still broken")
+    return clock()
+
+
+def fulfil_next_response(world, ticket):
+    services.comment_create(ticket=fresh(ticket), author=world.it_agent, body="Replacing the disk")
+
+
 DRIVERS = {
     SLAClock.Kind.FIRST_RESPONSE: Driver(_filed, fulfil_first_response, 60),
+    SLAClock.Kind.NEXT_RESPONSE: Driver(_requester_replied, fulfil_next_response, 120),
     SLAClock.Kind.RESOLUTION: Driver(_filed, fulfil_resolution, 480),
 }
 KINDS = sorted(DRIVERS)
