@@ -1,0 +1,71 @@
+"""Fixtures of the survey tests: a pinned clock, the survey settings a test wants, and
+resolving a ticket as the IT agent."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from surveys.models import SurveySettings
+from tickets import services
+from tickets.constants import Status
+from tickets.models import Ticket
+
+START = dt.datetime(2026, 9, 14, 9, 0, tzinfo=dt.UTC)  # a Monday
+
+
+class PinnedClock:
+    """`timezone.now()` for the code under test: the instant the test last set."""
+
+    def __init__(self, at: dt.datetime):
+        self.at = at
+
+    def __call__(self) -> dt.datetime:
+        return self.at
+
+    def advance(self, **delta) -> dt.datetime:
+        self.at = self.at + dt.timedelta(**delta)
+        return self.at
+
+
+@pytest.fixture
+def clock(monkeypatch, settings):
+    settings.TIME_ZONE = "UTC"
+    pinned = PinnedClock(START)
+    monkeypatch.setattr(timezone, "now", pinned)
+    with timezone.override("UTC"):
+        yield pinned
+
+
+@pytest.fixture
+def survey_defaults(db):
+    """Set the defaults row for all teams: `survey_defaults(delay_minutes=0, ...)`."""
+
+    def _set(**values) -> SurveySettings:
+        row, _created = SurveySettings.objects.get_or_create(team=None)
+        base = {"enabled": True, "delay_minutes": 0, "sample_percent": 100, "cooldown_days": 0, "expiry_days": 7,
+                "low_score": 2, "anonymous": False}
+        for field, value in {**base, **values}.items():
+            setattr(row, field, value)
+        row.save()
+        return row
+
+    return _set
+
+
+@pytest.fixture
+def resolve(world):
+    def _resolve(ticket: Ticket, actor=None) -> Ticket:
+        return services.ticket_transition(ticket=Ticket.objects.get(pk=ticket.pk), to=Status.RESOLVED,
+                                          actor=actor or world.it_agent)
+
+    return _resolve
+
+
+@pytest.fixture
+def reopen(world):
+    def _reopen(ticket: Ticket, actor=None) -> Ticket:
+        return services.ticket_transition(ticket=Ticket.objects.get(pk=ticket.pk), to=Status.OPEN,
+                                          actor=actor or world.alice)
+
+    return _reopen
