@@ -6,11 +6,15 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from surveys.models import SurveySettings
+from surveys.models import SurveyReason, SurveySettings
 from tickets import services
 from tickets.constants import Status
 from tickets.models import Ticket
 
+REASONS = [
+    ("slow", "It took too long", "处理太慢", "處理太慢"),
+    ("not-solved", "The problem is not really solved", "问题没有真正解决", "問題沒有真正解決"),
+]
 START = dt.datetime(2026, 9, 14, 9, 0, tzinfo=dt.UTC)  # a Monday
 
 
@@ -48,6 +52,11 @@ def survey_defaults(db):
         for field, value in {**base, **values}.items():
             setattr(row, field, value)
         row.save()
+        # The reasons the migration gives the defaults (a transactional test elsewhere may
+        # have flushed them).
+        for order, (key, en, hans, hant) in enumerate(REASONS):
+            SurveyReason.objects.get_or_create(settings=row, key=key, defaults={
+                "name": en, "order": order, "translations": {"zh-hans": {"name": hans}, "zh-hant": {"name": hant}}})
         return row
 
     return _set
