@@ -108,10 +108,10 @@ def responses_visible_to(*, user: User, team_id: int | None = None, start: dt.da
     return qs
 
 
-def respondent_hidden(*, user: User, settings: SurveySettings) -> bool:
+def respondent_hidden(*, user: User, team_id: int, settings: SurveySettings) -> bool:
     """Whether `user` may not see who gave a score: agents of an anonymous team (leads and
     service admins follow low scores up, so they see the requester)."""
-    return settings.anonymous and not user.is_admin_role and settings.team_id not in lead_team_ids(user=user)
+    return settings.anonymous and not user.is_admin_role and team_id not in lead_team_ids(user=user)
 
 
 @dataclass

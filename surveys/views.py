@@ -86,9 +86,10 @@ def _survey_page(request: HttpRequest, invite: SurveyInvite, token: str) -> Http
         context.update({"form": form, "editable": editable,
                         "needs_reason": response.score <= settings.low_score and not response.reason_id})
         return render(request, "surveys/answered.html", context)
-    open_now = invite.state == SurveyInvite.State.SENT and invite.expires_at and invite.expires_at > now
-    if not open_now:
-        return render(request, "surveys/link_closed.html", {**context, "reason": invite.state}, status=200)
+    if invite.state == SurveyInvite.State.SENT and invite.expires_at and invite.expires_at <= now:
+        return render(request, "surveys/link_closed.html", {**context, "reason": SurveyInvite.State.EXPIRED})
+    if invite.state != SurveyInvite.State.SENT:
+        return render(request, "surveys/link_closed.html", {**context, "reason": invite.state})
     form = AnswerForm(request.POST or None, reasons=reasons)
     if request.method == "POST" and form.is_valid():
         try:

@@ -44,5 +44,5 @@ def survey_panel(context, ticket):
         rows.append({"invite": invite, "response": response,
                      "follow_up": follow_ups.get(response.pk) if response else None})
     return {**base, "show": True, "role": "staff", "rows": rows, "can_close": can_close,
-            "hide_score": selectors.respondent_hidden(user=user, settings=settings),
+            "hide_score": selectors.respondent_hidden(user=user, team_id=ticket.team_id, settings=settings),
             "next_url": request.path}

@@ -78,3 +78,32 @@ def reopen(world):
                                           actor=actor or world.alice)
 
     return _reopen
+
+
+@pytest.fixture
+def api_for(world):
+    """`api_for("alice")` → an APIClient with alice's token; "anonymous" sends none."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def _client(role):
+        client = APIClient()
+        if role != "anonymous":
+            user = getattr(world, role) if isinstance(role, str) else role
+            token, _created = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def sent_invite(world, file_ticket, clock, survey_defaults, resolve):
+    """Alice's laptop ticket, assigned to it.agent and resolved: its survey went out at once."""
+    from surveys.models import SurveyInvite
+
+    survey_defaults(delay_minutes=0, low_score=2)
+    ticket = file_ticket()
+    services.ticket_assign(ticket=ticket, assignee=world.it_agent, actor=world.it_lead)
+    resolve(ticket)
+    return SurveyInvite.objects.select_related("ticket").get(ticket=ticket)
