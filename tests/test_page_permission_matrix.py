@@ -24,10 +24,10 @@ from refdata import versions
 from sla.standards.calendars import calendar_save
 from sla.standards.chains import chain_save
 from sla.standards.service_standards import standard_save
+from surveys import views as survey_views
 from tests.dbstate import CHANGED, MORE, changed_since, db_fingerprint, effect_problems, write_counters
 from tests.factories import UserFactory
 from tickets.services import canned_response_save
-from surveys import views as survey_views
 from tickets.views import team_settings
 
 # The survey pages of the matrix: configuration and the lead's pages (the requester's survey
@@ -196,13 +196,12 @@ def objects(world, settings, tmp_path):
 
 def _follow_up(world):
     """An open follow-up of IT: alice gave 1 of 5 to her resolved laptop ticket."""
-    from surveys.models import SurveySettings
     from surveys.selectors import current_invite
     from surveys.services import survey_answer
+    from tests.factories import survey_defaults_row
     from tickets import services
 
-    SurveySettings.objects.update_or_create(team=None, defaults={
-        "enabled": True, "delay_minutes": 0, "sample_percent": 50, "cooldown_days": 0})
+    survey_defaults_row(sample_percent=50)
     ticket = None
     for n in range(20):  # the first ticket of the sample (half of them are)
         ticket = services.ticket_create(requester=world.alice, service_item=world.laptop, title=f"Slow {n}",

@@ -52,10 +52,11 @@ class SurveyAnswerView(ApiView, APIView):
     @extend_schema(summary="Answer a satisfaction survey with the token of its link (single use)",
                    request=SurveyAnswerSerializer, responses={201: SurveyResponseSerializer, **ERRORS})
     def post(self, request: Request, token: str) -> Response:
+        data = request.data  # a body that cannot be read is a 400 (or 415) whatever the token
         invite = selectors.invite_for_token(token)
         if invite is None:
             raise NotFound(_("No such survey."))
-        serializer = SurveyAnswerSerializer(data=request.data)
+        serializer = SurveyAnswerSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         actor = request.user if request.user.is_authenticated else None
         response = services.survey_answer(invite=invite, actor=actor, channel=SurveyResponse.Channel.API,

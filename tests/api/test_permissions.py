@@ -16,8 +16,8 @@ so a new endpoint cannot go untested.
 
 import re
 from collections.abc import Callable
-from types import SimpleNamespace
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -235,13 +235,12 @@ def objects(world, ticket, personas):
 
 def _surveyed_ticket(world):
     """alice's second ticket, resolved: its satisfaction survey went out at once."""
-    from surveys.models import SurveySettings
     from surveys.selectors import current_invite, invite_token
+    from tests.factories import survey_defaults_row
     from tickets import services
     from tickets.models import Ticket
 
-    SurveySettings.objects.update_or_create(team=None, defaults={
-        "enabled": True, "delay_minutes": 0, "sample_percent": 100, "cooldown_days": 0})
+    survey_defaults_row()
     surveyed = services.ticket_create(requester=world.alice, service_item=world.laptop, title="Surveyed",
                                       fields={"asset_tag": "LT-9"})
     services.ticket_transition(ticket=surveyed, to="resolved", actor=world.it_agent)

@@ -6,15 +6,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from surveys.models import SurveyReason, SurveySettings
+from tests.factories import survey_defaults_row
 from tickets import services
 from tickets.constants import Status
 from tickets.models import Ticket
 
-REASONS = [
-    ("slow", "It took too long", "处理太慢", "處理太慢"),
-    ("not-solved", "The problem is not really solved", "问题没有真正解决", "問題沒有真正解決"),
-]
 START = dt.datetime(2026, 9, 14, 9, 0, tzinfo=dt.UTC)  # a Monday
 
 
@@ -44,22 +40,7 @@ def clock(monkeypatch, settings):
 @pytest.fixture
 def survey_defaults(db):
     """Set the defaults row for all teams: `survey_defaults(delay_minutes=0, ...)`."""
-
-    def _set(**values) -> SurveySettings:
-        row, _created = SurveySettings.objects.get_or_create(team=None)
-        base = {"enabled": True, "delay_minutes": 0, "sample_percent": 100, "cooldown_days": 0, "expiry_days": 7,
-                "low_score": 2, "anonymous": False}
-        for field, value in {**base, **values}.items():
-            setattr(row, field, value)
-        row.save()
-        # The reasons the migration gives the defaults (a transactional test elsewhere may
-        # have flushed them).
-        for order, (key, en, hans, hant) in enumerate(REASONS):
-            SurveyReason.objects.get_or_create(settings=row, key=key, defaults={
-                "name": en, "order": order, "translations": {"zh-hans": {"name": hans}, "zh-hant": {"name": hant}}})
-        return row
-
-    return _set
+    return survey_defaults_row
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ import pytest
 from django.test import Client
 
 from notifications.models import OutboxMessage
+from sla.scanner import sla_scan
 from surveys import services
 from surveys.models import SurveyFollowUp, SurveyInvite, SurveyResponse
 from surveys.selectors import invite_for_token, invite_token
 from surveys.tokens import token_hash
-from sla.scanner import sla_scan
 from tests.factories import ServiceStandardFactory
 from tickets import services as ticket_services
 from tickets.constants import Status

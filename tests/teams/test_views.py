@@ -68,7 +68,7 @@ def test_each_person_is_offered_the_events_that_can_reach_them(world):
 def test_someone_an_escalation_chain_names_is_offered_escalations(world):
     chain_save(actor=world.admin, name="To the CFO", description="", levels=[
         {"order": 1, "trigger": "after_breach", "delay_minutes": 0, "notify_users": [world.bob]}])
-    assert _profile_events(world, world.bob) == [*REQUESTER_EVENTS, "sla_escalation"]
+    assert _profile_events(world, world.bob) == ["ticket_status", "ticket_reply", "sla_escalation", "survey_invite"]
 
 
 def test_the_preference_selects_show_the_current_choice(world):
