@@ -679,12 +679,16 @@ def test_no_notification_has_an_english_sentence_left(rich_world, pinned, file_t
         for hours in (3.5, 4.2, 5, 100):
             scanner.sla_scan(now=pinned.at + hours * hour)
         services.ticket_transition(ticket=Ticket.objects.get(pk=ticket.pk), to=Status.RESOLVED, actor=w.hr_agent)
-        survey_answer(invite=current_invite(ticket=ticket), score=1, require_reason=False)
+        # a low score to IT (the escalated ticket went to HR, which has no lead)
+        toner = file_ticket(title="Toner empty")
+        services.ticket_transition(ticket=toner, to=Status.RESOLVED, actor=w.it_agent)
+        survey_answer(invite=current_invite(ticket=toner), score=1, require_reason=False)
         digest.lead_digests_enqueue(now=pinned.at + 24 * hour)
         notify.deliver_outbox(now=pinned.at + 200 * hour, batch_size=10_000)
     # every kind is there, all delivered: what the outbox holds, the emails rendered at
     # delivery and the notifications in the app
-    english_speakers = OutboxMessage.objects.filter(created_at__gte=ticket.created_at, ticket__in=[ticket, duplicate])
+    english_speakers = OutboxMessage.objects.filter(created_at__gte=ticket.created_at,
+                                                    ticket__in=[ticket, duplicate, toner])
     assert set(english_speakers.values_list("event", flat=True)) == set(notify.EVENT_LABELS) - {notify.LEAD_DIGEST}
     assert set(OutboxMessage.objects.values_list("event", flat=True)) == set(notify.EVENT_LABELS)
     assert not OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).exists()
