@@ -81,6 +81,7 @@ def run(args) -> dict:
     from django.utils import timezone
 
     from notifications.models import OutboxMessage
+    from surveys.invites import survey_url
     from surveys.models import SurveyInvite, SurveySettings
     from surveys.services import surveys_sweep
 
@@ -90,6 +91,7 @@ def run(args) -> dict:
     now = timezone.now()
     ticket_ids = _load(count, team, item, people, now)
     try:
+        survey_url("warm")  # the URL map is loaded once per worker process, not per sweep
         connection.close()  # the sweep starts on a fresh connection, as a worker's task would
         started = time.perf_counter()
         result = surveys_sweep(now=now)
