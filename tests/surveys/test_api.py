@@ -119,3 +119,35 @@ def test_responses_are_filtered_by_day(world, sent_invite, api_for, clock):
     assert ids(**{"from": "2026-09-15"}) == []
     assert ids(to="2026-09-13") == []
     assert api_for("admin").get("/api/v1/surveys/responses/", {"from": "yesterday"}).status_code == 400
+
+
+def test_the_responses_list_and_the_satisfaction_page_read_a_constant_number_of_queries(
+        world, file_ticket, api_for, clock, survey_defaults, resolve):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    survey_defaults()
+
+    def answer(n):
+        for i in range(n):
+            ticket = file_ticket(title=f"Ticket {i}")
+            resolve(ticket)
+            services.survey_answer(invite=ticket.survey_invites.get(), score=1 + i % 5, comment="x", reason="slow")
+
+    lead_api, lead_page = api_for("it_lead"), Client()
+    lead_page.force_login(world.it_lead)
+
+    def counts():
+        with CaptureQueriesContext(connection) as api:
+            assert lead_api.get("/api/v1/surveys/responses/").status_code == 200
+        with CaptureQueriesContext(connection) as page:
+            assert lead_page.get("/surveys/teams/it/").status_code == 200
+        return len(api), len(page)
+
+    answer(1)
+    few = counts()
+    answer(6)
+    many = counts()
+
+    assert many == few
