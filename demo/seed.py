@@ -29,6 +29,9 @@ from sla.models import BusinessCalendar, EscalationChain, EscalationLevel, Servi
 from sla.standards.calendars import calendar_save
 from sla.standards.chains import chain_save
 from sla.standards.service_standards import standard_save
+from surveys.models import SurveySettings
+from surveys.selectors import survey_settings_for
+from surveys.services import survey_settings_save
 from teams.models import Department, Membership, Team, User
 from tickets import services as tickets
 from tickets.constants import Priority, Status
@@ -93,6 +96,7 @@ def seed(*, stdout=None) -> SeedReport:
         _seed_canned_responses(report, teams)
         items = _seed_catalog(report, teams)
         _seed_standards(report, teams, users["admin"])
+        _seed_survey_settings(report, users["admin"])
         _seed_tickets(report, users, items)
     return report
 
@@ -286,6 +290,18 @@ def _seed_standards(report: SeedReport, teams: dict[str, Team], admin: User) -> 
             resolution_minutes=resolution, escalation_chain=chain,
         )
         report.add(ServiceStandard)
+
+
+def _seed_survey_settings(report: SeedReport, admin: User) -> None:
+    """The demo surveys at once after every resolution (a real installation's defaults wait
+    and sample: surveys.models), so that the tour shows a survey as soon as a ticket is
+    resolved."""
+    current = survey_settings_for(team_id=None)
+    values = {"enabled": True, "delay_minutes": 0, "sample_percent": 100, "cooldown_days": 0,
+              "expiry_days": current.expiry_days, "low_score": current.low_score, "anonymous": current.anonymous}
+    if current.pk is None or any(getattr(current, field) != value for field, value in values.items()):
+        survey_settings_save(actor=admin, team=None, values=values, reasons=None)
+        report.add(SurveySettings, current.pk is None)
 
 
 def _seed_tickets(report: SeedReport, users: dict[str, User], items: dict[str, ServiceItem]) -> None:

@@ -39,6 +39,8 @@ REQUESTER_REPLY = "requester_reply"
 SLA_WARNING = "sla_warning"
 SLA_ESCALATION = "sla_escalation"
 LEAD_DIGEST = "lead_digest"
+SURVEY_INVITE = "survey_invite"
+SURVEY_LOW_SCORE = "survey_low_score"
 
 EVENT_LABELS = {
     TICKET_CREATED: gettext_lazy("New ticket in my team's queue"),
@@ -48,6 +50,8 @@ EVENT_LABELS = {
     REQUESTER_REPLY: gettext_lazy("The requester replied"),
     SLA_WARNING: gettext_lazy("A ticket is at risk"),
     SLA_ESCALATION: gettext_lazy("Escalations"),
+    SURVEY_INVITE: gettext_lazy("A satisfaction survey about my resolved request"),
+    SURVEY_LOW_SCORE: gettext_lazy("A low score in a satisfaction survey of my team (leads)"),
     LEAD_DIGEST: gettext_lazy("Daily digest of my team's queue (leads; off unless chosen)"),
 }
 
@@ -97,6 +101,8 @@ class Message:
     subject: str
     body: str
     exclude: object = None
+    # The link of the message (the ticket page when None).
+    url: str | None = None
 
 
 def enqueue(*, recipients: Iterable, event: str, ticket, key: str, subject: str, body: str,
@@ -138,7 +144,7 @@ def enqueue_many(messages: list[Message], *, prefs: dict[tuple[int, str], str] |
     for message, user in wanted:
         ticket = message.ticket
         context = {"reference": ticket.reference if ticket else "", "title": ticket.title if ticket else ""}
-        url = ticket_url(ticket.pk) if ticket is not None else ""
+        url = message.url if message.url is not None else ticket_url(ticket.pk) if ticket is not None else ""
         language = user.language or settings.LANGUAGE_CODE
         subject = one_line(translated(message.subject, language) % context)[:255]
         body = translated(message.body, language) % context
@@ -249,8 +255,9 @@ def message_id(message: OutboxMessage) -> str:
 def _email(message: OutboxMessage) -> EmailMultiAlternatives:
     context = {"message": message, "site_url": settings.SITE_URL}
     with translation.override(getattr(message.recipient, "language", None) or settings.LANGUAGE_CODE):
-        text = render_to_string("notifications/email.txt", context)
-        html = render_to_string("notifications/email.html", context)
+        # An event may have mails of its own (notifications/email/<event>.txt and .html).
+        text = render_to_string([f"notifications/email/{message.event}.txt", "notifications/email.txt"], context)
+        html = render_to_string([f"notifications/email/{message.event}.html", "notifications/email.html"], context)
     # The stored subject is one line already; rows written before that rule are made so here.
     email = EmailMultiAlternatives(one_line(message.subject), text, settings.DEFAULT_FROM_EMAIL, [message.address],
                                    headers={"Message-ID": message_id(message)})

@@ -15,6 +15,8 @@ from notifications.services import (
     REQUESTER_REPLY,
     SLA_ESCALATION,
     SLA_WARNING,
+    SURVEY_INVITE,
+    SURVEY_LOW_SCORE,
     TICKET_ASSIGNED,
     TICKET_CREATED,
     TICKET_REPLY,
@@ -30,11 +32,11 @@ def notification_events_for(user) -> list[str]:
     requests; a team's agents and leads hear of its queue; leads get the digest; an
     escalation reaches the ticket's agents and lead and whoever a chain names."""
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-    events = {TICKET_STATUS, TICKET_REPLY}
+    events = {TICKET_STATUS, TICKET_REPLY, SURVEY_INVITE}
     if roles:
         events |= {TICKET_CREATED, TICKET_ASSIGNED, REQUESTER_REPLY, SLA_WARNING, SLA_ESCALATION}
     if Membership.Role.LEAD in roles:
-        events.add(LEAD_DIGEST)
+        events |= {LEAD_DIGEST, SURVEY_LOW_SCORE}
     if SLA_ESCALATION not in events and EscalationLevel.notify_users.through.objects.filter(user=user).exists():
         events.add(SLA_ESCALATION)
     return [event for event in EVENT_LABELS if event in events]

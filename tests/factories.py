@@ -104,3 +104,24 @@ class ServiceStandardFactory(DjangoModelFactory):
     calendar = factory.SubFactory(CalendarFactory)
     first_response_minutes = 60
     resolution_minutes = 480
+
+
+SURVEY_REASONS = [
+    ("slow", "It took too long", "处理太慢", "處理太慢"),
+    ("not-solved", "The problem is not really solved", "问题没有真正解决", "問題沒有真正解決"),
+]
+
+
+def survey_defaults_row(**values):
+    """The survey settings for all teams, as a test wants them (at once, every resolution, no
+    cooldown unless said), with their reasons: the migration's row and reasons may have been
+    flushed by a transactional test."""
+    from surveys.models import SurveyReason, SurveySettings
+
+    values = {"enabled": True, "delay_minutes": 0, "sample_percent": 100, "cooldown_days": 0, "expiry_days": 7,
+              "low_score": 2, "anonymous": False, **values}
+    row, _created = SurveySettings.objects.update_or_create(team=None, defaults=values)
+    for order, (key, en, hans, hant) in enumerate(SURVEY_REASONS):
+        SurveyReason.objects.get_or_create(settings=row, key=key, defaults={
+            "name": en, "order": order, "translations": {"zh-hans": {"name": hans}, "zh-hant": {"name": hant}}})
+    return row

@@ -41,8 +41,10 @@ from sla.standards.calendars import calendar_save
 from sla.standards.chains import chain_save
 from sla.standards.service_standards import standard_retire, standard_save
 from sla.states import ClockState, TicketState, clock_state
+from surveys.selectors import current_invite, invite_token
+from surveys.services import survey_answer, survey_follow_up_done
 from tests.conftest import set_sla
-from tests.factories import ServiceCategoryFactory, ServiceItemFactory
+from tests.factories import ServiceCategoryFactory, ServiceItemFactory, survey_defaults_row
 from tests.sla.views.conftest import sla_objects  # noqa: F401 - a fixture of the service-standard pages
 from tickets import services
 from tickets.constants import EventKind, Priority, Status
@@ -279,6 +281,8 @@ def rich_world(pinned, world, sla_objects, file_ticket, settings, tmp_path, requ
         user.language = language
         user.timezone = "Asia/Shanghai"
         user.save()
+    # Satisfaction surveys at once after every resolution (as the demo sends them).
+    survey_defaults_row()
     # The data holds no word of the catalog's labels ("escalation"): the chain is renamed,
     # with names per language.
     chain_save(actor=w.admin, chain=w.chain, name="Standard ladder", names={"zh-hans": "标准链", "zh-hant": "標準鏈"},
@@ -390,6 +394,19 @@ def rich_world(pinned, world, sla_objects, file_ticket, settings, tmp_path, requ
                                               comment="Fixed.", resolution_summary="Replaced the access point.")
     for ticket in (w.met, w.met_late):
         Ticket.objects.filter(pk=ticket.pk).update(assignee=w.it_agent)
+    # Satisfaction surveys: a low score (its follow-up open), one sent and unanswered, one
+    # whose follow-up the lead closed.
+    with translation.override(language):
+        low = survey_answer(invite=current_invite(ticket=w.resolved), score=1, comment="It took a week.",
+                            reason="slow")
+        w.resolved_follow_up = low.follow_up.pk
+        w.surveyed = file_ticket(title="Headset crackles")
+        services.ticket_transition(ticket=w.surveyed, to=Status.RESOLVED, actor=w.it_agent)
+        w.survey_token = invite_token(current_invite(ticket=w.surveyed))
+        w.followed = file_ticket(title="Badge reader", requester=w.bob)
+        services.ticket_transition(ticket=w.followed, to=Status.RESOLVED, actor=w.it_agent)
+        answered = survey_answer(invite=current_invite(ticket=w.followed), score=2, comment="Meh.", reason="slow")
+        survey_follow_up_done(follow_up=answered.follow_up, actor=w.it_lead, note="Called him.")
     # Lots of open tickets, for the bulk change's confirmation page.
     with translation.override(language):
         w.bulk = [file_ticket(title=f"Toner {n}") for n in range(7)]
@@ -511,6 +528,16 @@ def _pages(w) -> list[Page]:
         Page(None, reverse("login")),
         Page(None, reverse("login"), "post", {"username": "alice", "password": "wrong"}),
         Page("alice", "/no-such-page/", status=404),
+        # satisfaction surveys
+        Page(None, reverse("survey-token", args=[w.survey_token])),
+        Page(None, reverse("survey-token", args=["1.forged"]), status=404),
+        Page("alice", reverse("ticket-detail", args=[w.surveyed.pk])),
+        Page("it_lead", reverse("ticket-detail", args=[w.resolved.pk])),
+        Page("it_lead", reverse("ticket-detail", args=[w.followed.pk])),
+        Page("it_lead", reverse("survey-satisfaction", args=[it])),
+        Page("admin", reverse("survey-settings")),
+        Page("admin", reverse("survey-team-settings", args=[it])),
+        Page("admin", reverse("survey-settings"), "post", {"delay_minutes": "soon", "reasons": "no key here"}),
         Page("alice", reverse("ticket-detail", args=[w.related.pk]), status=404),
         Page("alice", reverse("ticket-reply", args=[main]), "post", {f"f{n}": "x" for n in range(1200)},
              status=400),
@@ -583,6 +610,14 @@ def _pages(w) -> list[Page]:
              {f"event_{event}": "in_app" for event in notify.EVENT_LABELS}, follow=True),
         Page("it_lead", reverse("profile-availability"), "post", {"team": w.it.pk, "available": "0"}, follow=True),
         Page("admin", reverse("sla:standard-retire", args=[w.p1_standard.pk]), "post", follow=True),
+        Page(None, reverse("survey-score", args=[w.survey_token, 1]), follow=True),
+        Page(None, reverse("survey-token", args=[w.survey_token]), "post", {"comment": "", "reason": ""}),
+        Page("alice", reverse("survey-ticket-answer", args=[w.surveyed.pk]), "post", {"score": "5"}, follow=True),
+        Page("it_lead", reverse("survey-follow-up-done", args=[w.resolved_follow_up]), "post",
+             {"note": "Called her."}, follow=True),
+        Page("admin", reverse("survey-team-settings", args=[it]), "post",
+             {"enabled": "on", "delay_minutes": "0", "sample_percent": "100", "cooldown_days": "0",
+              "expiry_days": "7", "low_score": "2", "reasons": ""}, follow=True),
         Page("admin", reverse("sla:calendar-import", args=[w.calendar.pk]), "post",
              {"import-country": "XX", "import-year": "2026"}, follow=True),
     ]
@@ -655,11 +690,16 @@ def test_no_notification_has_an_english_sentence_left(rich_world, pinned, file_t
         for hours in (3.5, 4.2, 5, 100):
             scanner.sla_scan(now=pinned.at + hours * hour)
         services.ticket_transition(ticket=Ticket.objects.get(pk=ticket.pk), to=Status.RESOLVED, actor=w.hr_agent)
+        # a low score to IT (the escalated ticket went to HR, which has no lead)
+        toner = file_ticket(title="Toner empty")
+        services.ticket_transition(ticket=toner, to=Status.RESOLVED, actor=w.it_agent)
+        survey_answer(invite=current_invite(ticket=toner), score=1, require_reason=False)
         digest.lead_digests_enqueue(now=pinned.at + 24 * hour)
         notify.deliver_outbox(now=pinned.at + 200 * hour, batch_size=10_000)
     # every kind is there, all delivered: what the outbox holds, the emails rendered at
     # delivery and the notifications in the app
-    english_speakers = OutboxMessage.objects.filter(created_at__gte=ticket.created_at, ticket__in=[ticket, duplicate])
+    english_speakers = OutboxMessage.objects.filter(created_at__gte=ticket.created_at,
+                                                    ticket__in=[ticket, duplicate, toner])
     assert set(english_speakers.values_list("event", flat=True)) == set(notify.EVENT_LABELS) - {notify.LEAD_DIGEST}
     assert set(OutboxMessage.objects.values_list("event", flat=True)) == set(notify.EVENT_LABELS)
     assert not OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).exists()

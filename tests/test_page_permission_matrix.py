@@ -24,10 +24,15 @@ from refdata import versions
 from sla.standards.calendars import calendar_save
 from sla.standards.chains import chain_save
 from sla.standards.service_standards import standard_save
+from surveys import views as survey_views
 from tests.dbstate import CHANGED, MORE, changed_since, db_fingerprint, effect_problems, write_counters
 from tests.factories import UserFactory
 from tickets.services import canned_response_save
 from tickets.views import team_settings
+
+# The survey pages of the matrix: configuration and the lead's pages (the requester's survey
+# pages are tests/surveys').
+SURVEY_CONFIG_PAGES = {"survey-settings", "survey-team-settings", "survey-satisfaction", "survey-follow-up-done"}
 
 PERSONAS = ["anonymous", "requester", "other_agent", "agent", "lead", "service_admin", "superuser"]
 WORLD_NAMES = {"requester": "alice", "other_agent": "hr_agent", "agent": "it_agent", "lead": "it_lead",
@@ -89,6 +94,11 @@ def _chain_form(name):
             "levels-0-applies_to": "both", "levels-0-notify_lead": "on", "levels-0-reassign": ""}
 
 
+def _survey_settings_form(world, objects):
+    return {"enabled": "on", "delay_minutes": "30", "sample_percent": "80", "cooldown_days": "7",
+            "expiry_days": "5", "low_score": "2", "reasons": "slow | It took too long | 处理太慢 | 處理太慢"}
+
+
 CASES = [
     # --- service standards (sla/urls.py) -------------------------------------------------------
     Case("sla:standards", "get", admin_only(200)),
@@ -143,6 +153,19 @@ CASES = [
     Case("team-availability", "get", codes(405, 405, 405, 405, 405, 405), team_url=True),
     Case("team-availability", "post", codes(LOGIN, 404, 404, 302, 302, 403), team_url=True,
          body={"available": "0"}, effect={"teams_membership": CHANGED}),
+    # --- satisfaction surveys (surveys/views.py): settings are the service admins', a team's
+    # Satisfaction page and its follow-ups its lead's --------------------------------------
+    Case("survey-settings", "get", admin_only(200)),
+    Case("survey-settings", "post", admin_only(302), body=_survey_settings_form,
+         effect={"surveys_surveysettings": CHANGED}),
+    Case("survey-team-settings", "get", admin_only(200), team_url=True),
+    Case("survey-team-settings", "post", admin_only(302), team_url=True, body=_survey_settings_form,
+         effect={"surveys_surveysettings": 1}),
+    Case("survey-satisfaction", "get", lead_only(200), team_url=True),
+    Case("survey-satisfaction", "post", codes(405, 405, 405, 405, 405, 405), team_url=True),
+    Case("survey-follow-up-done", "get", codes(405, 405, 405, 405, 405, 405), obj="follow_up"),
+    Case("survey-follow-up-done", "post", lead_only(302), obj="follow_up", body={"note": "Called her back."},
+         effect={"surveys_surveyfollowup": CHANGED}),
 ]
 
 
@@ -167,7 +190,26 @@ def objects(world, settings, tmp_path):
     standard = standard_save(actor=world.admin, name="IT default", team=world.it, calendar=calendar,
                              first_response_minutes=60, resolution_minutes=480, escalation_chain=chain)
     canned = canned_response_save(team=world.it, title="Greeting", body="Hello {requester_name}.")
-    return {"calendar": calendar, "chain": chain, "standard": standard, "canned": canned}
+    return {"calendar": calendar, "chain": chain, "standard": standard, "canned": canned,
+            "follow_up": _follow_up(world)}
+
+
+def _follow_up(world):
+    """An open follow-up of IT: alice gave 1 of 5 to her resolved laptop ticket."""
+    from surveys.selectors import current_invite
+    from surveys.services import survey_answer
+    from tests.factories import survey_defaults_row
+    from tickets import services
+
+    survey_defaults_row(sample_percent=50)
+    ticket = None
+    for n in range(20):  # the first ticket of the sample (half of them are)
+        ticket = services.ticket_create(requester=world.alice, service_item=world.laptop, title=f"Slow {n}",
+                                        fields={"asset_tag": "LT-9"})
+        services.ticket_transition(ticket=ticket, to="resolved", actor=world.it_agent)
+        if current_invite(ticket=ticket):
+            break
+    return survey_answer(invite=current_invite(ticket=ticket), score=1, require_reason=False).follow_up
 
 
 def _url(case: Case, world, objects) -> str:
@@ -227,6 +269,9 @@ def _page_names() -> set[str]:
         elif hasattr(pattern, "url_patterns"):
             names |= {p.name for p in pattern.url_patterns
                       if isinstance(p, URLPattern) and p.callback.__module__ == team_settings.__name__}
+            names |= {p.name for p in pattern.url_patterns
+                      if isinstance(p, URLPattern) and p.callback.__module__ == survey_views.__name__
+                      and p.name in SURVEY_CONFIG_PAGES}
     return names
 
 

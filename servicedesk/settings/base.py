@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sla",
     "notifications",
     "webhooks",
+    "surveys",
     "refdata",
     "demo",
 ]
@@ -334,6 +335,13 @@ WEBHOOK_ALLOWED_INTERNAL_HOSTS = env.list("WEBHOOK_ALLOWED_INTERNAL_HOSTS", defa
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+# Satisfaction surveys: the sweep that sends due invites and expires old ones.
+SURVEY_SWEEP_INTERVAL_SECONDS = env.float("SURVEY_SWEEP_INTERVAL_SECONDS", default=30.0)
+CELERY_BEAT_SCHEDULE["send-surveys"] = {
+    "task": "surveys.tasks.sweep_surveys",
+    "schedule": schedule(run_every=SURVEY_SWEEP_INTERVAL_SECONDS),
+    "options": {"expires": SURVEY_SWEEP_INTERVAL_SECONDS},
+}
 CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {
     "task": "webhooks.tasks.deliver_webhooks",
     "schedule": schedule(run_every=env.float("WEBHOOK_DELIVERY_INTERVAL_SECONDS", default=10.0)),

@@ -17,6 +17,7 @@ so a new endpoint cannot go untested.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -193,6 +194,15 @@ CASES = [
     Case("webhook delete", "delete", f"{V1}/webhooks/{{id}}/", ADMIN_DELETE, obj="webhook",
          effect={"webhooks_webhookendpoint": -1}),
     Case("webhook deliveries", "get", f"{V1}/webhooks/{{id}}/deliveries/", ADMIN_DO, obj="webhook"),
+    # --- satisfaction surveys ----------------------------------------------------------------
+    # The requester's own survey only (its token is in it); answering needs the token, not a
+    # sign-in, and nobody signed in but the requester may use it; responses are the leads'.
+    Case("ticket survey", "get", f"{V1}/tickets/{{id}}/survey/", codes(401, 200, 404, 404, 404, 404, 404),
+         obj="surveyed"),
+    Case("survey answer", "post", f"{V1}/surveys/{{id}}/", codes(201, 201, 403, 403, 403, 403, 403),
+         obj="survey_token", body={"score": 4, "comment": "Fine."},
+         effect={"surveys_surveyresponse": 1, "surveys_surveyinvite": CHANGED}),
+    Case("survey responses", "get", f"{V1}/surveys/responses/", codes(401, 403, 403, 403, 403, 200, 200)),
     # --- the schema and its pages ------------------------------------------------------------
     Case("schema", "get", "/api/schema/", codes(200, 200, 200, 200, 200, 200, 200)),
     Case("docs", "get", "/api/docs/", codes(200, 200, 200, 200, 200, 200, 200)),
@@ -222,8 +232,25 @@ def objects(world, ticket, personas):
         Notification(user=user, event="ticket.created", title="Something happened")
         for user in personas.values() if user is not None
     )
+    surveyed, token = _surveyed_ticket(world)
     return {"ticket": ticket, "team": world.it, "department": world.sales, "service_item": world.laptop,
-            "calendar": calendar, "standard": hr_standard, "chain": chain, "webhook": endpoint}
+            "calendar": calendar, "standard": hr_standard, "chain": chain, "webhook": endpoint,
+            "surveyed": surveyed, "survey_token": SimpleNamespace(pk=token)}
+
+
+def _surveyed_ticket(world):
+    """alice's second ticket, resolved: its satisfaction survey went out at once."""
+    from surveys.selectors import current_invite, invite_token
+    from tests.factories import survey_defaults_row
+    from tickets import services
+    from tickets.models import Ticket
+
+    survey_defaults_row()
+    surveyed = services.ticket_create(requester=world.alice, service_item=world.laptop, title="Surveyed",
+                                      fields={"asset_tag": "LT-9"})
+    services.ticket_transition(ticket=surveyed, to="resolved", actor=world.it_agent)
+    surveyed = Ticket.objects.get(pk=surveyed.pk)
+    return surveyed, invite_token(current_invite(ticket=surveyed))
 
 
 def _call(case: Case, world, objects, user, client):

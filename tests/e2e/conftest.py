@@ -167,4 +167,6 @@ def main_pages(desk, world):
         MainPage("calendar-form", "admin", f"/service-standards/calendars/{desk['calendar'].pk}/edit/", (submit,)),
         MainPage("chain-form", "admin", f"/service-standards/chains/{desk['chain'].pk}/edit/", (submit,)),
         MainPage("simulator", "admin", f"/service-standards/simulator/?standard={standard.pk}", (submit,)),
+        MainPage("satisfaction", "it_lead", "/surveys/teams/it/", ("#survey-n", "main .survey-filter button")),
+        MainPage("survey-settings", "admin", "/surveys/settings/", (submit,)),
     ]

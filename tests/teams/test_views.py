@@ -46,9 +46,9 @@ def test_an_unknown_time_zone_is_refused(world, alice, bad):
     assert world.alice.timezone == "Asia/Shanghai"
 
 
-REQUESTER_EVENTS = ["ticket_status", "ticket_reply"]
+REQUESTER_EVENTS = ["ticket_status", "ticket_reply", "survey_invite"]
 AGENT_EVENTS = ["ticket_created", "ticket_status", "ticket_assigned", "ticket_reply", "requester_reply",
-                "sla_warning", "sla_escalation"]
+                "sla_warning", "sla_escalation", "survey_invite"]
 
 
 def _profile_events(world, user):
@@ -62,13 +62,13 @@ def test_each_person_is_offered_the_events_that_can_reach_them(world):
     assert list(EVENT_LABELS)[-1] == "lead_digest"
     assert _profile_events(world, world.alice) == REQUESTER_EVENTS
     assert _profile_events(world, world.it_agent) == AGENT_EVENTS
-    assert _profile_events(world, world.it_lead) == [*AGENT_EVENTS, "lead_digest"]
+    assert _profile_events(world, world.it_lead) == [*AGENT_EVENTS, "survey_low_score", "lead_digest"]
 
 
 def test_someone_an_escalation_chain_names_is_offered_escalations(world):
     chain_save(actor=world.admin, name="To the CFO", description="", levels=[
         {"order": 1, "trigger": "after_breach", "delay_minutes": 0, "notify_users": [world.bob]}])
-    assert _profile_events(world, world.bob) == [*REQUESTER_EVENTS, "sla_escalation"]
+    assert _profile_events(world, world.bob) == ["ticket_status", "ticket_reply", "sla_escalation", "survey_invite"]
 
 
 def test_the_preference_selects_show_the_current_choice(world):
@@ -87,7 +87,7 @@ def test_notification_preferences_are_saved(world, alice):
     response = alice.post(reverse("profile-notifications"), data)
     assert response.status_code == 302
     prefs = dict(Preference.objects.filter(user=world.alice).values_list("event", "delivery"))
-    assert prefs == {"ticket_status": "in_app", "ticket_reply": "none", "sla_warning": "none"}
+    assert prefs == {"ticket_status": "in_app", "ticket_reply": "none", "sla_warning": "none", "survey_invite": "both"}
 
 
 def test_an_unknown_delivery_is_refused(world, alice):

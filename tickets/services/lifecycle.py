@@ -17,6 +17,7 @@ from notifications import services as notify
 from servicedesk.exceptions import ApplicationError
 from servicedesk.text import multi_line
 from sla import bookkeeping as sla
+from surveys import invites as surveys
 from teams.models import User
 from webhooks import services as webhooks
 
@@ -176,6 +177,7 @@ def ticket_transition(
     save_ticket(ticket, *changed)
     record_event(ticket, actor, EventKind.STATUS, old=old, new=to, **({"summary": summary} if summary else {}))
     sla.ticket_clocks_on_status(ticket=ticket, old=old, new=to, at=now)
+    surveys.survey_on_status(ticket=ticket, old=old, new=to, at=now)
     webhooks.webhook_event(event="ticket.status_changed", ticket=ticket,
                            data={"old": old, "new": to, "actor": actor.pk if actor else None})
     if notify_requester:
