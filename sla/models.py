@@ -338,6 +338,13 @@ class ScannerHeartbeat(models.Model):
         return f"{self.name} {self.last_success_at:%Y-%m-%d %H:%M:%S}"
 
 
+class OutcomeQuerySet(models.QuerySet):
+    def in_force(self) -> "OutcomeQuerySet":
+        """The rows that stand: those no correction names (an original row until it is
+        corrected, then its latest correction; corrections are made to the row in force)."""
+        return self.filter(corrections__isnull=True)
+
+
 class SLAOutcome(models.Model):
     """The fact that one cycle of one target of a ticket was met or breached, written once
     when it is decided and never changed afterwards (what the reports count).
@@ -393,6 +400,8 @@ class SLAOutcome(models.Model):
     reason = models.CharField(max_length=500, blank=True, default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", db_index=False)
+
+    objects = OutcomeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("SLA outcome")

@@ -123,6 +123,8 @@ def sla_outcome_correct(*, outcome: SLAOutcome, actor, reason: str, **changes) -
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"cannot correct {sorted(unknown)}")
+    if outcome.corrections.exists():
+        raise ValueError("correct the row in force: this one was corrected already")
     values = {f.attname: getattr(outcome, f.attname) for f in SLAOutcome._meta.concrete_fields if not f.primary_key}
     values.update(changes, corrects_id=outcome.pk, reason=reason, recorded_by_id=actor.pk if actor else None)
     return SLAOutcome.objects.create(**values)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q, QuerySet
 
-from sla.models import SLAClock
+from sla.models import SLAClock, SLAOutcome
 from teams.models import Membership, User
 from tickets.models import Ticket
 
@@ -53,30 +53,22 @@ def current_invite(*, ticket: Ticket) -> SurveyInvite | None:
             .order_by("-cycle").first())
 
 
-def _met(clock: SLAClock | None) -> bool | None:
-    if clock is None:
-        return None
-    if clock.state == SLAClock.State.MET:
-        return True
-    if clock.state == SLAClock.State.BREACHED:
-        return False
-    return None
-
-
 def cycle_sla_met(*, ticket: Ticket, cycle: int) -> dict[str, bool | None]:
-    """Whether each SLA target of one resolution cycle was met (None: not tracked or not
-    decided). The first response belongs to cycle 1; the next responses are those started
-    within the cycle's resolution clock. The one place the survey snapshot reads the SLA."""
-    clocks = list(SLAClock.objects.filter(ticket=ticket).order_by("started_at", "id"))
-    resolution = next((c for c in clocks if c.kind == SLAClock.Kind.RESOLUTION and c.cycle == cycle), None)
-    first = next((c for c in clocks if c.kind == SLAClock.Kind.FIRST_RESPONSE), None) if cycle == 1 else None
+    """Whether each SLA target of one resolution cycle was met, as its SLA outcomes say
+    (None: not tracked or not decided). The first response belongs to cycle 1; the next
+    responses are those started within the cycle's resolution (all of them must be met).
+    The one place the survey snapshot reads the SLA."""
+    outcomes = list(SLAOutcome.objects.filter(ticket=ticket).in_force().order_by("started_at", "id"))
+    resolution = next((o for o in outcomes if o.kind == SLAClock.Kind.RESOLUTION and o.cycle == cycle), None)
+    first = next((o for o in outcomes if o.kind == SLAClock.Kind.FIRST_RESPONSE), None) if cycle == 1 else None
     next_met = None
     if resolution is not None:
-        within = [c for c in clocks if c.kind == SLAClock.Kind.NEXT_RESPONSE and c.started_at >= resolution.started_at
-                  and (resolution.stopped_at is None or c.started_at <= resolution.stopped_at)]
-        decided = [m for m in map(_met, within) if m is not None]
-        next_met = all(decided) if decided else None
-    return {"first_response": _met(first), "resolution": _met(resolution), "next_response": next_met}
+        within = [o.met for o in outcomes if o.kind == SLAClock.Kind.NEXT_RESPONSE
+                  and o.started_at >= resolution.started_at
+                  and (resolution.stopped_at is None or o.started_at <= resolution.stopped_at)]
+        next_met = all(within) if within else None
+    return {"first_response": first.met if first else None, "resolution": resolution.met if resolution else None,
+            "next_response": next_met}
 
 
 def lead_team_ids(*, user: User) -> list[int]:

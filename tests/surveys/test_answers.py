@@ -196,6 +196,34 @@ def test_the_response_keeps_a_snapshot_of_the_cycle(world, file_ticket, clock, s
     assert (response.first_response_met, response.resolution_met, response.next_response_met) == (True, False, None)
 
 
+def test_the_snapshot_reads_the_outcomes_in_force_including_next_responses(world, file_ticket, clock,
+                                                                          survey_defaults, resolve):
+    # Given a breached resolution later corrected to met, and a next response met in the cycle
+    from sla.models import SLAOutcome
+    from sla.outcomes import sla_outcome_correct
+
+    survey_defaults()
+    ServiceStandardFactory(team=world.it, first_response_minutes=60, next_response_minutes=60,
+                           resolution_minutes=120)
+    ticket = file_ticket()
+    clock.advance(minutes=10)
+    ticket_services.comment_create(ticket=Ticket.objects.get(pk=ticket.pk), author=world.it_agent, body="On it.")
+    clock.advance(minutes=5)
+    ticket_services.comment_create(ticket=Ticket.objects.get(pk=ticket.pk), author=world.alice, body="Still off.")
+    clock.advance(minutes=5)
+    ticket_services.comment_create(ticket=Ticket.objects.get(pk=ticket.pk), author=world.it_agent, body="Disk swap.")
+    clock.advance(hours=3)
+    resolve(ticket)
+    breached = SLAOutcome.objects.get(ticket=ticket, kind="resolution")
+    assert breached.met is False
+    sla_outcome_correct(outcome=breached, actor=world.admin, reason="clock ran on a holiday", met=True,
+                        breached_by_seconds=0)
+
+    response = services.survey_answer(invite=SurveyInvite.objects.get(ticket=ticket), score=5)
+
+    assert (response.first_response_met, response.resolution_met, response.next_response_met) == (True, True, True)
+
+
 # --- who may answer ------------------------------------------------------------------------
 
 
