@@ -39,6 +39,9 @@ REQUESTER_REPLY = "requester_reply"
 SLA_WARNING = "sla_warning"
 SLA_ESCALATION = "sla_escalation"
 LEAD_DIGEST = "lead_digest"
+FEEDBACK_RECEIVED = "feedback_received"
+FEEDBACK_ANSWERED = "feedback_answered"
+FEEDBACK_STATUS = "feedback_status"
 
 EVENT_LABELS = {
     TICKET_CREATED: gettext_lazy("New ticket in my team's queue"),
@@ -48,6 +51,9 @@ EVENT_LABELS = {
     REQUESTER_REPLY: gettext_lazy("The requester replied"),
     SLA_WARNING: gettext_lazy("A ticket is at risk"),
     SLA_ESCALATION: gettext_lazy("Escalations"),
+    FEEDBACK_RECEIVED: gettext_lazy("New feedback on my team's service (leads)"),
+    FEEDBACK_ANSWERED: gettext_lazy("An answer to my feedback"),
+    FEEDBACK_STATUS: gettext_lazy("Status of my feedback changed"),
     LEAD_DIGEST: gettext_lazy("Daily digest of my team's queue (leads; off unless chosen)"),
 }
 
@@ -88,7 +94,8 @@ def _channels_for(user, event: str, prefs: dict) -> list[str]:
 @dataclass
 class Message:
     """One notification to write: who, about what, and its (lazy, translatable) text with
-    %(reference)s and %(title)s placeholders, rendered in each recipient's language."""
+    %(reference)s and %(title)s placeholders, rendered in each recipient's language.
+    `url` is where it leads when it is about no ticket (a ticket's page otherwise)."""
 
     recipients: Iterable
     event: str
@@ -97,6 +104,7 @@ class Message:
     subject: str
     body: str
     exclude: object = None
+    url: str = ""
 
 
 def enqueue(*, recipients: Iterable, event: str, ticket, key: str, subject: str, body: str,
@@ -138,7 +146,7 @@ def enqueue_many(messages: list[Message], *, prefs: dict[tuple[int, str], str] |
     for message, user in wanted:
         ticket = message.ticket
         context = {"reference": ticket.reference if ticket else "", "title": ticket.title if ticket else ""}
-        url = ticket_url(ticket.pk) if ticket is not None else ""
+        url = message.url or (ticket_url(ticket.pk) if ticket is not None else "")
         language = user.language or settings.LANGUAGE_CODE
         subject = one_line(translated(message.subject, language) % context)[:255]
         body = translated(message.body, language) % context
@@ -212,6 +220,69 @@ def requester_replied(*, ticket, comment) -> None:
         body=gettext_lazy("The requester answered on %(reference)s %(title)s."),
         exclude=comment.author,
     )
+
+
+# --- feedback on a service team (called by feedback.services inside its transaction) ------
+
+
+@functools.cache
+def _feedback_url_pattern() -> str:
+    return reverse("feedback-detail", args=[987654321]).replace("987654321", "{}")
+
+
+def _feedback_message(*, user, feedback, event: str, key: str, subject, body, context: dict) -> Message:
+    """A feedback message for one recipient, written in their language (the team's name
+    and the kind are words of that language too). Never names an anonymous sender: the
+    callers put the sender in `context` only when the recipient may know them."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        values = {"team": feedback.team.tr("name"), "kind": feedback.get_kind_display(),
+                  "status": feedback.get_status_display(), **{k: str(v) for k, v in context.items()}}
+        subject_text, body_text = str(subject) % values, str(body) % values
+    # enqueue_many formats the texts once more (for tickets' placeholders): keep a "%" a "%".
+    return Message(recipients=[user], event=event, ticket=None, key=key, subject=subject_text.replace("%", "%%"),
+                   body=body_text.replace("%", "%%"), url=_feedback_url_pattern().format(feedback.pk))
+
+
+def feedback_received(*, feedback) -> None:
+    """Tell the team's leads that feedback came in; an anonymous one without its sender."""
+    leads = [m.user for m in Membership.objects.filter(team_id=feedback.team_id, role=Membership.Role.LEAD)
+             .select_related("user").order_by("user_id")]
+    if feedback.anonymous:
+        subject = gettext_lazy("%(team)s: new anonymous %(kind)s")
+        body = gettext_lazy("Someone sent %(team)s a %(kind)s without their name. Open it to read and answer.")
+        context = {}
+    else:
+        subject = gettext_lazy("%(team)s: new %(kind)s from %(sender)s")
+        body = gettext_lazy("%(sender)s sent %(team)s a %(kind)s. Open it to read and answer.")
+        context = {"sender": feedback.sender.display_name}
+    enqueue_many([
+        _feedback_message(user=lead, feedback=feedback, event=FEEDBACK_RECEIVED, key=f"feedback:{feedback.pk}",
+                          subject=subject, body=body, context=context)
+        for lead in leads if lead.pk != feedback.sender_id and lead.is_active
+    ])
+
+
+def feedback_answered(*, feedback, event_id: int, actor) -> None:
+    """Tell the sender that the team answered their feedback."""
+    if feedback.sender_id == actor.pk:
+        return
+    enqueue_many([_feedback_message(
+        user=feedback.sender, feedback=feedback, event=FEEDBACK_ANSWERED, key=f"feedback-event:{event_id}",
+        subject=gettext_lazy("%(team)s answered your %(kind)s"),
+        body=gettext_lazy("%(team)s answered the %(kind)s you sent. Open it to read the answer."), context={},
+    )])
+
+
+def feedback_status_changed(*, feedback, event_id: int, actor) -> None:
+    """Tell the sender where their feedback stands now."""
+    if feedback.sender_id == actor.pk:
+        return
+    enqueue_many([_feedback_message(
+        user=feedback.sender, feedback=feedback, event=FEEDBACK_STATUS, key=f"feedback-event:{event_id}",
+        subject=gettext_lazy("Your %(kind)s to %(team)s: %(status)s"),
+        body=gettext_lazy("%(team)s marked the %(kind)s you sent as “%(status)s”. Open it to read their note."),
+        context={},
+    )])
 
 
 # --- delivery ----------------------------------------------------------------------------

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sla",
     "notifications",
     "webhooks",
+    "feedback",
     "refdata",
     "demo",
 ]
@@ -157,7 +158,7 @@ STORAGES = {
 }
 
 # Attachments: a size limit and an allow-list of file types by extension; the content must
-# agree with the extension (tickets.services.attachments.check_content).
+# agree with the extension (servicedesk.uploads.check_content).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENT_ALLOWED_EXTENSIONS = env.list(
     "ATTACHMENT_ALLOWED_EXTENSIONS",
