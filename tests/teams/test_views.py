@@ -46,9 +46,9 @@ def test_an_unknown_time_zone_is_refused(world, alice, bad):
     assert world.alice.timezone == "Asia/Shanghai"
 
 
-REQUESTER_EVENTS = ["ticket_status", "ticket_reply"]
+REQUESTER_EVENTS = ["ticket_status", "ticket_reply", "feedback_answered", "feedback_status"]
 AGENT_EVENTS = ["ticket_created", "ticket_status", "ticket_assigned", "ticket_reply", "requester_reply",
-                "sla_warning", "sla_escalation"]
+                "sla_warning", "sla_escalation", "feedback_answered", "feedback_status"]
 
 
 def _profile_events(world, user):
@@ -62,13 +62,14 @@ def test_each_person_is_offered_the_events_that_can_reach_them(world):
     assert list(EVENT_LABELS)[-1] == "lead_digest"
     assert _profile_events(world, world.alice) == REQUESTER_EVENTS
     assert _profile_events(world, world.it_agent) == AGENT_EVENTS
-    assert _profile_events(world, world.it_lead) == [*AGENT_EVENTS, "lead_digest"]
+    assert _profile_events(world, world.it_lead) == [
+        *AGENT_EVENTS[:7], "feedback_received", "feedback_answered", "feedback_status", "lead_digest"]
 
 
 def test_someone_an_escalation_chain_names_is_offered_escalations(world):
     chain_save(actor=world.admin, name="To the CFO", description="", levels=[
         {"order": 1, "trigger": "after_breach", "delay_minutes": 0, "notify_users": [world.bob]}])
-    assert _profile_events(world, world.bob) == [*REQUESTER_EVENTS, "sla_escalation"]
+    assert _profile_events(world, world.bob) == [*REQUESTER_EVENTS[:2], "sla_escalation", *REQUESTER_EVENTS[2:]]
 
 
 def test_the_preference_selects_show_the_current_choice(world):
