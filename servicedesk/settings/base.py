@@ -323,6 +323,9 @@ SPECTACULAR_SETTINGS = {
         "Priority": "tickets.constants.Priority",
         "TicketStatus": "tickets.constants.Status",
         "WebhookEvent": "webhooks.models.WebhookEvent",
+        "FeedbackKind": "feedback.models.Feedback.Kind",
+        "FeedbackStatus": "feedback.models.Feedback.Status",
+        "FeedbackEventKind": "feedback.models.FeedbackEvent.Kind",
     },
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
 }

@@ -88,7 +88,8 @@ def test_notification_preferences_are_saved(world, alice):
     response = alice.post(reverse("profile-notifications"), data)
     assert response.status_code == 302
     prefs = dict(Preference.objects.filter(user=world.alice).values_list("event", "delivery"))
-    assert prefs == {"ticket_status": "in_app", "ticket_reply": "none", "sla_warning": "none"}
+    assert prefs == {"ticket_status": "in_app", "ticket_reply": "none", "sla_warning": "none",
+                     "feedback_answered": "both", "feedback_status": "both"}
 
 
 def test_an_unknown_delivery_is_refused(world, alice):
