@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from feedback import services
 from feedback.models import Feedback
 from notifications.models import OutboxMessage
 from tests.tickets.services.test_attachment_types import png_bytes
@@ -43,8 +44,6 @@ def api_client(user) -> APIClient:
 
 @pytest.fixture
 def feedback(world, send, people):
-    from feedback import services
-
     return services.feedback_create(sender=world.bob, team=world.it, kind="complaint", text="Slow laptops.",
                                     attachment=SimpleUploadedFile("evidence.png", png_bytes()))
 
@@ -113,8 +112,6 @@ def test_signed_out_visitors_are_sent_to_sign_in_and_the_api_answers_401(feedbac
 
 @pytest.fixture
 def anonymous(world, people):
-    from feedback import services
-
     return services.feedback_create(sender=world.bob, team=world.it, kind="complaint",
                                     text="The lead never answers.", anonymous=True)
 
