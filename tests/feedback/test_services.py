@@ -1,6 +1,8 @@
 """Sending feedback and the team's answer and status moves: who may, which moves are legal,
 every change in the history, nothing half written on a refusal."""
 
+import threading
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -8,6 +10,7 @@ from feedback import services
 from feedback.models import Feedback, FeedbackAttachment, FeedbackEvent
 from notifications.models import OutboxMessage
 from servicedesk.exceptions import ApplicationError
+from tests.threads import run_together
 from tests.tickets.services.test_attachment_types import EXE, png_bytes
 
 Status = Feedback.Status
@@ -167,3 +170,29 @@ def test_only_the_teams_lead_or_a_service_admin_answers(world, send, who):
 def test_the_lead_of_another_team_does_not_answer(world, send, hr_lead):
     with pytest.raises(ApplicationError):
         services.feedback_answer(feedback=send(world.bob, world.it), actor=hr_lead, answer="Fine.")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_final_moves_leave_one_recorded_and_refuse_the_other(world, send):
+    feedback = send()
+    services.feedback_answer(feedback=feedback, actor=world.it_lead, status=Status.ACKNOWLEDGED, note="Seen.")
+    moves = iter([(world.it_lead, Status.ACTED_ON), (world.admin, Status.DECLINED)])
+    lock = threading.Lock()
+
+    def move():
+        with lock:
+            actor, status = next(moves)
+        try:
+            services.feedback_answer(feedback=feedback, actor=actor, status=status, note="Decided.")
+        except ApplicationError as refused:
+            return ("refused", set(refused.field_errors))
+        return ("moved", status)
+
+    results = run_together(move, 2)
+
+    assert sorted(r[0] for r in results) == ["moved", "refused"]
+    assert ("refused", {"status"}) in results
+    winner = next(r[1] for r in results if r[0] == "moved")
+    assert Feedback.objects.get(pk=feedback.pk).status == winner
+    finals = FeedbackEvent.objects.filter(feedback=feedback, new_value__in=[Status.ACTED_ON, Status.DECLINED])
+    assert [(e.old_value, e.new_value) for e in finals] == [(Status.ACKNOWLEDGED, winner)]
