@@ -722,6 +722,42 @@ TICKETS = [
 ]
 
 
+# --- feedback on the service teams -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedbackSpec:
+    """Feedback an employee sent a team, known by sender, team and text; `steps` are the
+    lead's (actor, answer, new status, note), played through `feedback.services`."""
+
+    sender: str
+    team: str
+    kind: str
+    text: str
+    anonymous: bool = False
+    steps: tuple[tuple[str, str, str, str], ...] = ()
+
+
+FEEDBACK = [
+    # The issue's story: bob is unhappy with HR's onboarding as a whole, not with one request.
+    # Left new, for the HR lead to answer and mark acted on in the tour.
+    FeedbackSpec(
+        "bob", "hr", "complaint",
+        "Onboarding a new colleague in Finance took three weeks: the laptop, the badge and the payroll record "
+        "were each requested separately, and nobody could tell us where things stood. Could HR coordinate "
+        "the whole onboarding as one process, with one contact?",
+    ),
+    FeedbackSpec(
+        "carol", "it", "praise",
+        "The hotel VPN fix last week was quick and the instructions were clear. Thank you!",
+        steps=(
+            ("it.lead", "Thank you, we passed it on to the team.", "acknowledged", "Shared in the team meeting."),
+            ("it.lead", "", "acted_on", "Turned the instructions into a checklist for everyone."),
+        ),
+    ),
+]
+
+
 # --- the logins table --------------------------------------------------------------------
 
 

@@ -23,6 +23,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
+from feedback import services as feedback_services
+from feedback.models import Feedback
 from refdata import versions
 from servicedesk.names import OTHER_LANGUAGES, name_translations
 from sla.models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard
@@ -48,6 +50,7 @@ from .data import (
     CHINA_HOURS,
     DEPARTMENT_NAMES,
     DEPARTMENTS,
+    FEEDBACK,
     IT_P1_MINUTES,
     ITEMS,
     MAKE_UP_DAYS_2026,
@@ -98,6 +101,7 @@ def seed(*, stdout=None) -> SeedReport:
         _seed_standards(report, teams, users["admin"])
         _seed_survey_settings(report, users["admin"])
         _seed_tickets(report, users, items)
+        _seed_feedback(report, users, teams)
     return report
 
 
@@ -317,6 +321,19 @@ def _seed_tickets(report: SeedReport, users: dict[str, User], items: dict[str, S
         for action, actor, value in spec.steps:
             ticket = _play(ticket, action, users[actor], value, users)
         report.add(Ticket)
+
+
+def _seed_feedback(report: SeedReport, users: dict[str, User], teams: dict[str, Team]) -> None:
+    for spec in FEEDBACK:
+        sender, team = users[spec.sender], teams[spec.team]
+        if Feedback.objects.filter(sender=sender, team=team, text=spec.text).exists():
+            continue
+        feedback = feedback_services.feedback_create(sender=sender, team=team, kind=spec.kind, text=spec.text,
+                                                     anonymous=spec.anonymous)
+        for actor, answer, status, note in spec.steps:
+            feedback = feedback_services.feedback_answer(feedback=feedback, actor=users[actor], answer=answer or None,
+                                                         status=status or None, note=note)
+        report.add(Feedback)
 
 
 def _play(ticket: Ticket, action: str, actor: User, value: str, users: dict[str, User]) -> Ticket:

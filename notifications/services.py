@@ -41,6 +41,9 @@ SLA_ESCALATION = "sla_escalation"
 LEAD_DIGEST = "lead_digest"
 SURVEY_INVITE = "survey_invite"
 SURVEY_LOW_SCORE = "survey_low_score"
+FEEDBACK_RECEIVED = "feedback_received"
+FEEDBACK_ANSWERED = "feedback_answered"
+FEEDBACK_STATUS = "feedback_status"
 
 EVENT_LABELS = {
     TICKET_CREATED: gettext_lazy("New ticket in my team's queue"),
@@ -52,6 +55,9 @@ EVENT_LABELS = {
     SLA_ESCALATION: gettext_lazy("Escalations"),
     SURVEY_INVITE: gettext_lazy("A satisfaction survey about my resolved request"),
     SURVEY_LOW_SCORE: gettext_lazy("A low score in a satisfaction survey of my team (leads)"),
+    FEEDBACK_RECEIVED: gettext_lazy("New feedback on my team's service (leads)"),
+    FEEDBACK_ANSWERED: gettext_lazy("An answer to my feedback"),
+    FEEDBACK_STATUS: gettext_lazy("Status of my feedback changed"),
     LEAD_DIGEST: gettext_lazy("Daily digest of my team's queue (leads; off unless chosen)"),
 }
 
@@ -92,7 +98,8 @@ def _channels_for(user, event: str, prefs: dict) -> list[str]:
 @dataclass
 class Message:
     """One notification to write: who, about what, and its (lazy, translatable) text with
-    %(reference)s and %(title)s placeholders, rendered in each recipient's language."""
+    %(reference)s and %(title)s placeholders, rendered in each recipient's language.
+    `url` is where it leads when it is about no ticket (a ticket's page otherwise)."""
 
     recipients: Iterable
     event: str
@@ -218,6 +225,69 @@ def requester_replied(*, ticket, comment) -> None:
         body=gettext_lazy("The requester answered on %(reference)s %(title)s."),
         exclude=comment.author,
     )
+
+
+# --- feedback on a service team (called by feedback.services inside its transaction) ------
+
+
+@functools.cache
+def _feedback_url_pattern() -> str:
+    return reverse("feedback-detail", args=[987654321]).replace("987654321", "{}")
+
+
+def _feedback_message(*, user, feedback, event: str, key: str, subject, body, context: dict) -> Message:
+    """A feedback message for one recipient, written in their language (the team's name
+    and the kind are words of that language too). Never names an anonymous sender: the
+    callers put the sender in `context` only when the recipient may know them."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        values = {"team": feedback.team.tr("name"), "kind": feedback.get_kind_display(),
+                  "status": feedback.get_status_display(), **{k: str(v) for k, v in context.items()}}
+        subject_text, body_text = str(subject) % values, str(body) % values
+    # enqueue_many formats the texts once more (for tickets' placeholders): keep a "%" a "%".
+    return Message(recipients=[user], event=event, ticket=None, key=key, subject=subject_text.replace("%", "%%"),
+                   body=body_text.replace("%", "%%"), url=_feedback_url_pattern().format(feedback.pk))
+
+
+def feedback_received(*, feedback) -> None:
+    """Tell the team's leads that feedback came in; an anonymous one without its sender."""
+    leads = [m.user for m in Membership.objects.filter(team_id=feedback.team_id, role=Membership.Role.LEAD)
+             .select_related("user").order_by("user_id")]
+    if feedback.anonymous:
+        subject = gettext_lazy("%(team)s: new anonymous %(kind)s")
+        body = gettext_lazy("Someone sent %(team)s a %(kind)s without their name. Open it to read and answer.")
+        context = {}
+    else:
+        subject = gettext_lazy("%(team)s: new %(kind)s from %(sender)s")
+        body = gettext_lazy("%(sender)s sent %(team)s a %(kind)s. Open it to read and answer.")
+        context = {"sender": feedback.sender.display_name}
+    enqueue_many([
+        _feedback_message(user=lead, feedback=feedback, event=FEEDBACK_RECEIVED, key=f"feedback:{feedback.pk}",
+                          subject=subject, body=body, context=context)
+        for lead in leads if lead.pk != feedback.sender_id and lead.is_active
+    ])
+
+
+def feedback_answered(*, feedback, event_id: int, actor) -> None:
+    """Tell the sender that the team answered their feedback."""
+    if feedback.sender_id == actor.pk:
+        return
+    enqueue_many([_feedback_message(
+        user=feedback.sender, feedback=feedback, event=FEEDBACK_ANSWERED, key=f"feedback-event:{event_id}",
+        subject=gettext_lazy("%(team)s answered your %(kind)s"),
+        body=gettext_lazy("%(team)s answered the %(kind)s you sent. Open it to read the answer."), context={},
+    )])
+
+
+def feedback_status_changed(*, feedback, event_id: int, actor) -> None:
+    """Tell the sender where their feedback stands now."""
+    if feedback.sender_id == actor.pk:
+        return
+    enqueue_many([_feedback_message(
+        user=feedback.sender, feedback=feedback, event=FEEDBACK_STATUS, key=f"feedback-event:{event_id}",
+        subject=gettext_lazy("Your %(kind)s to %(team)s: %(status)s"),
+        body=gettext_lazy("%(team)s marked the %(kind)s you sent as “%(status)s”. Open it to read their note."),
+        context={},
+    )])
 
 
 # --- delivery ----------------------------------------------------------------------------

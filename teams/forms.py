@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import Preference
 from notifications.services import (
     EVENT_LABELS,
+    FEEDBACK_ANSWERED,
+    FEEDBACK_RECEIVED,
+    FEEDBACK_STATUS,
     LEAD_DIGEST,
     REQUESTER_REPLY,
     SLA_ESCALATION,
@@ -29,14 +32,15 @@ from .models import Membership
 
 def notification_events_for(user) -> list[str]:
     """The kinds of event that can reach `user`, in EVENT_LABELS' order: everyone files
-    requests; a team's agents and leads hear of its queue; leads get the digest; an
-    escalation reaches the ticket's agents and lead and whoever a chain names."""
+    requests and sends feedback; a team's agents and leads hear of its queue; leads get the
+    digest and the team's feedback; an escalation reaches the ticket's agents and lead and
+    whoever a chain names."""
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-    events = {TICKET_STATUS, TICKET_REPLY, SURVEY_INVITE}
+    events = {TICKET_STATUS, TICKET_REPLY, SURVEY_INVITE, FEEDBACK_ANSWERED, FEEDBACK_STATUS}
     if roles:
         events |= {TICKET_CREATED, TICKET_ASSIGNED, REQUESTER_REPLY, SLA_WARNING, SLA_ESCALATION}
     if Membership.Role.LEAD in roles:
-        events |= {LEAD_DIGEST, SURVEY_LOW_SCORE}
+        events |= {LEAD_DIGEST, SURVEY_LOW_SCORE, FEEDBACK_RECEIVED}
     if SLA_ESCALATION not in events and EscalationLevel.notify_users.through.objects.filter(user=user).exists():
         events.add(SLA_ESCALATION)
     return [event for event in EVENT_LABELS if event in events]

@@ -31,6 +31,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from feedback import services as feedback_services
 from notifications import digest
 from notifications import services as notify
 from notifications.models import Notification, OutboxMessage, Preference
@@ -411,6 +412,15 @@ def rich_world(pinned, world, sla_objects, file_ticket, settings, tmp_path, requ
     with translation.override(language):
         w.bulk = [file_ticket(title=f"Toner {n}") for n in range(7)]
 
+    # Feedback on the IT team: signed (answered, moved on) and anonymous (new).
+    with translation.override(language):
+        w.feedback = feedback_services.feedback_create(sender=w.alice, team=w.it, kind="complaint",
+                                                       text="Replies take days.", attachment=_upload("times.txt"))
+        feedback_services.feedback_answer(feedback=w.feedback, actor=w.it_lead, answer="We added a second agent.",
+                                          status="acknowledged", note="Looking into it.")
+        w.anonymous_feedback = feedback_services.feedback_create(sender=w.bob, team=w.it, kind="suggestion",
+                                                                 text="Open on Saturdays.", anonymous=True)
+
     # Notifications of every kind in the list (delivered in the app).
     Preference.objects.create(user=w.it_lead, event=notify.LEAD_DIGEST, delivery=Preference.Delivery.BOTH)
     digest.lead_digests_enqueue(now=now)
@@ -482,6 +492,18 @@ def _pages(w) -> list[Page]:
         Page("alice", reverse("ticket-new", args=[w.laptop.pk])),
         Page("alice", reverse("ticket-new", args=[w.laptop.pk]), "post", {"title": "", "count": "many"}),
         Page("alice", reverse("my-requests")),
+        Page("alice", reverse("feedback-mine")),
+        Page("alice", reverse("feedback-new")),
+        Page("alice", reverse("feedback-new"), "post", {"team": "", "kind": "", "text": ""}),
+        Page("alice", reverse("feedback-detail", args=[w.feedback.pk])),
+        Page("it_lead", reverse("feedback-mine")),
+        Page("it_lead", reverse("team-feedback", args=[it])),
+        Page("it_lead", reverse("team-feedback", args=[it]) + "?kind=praise&status=declined"),
+        Page("it_lead", reverse("feedback-detail", args=[w.feedback.pk])),
+        Page("it_lead", reverse("feedback-detail", args=[w.anonymous_feedback.pk])),
+        Page("admin", reverse("feedback-detail", args=[w.anonymous_feedback.pk])),
+        Page("it_lead", reverse("feedback-answer", args=[w.anonymous_feedback.pk]), "post",
+             {"answer": "", "status": "acknowledged", "note": ""}, status=400),
         Page("alice", reverse("my-requests") + "?status=resolved"),
         Page("alice", reverse("ticket-search") + "?q=laptop"),
         Page("alice", reverse("ticket-search") + "?q=nothing-like-this"),
@@ -596,6 +618,10 @@ def _pages(w) -> list[Page]:
              lambda w: {"team": w.hr.pk, "reason": "Theirs", "version": _version(w.breached)}, follow=True),
         Page("alice", reverse("ticket-transition", args=[w.resolved.pk]), "post",
              lambda w: {"to": "open", "version": _version(w.resolved), "comment": "Still broken."}, follow=True),
+        Page("bob", reverse("feedback-new"), "post",
+             lambda w: {"team": w.hr.pk, "kind": "praise", "text": "Quick payslips.", "anonymous": "on"}, follow=True),
+        Page("it_lead", reverse("feedback-answer", args=[w.feedback.pk]), "post",
+             {"answer": "", "status": "acted_on", "note": "Two agents now."}, follow=True),
         Page("it_lead", bulk, "post", lambda w: {
             # the resolved one is refused, with the reason
             "ticket": [t.pk for t in w.bulk] + [w.on_track.pk], "action": "status", "status": "cancelled",
@@ -695,12 +721,17 @@ def test_no_notification_has_an_english_sentence_left(rich_world, pinned, file_t
         services.ticket_transition(ticket=toner, to=Status.RESOLVED, actor=w.it_agent)
         survey_answer(invite=current_invite(ticket=toner), score=1, require_reason=False)
         digest.lead_digests_enqueue(now=pinned.at + 24 * hour)
+        complaint = feedback_services.feedback_create(sender=w.bob, team=w.it, kind="complaint", text="Slow.")
+        feedback_services.feedback_answer(feedback=complaint, actor=w.it_lead, answer="Sorry.", status="acknowledged",
+                                          note="Seen.")
         notify.deliver_outbox(now=pinned.at + 200 * hour, batch_size=10_000)
     # every kind is there, all delivered: what the outbox holds, the emails rendered at
     # delivery and the notifications in the app
     english_speakers = OutboxMessage.objects.filter(created_at__gte=ticket.created_at,
                                                     ticket__in=[ticket, duplicate, toner])
-    assert set(english_speakers.values_list("event", flat=True)) == set(notify.EVENT_LABELS) - {notify.LEAD_DIGEST}
+    feedback_events = {notify.FEEDBACK_RECEIVED, notify.FEEDBACK_ANSWERED, notify.FEEDBACK_STATUS}
+    assert set(english_speakers.values_list("event", flat=True)) == set(notify.EVENT_LABELS) - {
+        notify.LEAD_DIGEST} - feedback_events
     assert set(OutboxMessage.objects.values_list("event", flat=True)) == set(notify.EVENT_LABELS)
     assert not OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).exists()
     leaks: dict[str, dict[str, str]] = {}

@@ -15,6 +15,9 @@ SCHEMA_SETTINGS = {
         "Priority": "tickets.constants.Priority",
         "TicketStatus": "tickets.constants.Status",
         "WebhookEvent": "webhooks.models.WebhookEvent",
+        "FeedbackKind": "feedback.models.Feedback.Kind",
+        "FeedbackStatus": "feedback.models.Feedback.Status",
+        "FeedbackEventKind": "feedback.models.FeedbackEvent.Kind",
     },
 }
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "notifications",
     "webhooks",
     "surveys",
+    "feedback",
     "refdata",
     "demo",
 ]
@@ -158,7 +159,7 @@ STORAGES = {
 }
 
 # Attachments: a size limit and an allow-list of file types by extension; the content must
-# agree with the extension (tickets.services.attachments.check_content).
+# agree with the extension (servicedesk.uploads.check_content).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENT_ALLOWED_EXTENSIONS = env.list(
     "ATTACHMENT_ALLOWED_EXTENSIONS",
@@ -323,6 +324,9 @@ SPECTACULAR_SETTINGS = {
         "Priority": "tickets.constants.Priority",
         "TicketStatus": "tickets.constants.Status",
         "WebhookEvent": "webhooks.models.WebhookEvent",
+        "FeedbackKind": "feedback.models.Feedback.Kind",
+        "FeedbackStatus": "feedback.models.Feedback.Status",
+        "FeedbackEventKind": "feedback.models.FeedbackEvent.Kind",
     },
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
 }

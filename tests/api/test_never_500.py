@@ -16,6 +16,7 @@ from axes.utils import reset as axes_reset
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from feedback.services import feedback_create
 from sla.models import EscalationChain, EscalationLevel
 from surveys.selectors import current_invite, invite_token
 from tests.factories import CalendarFactory, ServiceStandardFactory, survey_defaults_row
@@ -45,6 +46,8 @@ ENDPOINTS = [
     ("post", "/api/v1/sla/simulate/", ["calendar", "policy", "start", "minutes", "priority"]),
     ("post", "/api/v1/webhooks/", ["url", "events", "name", "active"]),
     ("post", "/api/v1/auth/token/", ["username", "password"]),
+    ("post", "/api/v1/feedback/", ["team", "kind", "text", "anonymous"]),
+    ("post", "/api/v1/feedback/{feedback}/answer/", ["answer", "status", "note"]),
 ]
 
 VALID = {
@@ -59,6 +62,8 @@ VALID = {
     "/api/v1/webhooks/": lambda o: {"url": "https://h.example.com", "events": ["ticket.created"]},
     "/api/v1/sla/calendars/{calendar}/import-holidays/": lambda o: {"country": "CN", "year": 2026},
     "/api/v1/auth/token/": lambda o: {"username": "alice", "password": "not her password"},
+    "/api/v1/feedback/": lambda o: {"team": o["team"], "kind": "praise", "text": "Thanks"},
+    "/api/v1/feedback/{feedback}/answer/": lambda o: {"answer": "Thanks"},
 }
 # Well-formed credentials that do not sign in are refused as a whole, not by field.
 WHOLE_BODY_REFUSALS = {"/api/v1/auth/token/": "Unable to sign in with these credentials."}
@@ -76,11 +81,13 @@ def assert_names_the_field(response, field):
 def test_hostile_values_are_accepted_or_refused_by_name(world, ticket, client_for, method, path, fields):
     calendar = CalendarFactory(name="24x7")
     standard = ServiceStandardFactory(team=world.hr, calendar=calendar)
-    objects = {"ticket": ticket.pk, "calendar": calendar.pk, "standard": standard.pk}
+    feedback = feedback_create(sender=world.bob, team=world.it, kind="complaint", text="Slow")
+    objects = {"ticket": ticket.pk, "calendar": calendar.pk, "standard": standard.pk, "feedback": feedback.pk}
     client = client_for("admin")
     url = path.format(**objects)
     base = VALID.get(path, lambda o: {})(
-        {"laptop": world.laptop.pk, "agent": world.it_agent.pk, "calendar": calendar.pk, "version": ticket.version}
+        {"laptop": world.laptop.pk, "agent": world.it_agent.pk, "calendar": calendar.pk, "version": ticket.version,
+         "team": world.it.pk}
     )
 
     failures = []
@@ -135,6 +142,7 @@ def reach(world, ticket):
         "/api/v1/sla/escalation-chains/": chain.pk,
         "/api/v1/webhooks/": WebhookEndpoint.objects.create(url="https://h.example.com", events=["ticket.created"],
                                                             secret="s" * 40).pk,
+        "/api/v1/feedback/": feedback_create(sender=world.bob, team=world.it, kind="complaint", text="Slow").pk,
     }
 
     def _reach(path):
@@ -304,6 +312,10 @@ WRONG_TYPES = [
     ("patch", "/api/v1/webhooks/{id}/", {"rotate_secret": "false"}, "rotate_secret"),
     ("patch", "/api/v1/webhooks/{id}/", {"name": 5}, "name"),
     ("post", "/api/v1/auth/token/", {"username": 123, "password": "x"}, "username"),
+    ("post", "/api/v1/feedback/", {"team": "1", "kind": "praise", "text": "x"}, "team"),
+    ("post", "/api/v1/feedback/", {"team": 1, "kind": "praise", "text": "x", "anonymous": "true"}, "anonymous"),
+    ("post", "/api/v1/feedback/", {"team": 1, "kind": "praise", "text": ["x"]}, "text"),
+    ("post", "/api/v1/feedback/{id}/answer/", {"status": 2, "note": "x"}, "status"),
 ]
 
 

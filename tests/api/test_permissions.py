@@ -145,6 +145,18 @@ CASES = [
     Case("notifications", "get", f"{V1}/notifications/", EVERYONE),
     Case("mark read", "post", f"{V1}/notifications/mark-read/", EVERYONE, body={},
          effect={"notifications_notification": CHANGED}),
+    # --- feedback on a service team (the matrix's item: bob's complaint to IT) ---------------
+    # Everyone signed in sends feedback and lists what they may see; one item is for its
+    # sender, the team's lead and service admins (the team's other agents see none of it:
+    # tests/feedback/test_access.py); the sender may see but not answer it (403).
+    Case("feedback list", "get", f"{V1}/feedback/", EVERYONE),
+    Case("feedback create", "post", f"{V1}/feedback/", codes(401, 201, 201, 201, 201, 201, 201),
+         body=lambda world, objects, user: {"team": world.hr.pk, "kind": "suggestion", "text": "Faster payslips"},
+         effect={"feedback_feedback": 1}),
+    Case("feedback", "get", f"{V1}/feedback/{{id}}/", codes(401, 404, 200, 404, 404, 200, 200), obj="feedback"),
+    Case("feedback answer", "post", f"{V1}/feedback/{{id}}/answer/", codes(401, 404, 403, 404, 404, 200, 200),
+         obj="feedback", body={"answer": "Thank you.", "status": "acknowledged", "note": "Seen."},
+         effect={"feedback_feedback": CHANGED, "feedback_feedbackevent": 2}),
     # --- service standards -------------------------------------------------------------------
     Case("calendars", "get", f"{V1}/sla/calendars/", SLA_LIST),
     Case("calendar", "get", f"{V1}/sla/calendars/{{id}}/", SLA_HR_READ, obj="calendar"),
@@ -219,6 +231,7 @@ def personas(world):
 
 @pytest.fixture
 def objects(world, ticket, personas):
+    from feedback.services import feedback_create
     from webhooks import services as webhooks
 
     calendar = CalendarFactory(name="Round the clock")
@@ -233,9 +246,11 @@ def objects(world, ticket, personas):
         for user in personas.values() if user is not None
     )
     surveyed, token = _surveyed_ticket(world)
+    complaint = feedback_create(sender=world.bob, team=world.it, kind="complaint", text="Slow laptops")
     return {"ticket": ticket, "team": world.it, "department": world.sales, "service_item": world.laptop,
             "calendar": calendar, "standard": hr_standard, "chain": chain, "webhook": endpoint,
-            "surveyed": surveyed, "survey_token": SimpleNamespace(pk=token)}
+            "surveyed": surveyed, "survey_token": SimpleNamespace(pk=token),
+            "feedback": complaint}
 
 
 def _surveyed_ticket(world):

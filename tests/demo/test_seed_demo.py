@@ -15,6 +15,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from demo import data as demo
+from feedback.models import Feedback
 from sla.models import BusinessCalendar, EscalationChain, ServiceStandard, SLAClock, StandardChange
 from sla.scanner import sla_scan
 from teams.models import Department, Membership, Team, User
@@ -251,3 +252,13 @@ def test_names_that_admins_type_are_seeded_in_three_languages():
             assert obj.translations.get("zh-hans", {}).get("name"), (model.__name__, obj.name)
             assert obj.translations.get("zh-hant", {}).get("name"), (model.__name__, obj.name)
     assert Team.objects.get(slug="it").translations["zh-hans"]["name"] == "IT 支持"
+
+
+def test_bobs_complaint_to_hr_waits_for_the_hr_lead_and_a_praise_was_acted_on():
+    seed()
+
+    complaint = Feedback.objects.get(sender__username="bob", team__slug="hr")
+    praise = Feedback.objects.get(kind="praise")
+    assert (complaint.kind, complaint.status, complaint.answer) == ("complaint", "new", "")
+    assert praise.status == "acted_on" and praise.answer
+    assert [e.new_value for e in praise.events.filter(kind="status")] == ["acknowledged", "acted_on"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from feedback.services import feedback_create
 from sla.standards.calendars import calendar_save
 from sla.standards.chains import chain_save
 from sla.standards.service_standards import standard_save
@@ -128,7 +129,9 @@ def desk(world, file_ticket):
         set_sla(ticket, warn=now + h, due=now + 2 * h)
     set_sla(tickets[2], warn=now + h, due=now + 2 * h, assignee=world.it_lead)  # on the lead's dashboard
     canned_response_save(team=world.it, title="Desk 4", body="Please bring it to desk 4.")
-    return {"ticket": tickets[0], "standard": standard, "calendar": calendar, "chain": chain}
+    feedback = feedback_create(sender=world.bob, team=world.it, kind="complaint", anonymous=True,
+                               text="Printers are **often** out of toner on the third floor, for days at a time.")
+    return {"ticket": tickets[0], "standard": standard, "calendar": calendar, "chain": chain, "feedback": feedback}
 
 
 @dataclass(frozen=True)
@@ -169,4 +172,8 @@ def main_pages(desk, world):
         MainPage("simulator", "admin", f"/service-standards/simulator/?standard={standard.pk}", (submit,)),
         MainPage("satisfaction", "it_lead", "/surveys/teams/it/", ("#survey-n", "main .survey-filter button")),
         MainPage("survey-settings", "admin", "/surveys/settings/", (submit,)),
+        MainPage("feedback-new", "alice", "/feedback/new/", (submit,)),
+        MainPage("feedback-mine", "bob", "/feedback/", (first_ticket,)),
+        MainPage("team-feedback", "it_lead", "/feedback/teams/it/", (first_ticket,)),
+        MainPage("feedback-lead", "it_lead", f"/feedback/{desk['feedback'].pk}/", (submit,)),
     ]

@@ -78,6 +78,16 @@ def test_the_main_pages_keep_to_the_content_security_policy(world, desk, browse,
     for path in ["/", "/catalog/", f"/catalog/{world.laptop.pk}/new/", "/my-requests/", f"/tickets/{ticket.pk}/",
                  "/notifications/", "/accounts/profile/"]:
         visit(alice, path)
+    # … and sends feedback on a team, anonymously
+    visit(alice, "/feedback/new/")
+    alice.select_option("#id_team", label="HR Services")
+    alice.check("input[name=kind][value=complaint]")
+    alice.fill("#id_text", "Onboarding took **three** weeks.")
+    alice.check("#id_anonymous")
+    alice.locator("main form button[type=submit].btn-primary").click()
+    alice.wait_for_url(re.compile(r"/feedback/\d+/$"))
+    alice.locator("main .prose strong", has_text="three").wait_for()
+    visit(alice, "/feedback/")
 
     # an agent: the queue (a tab switch), the ticket page (canned response, preview and reply by htmx)
     agent, agent_problems = browse(world.it_agent, language)
@@ -99,6 +109,15 @@ def test_the_main_pages_keep_to_the_content_security_policy(world, desk, browse,
     lead, lead_problems = browse(world.it_lead, language)
     for path in ["/dashboard/", "/queues/it/settings/", "/queues/it/"]:
         visit(lead, path)
+    # the team's feedback: the list, one item, and the answer with a status move
+    visit(lead, "/feedback/teams/it/")
+    visit(lead, f"/feedback/{desk['feedback'].pk}/")
+    lead.fill("#id_answer", "We now check the toner every morning.")
+    lead.select_option("#id_status", "acknowledged")
+    lead.fill("#id_note", "On the checklist.")
+    lead.locator("main form button[type=submit].btn-primary").click()
+    lead.locator(".feedback-history .feedback-note", has_text="On the checklist.").wait_for()
+    visit(lead, "/queues/it/")
     lead.fill("#id_search", "Printer")
     lead.wait_for_url(re.compile(r"search=Printer"))
     assert "=&" not in lead.url and not lead.url.endswith("="), f"empty filters were sent: {lead.url}"

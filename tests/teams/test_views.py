@@ -46,9 +46,9 @@ def test_an_unknown_time_zone_is_refused(world, alice, bad):
     assert world.alice.timezone == "Asia/Shanghai"
 
 
-REQUESTER_EVENTS = ["ticket_status", "ticket_reply", "survey_invite"]
+REQUESTER_EVENTS = ["ticket_status", "ticket_reply", "survey_invite", "feedback_answered", "feedback_status"]
 AGENT_EVENTS = ["ticket_created", "ticket_status", "ticket_assigned", "ticket_reply", "requester_reply",
-                "sla_warning", "sla_escalation", "survey_invite"]
+                "sla_warning", "sla_escalation", "survey_invite", "feedback_answered", "feedback_status"]
 
 
 def _profile_events(world, user):
@@ -62,13 +62,15 @@ def test_each_person_is_offered_the_events_that_can_reach_them(world):
     assert list(EVENT_LABELS)[-1] == "lead_digest"
     assert _profile_events(world, world.alice) == REQUESTER_EVENTS
     assert _profile_events(world, world.it_agent) == AGENT_EVENTS
-    assert _profile_events(world, world.it_lead) == [*AGENT_EVENTS, "survey_low_score", "lead_digest"]
+    assert _profile_events(world, world.it_lead) == [
+        *AGENT_EVENTS[:8], "survey_low_score", "feedback_received", "feedback_answered", "feedback_status",
+        "lead_digest"]
 
 
 def test_someone_an_escalation_chain_names_is_offered_escalations(world):
     chain_save(actor=world.admin, name="To the CFO", description="", levels=[
         {"order": 1, "trigger": "after_breach", "delay_minutes": 0, "notify_users": [world.bob]}])
-    assert _profile_events(world, world.bob) == ["ticket_status", "ticket_reply", "sla_escalation", "survey_invite"]
+    assert _profile_events(world, world.bob) == [*REQUESTER_EVENTS[:2], "sla_escalation", *REQUESTER_EVENTS[2:]]
 
 
 def test_the_preference_selects_show_the_current_choice(world):
@@ -87,7 +89,8 @@ def test_notification_preferences_are_saved(world, alice):
     response = alice.post(reverse("profile-notifications"), data)
     assert response.status_code == 302
     prefs = dict(Preference.objects.filter(user=world.alice).values_list("event", "delivery"))
-    assert prefs == {"ticket_status": "in_app", "ticket_reply": "none", "sla_warning": "none", "survey_invite": "both"}
+    assert prefs == {"ticket_status": "in_app", "ticket_reply": "none", "sla_warning": "none", "survey_invite": "both",
+                     "feedback_answered": "both", "feedback_status": "both"}
 
 
 def test_an_unknown_delivery_is_refused(world, alice):
