@@ -133,3 +133,14 @@ def test_my_feedback_lists_only_mine_and_tells_a_lead_of_their_teams_new_feedbac
     assert [f.sender for f in bobs.context["page"].object_list] == [world.bob]
     assert bobs.context["handled"] == []
     assert leads.context["handled"] == [(world.it, 2, 2)]
+
+
+def test_the_leads_list_costs_the_same_number_of_queries_for_a_full_page(world, django_assert_max_num_queries):
+    for n in range(25):
+        services.feedback_create(sender=world.bob, team=world.it, kind="praise", text=f"Thanks {n}",
+                                 anonymous=n % 2 == 0)
+    lead = signed_in(world.it_lead)
+
+    with django_assert_max_num_queries(9):
+        response = lead.get(reverse("team-feedback", args=["it"]))
+    assert len(response.context["page"].object_list) == 20
