@@ -3,10 +3,11 @@ ticket's own transaction.
 
 `tickets.services` calls these functions when a ticket is filed, answered by the team,
 replied to by its requester, changes status or is re-matched (priority, team or service),
-so that its first-response, next-response and resolution clocks, and the SLA summary copied onto the ticket row (`sla_due_at`, `sla_warn_at`,
-`sla_breached`, `sla_paused`), change together with the ticket. It also re-plans the
-running clocks after a calendar or escalation-chain edit (`clocks_replan_request`, then
-`clocks_replan_pending` from the scan task).
+so that its first-response, next-response and resolution clocks, and the SLA summary
+copied onto the ticket row (`sla_due_at`, `sla_warn_at`, `sla_breached`, `sla_paused`),
+change together with the ticket. It also re-plans the running clocks after a calendar or
+escalation-chain edit (`clocks_replan_request`, then `clocks_replan_pending` from the scan
+task).
 
 This module sits below the ticket services and the deadline scanner (`sla.scanner`): it
 never imports them, nor notifications or webhooks.
@@ -200,7 +201,7 @@ def ticket_clocks_on_status(*, ticket, old: str, new: str, at: dt.datetime) -> N
         elif new == Status.PENDING:
             if clock.standard.pause_on_pending:
                 clk.pause(clock, cal, at)
-        elif old == Status.PENDING:
+        elif old == Status.PENDING and clock.stopped_at is None:  # answered cycles stay as they are
             clk.resume(clock, at)
             clk.refresh_schedule(clock, cal, _levels_for(clock.standard), _done_steps(clock))
         elif old == Status.RESOLVED and new == Status.OPEN and clock.kind == SLAClock.Kind.RESOLUTION:
@@ -240,7 +241,7 @@ def ticket_clocks_rematch(*, ticket, actor, reason: str) -> None:
                 continue  # an answered cycle is history: it keeps the standard that measured it
             if standard.next_response_minutes is None:
                 # The new standard does not track next responses: the owed one is no longer a target.
-                clk.stop(clock, clk.calendar_value(old.calendar), at, fulfilled=False)
+                clk.stop(clock, clk.calendar_value(clock.standard.calendar), at, fulfilled=False)
                 _save_clock(clock)
                 continue
             next_response = clock
