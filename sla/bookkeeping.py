@@ -3,10 +3,11 @@ ticket's own transaction.
 
 `tickets.services` calls these functions when a ticket is filed, answered by the team,
 replied to by its requester, changes status or is re-matched (priority, team or service),
-so that its first-response, next-response and resolution clocks, and the SLA summary copied onto the ticket row (`sla_due_at`, `sla_warn_at`,
-`sla_breached`, `sla_paused`), change together with the ticket. It also re-plans the
-running clocks after a calendar or escalation-chain edit (`clocks_replan_request`, then
-`clocks_replan_pending` from the scan task).
+so that its first-response, next-response and resolution clocks, and the SLA summary
+copied onto the ticket row (`sla_due_at`, `sla_warn_at`, `sla_breached`, `sla_paused`),
+change together with the ticket. It also re-plans the running clocks after a calendar or
+escalation-chain edit (`clocks_replan_request`, then `clocks_replan_pending` from the scan
+task).
 
 This module sits below the ticket services and the deadline scanner (`sla.scanner`): it
 never imports them, nor notifications or webhooks.
@@ -16,6 +17,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from tickets.constants import OPEN_STATUSES, EventKind, Status
@@ -44,13 +46,13 @@ def _done_steps(clock: SLAClock) -> set[str]:
     return set(Escalation.objects.filter(clock=clock).values_list("step", flat=True))
 
 
-def _locked_clocks(ticket) -> list[SLAClock]:
-    clocks = list(
-        SLAClock.objects.select_for_update()
-        .filter(ticket_id=ticket.pk)
-        .select_related("standard__calendar")
-        .order_by("kind")
-    )
+def _locked_clocks(ticket, *, live_only: bool = False) -> list[SLAClock]:
+    """The ticket's clocks under a row lock; `live_only`: those not stopped (all the summary
+    needs), so that a reply does not read every answered next-response cycle of the ticket."""
+    qs = SLAClock.objects.select_for_update().filter(ticket_id=ticket.pk)
+    if live_only:
+        qs = qs.filter(stopped_at__isnull=True)
+    clocks = list(qs.select_related("standard__calendar").order_by("kind", "cycle"))
     for clock in clocks:
         clock.ticket = ticket  # the caller's row, as this change leaves it (no query)
     return clocks
@@ -155,7 +157,7 @@ def ticket_clocks_start(*, ticket) -> list[SLAClock]:
 def ticket_clocks_on_team_reply(*, ticket, at: dt.datetime) -> None:
     """A public reply of the team answers the requester: it meets (or meets late) the first
     response the first time, and the next response owed since the requester's last reply."""
-    clocks = _locked_clocks(ticket)
+    clocks = _locked_clocks(ticket, live_only=True)
     for clock in clocks:
         if clock.kind in ANSWERED_BY_REPLY and clock.stopped_at is None:
             clk.stop(clock, clk.calendar_value(clock.standard.calendar), at, fulfilled=True)
@@ -173,18 +175,21 @@ def ticket_clocks_on_requester_reply(*, ticket, at: dt.datetime) -> SLAClock | N
     cycle). Returns the new clock, if any."""
     if ticket.status not in OPEN_STATUSES:
         return None
-    clocks = _locked_clocks(ticket)
-    first = next((c for c in clocks if c.kind == SLAClock.Kind.FIRST_RESPONSE), None)
-    if first is None or first.stopped_at is None:
+    # The caller holds the ticket's row lock: no other reply of this ticket runs meanwhile.
+    clocks = _locked_clocks(ticket, live_only=True)
+    if any(c.kind in ANSWERED_BY_REPLY for c in clocks):  # first response still owed, or a next one
+        return None
+    first = SLAClock.objects.filter(ticket_id=ticket.pk, kind=SLAClock.Kind.FIRST_RESPONSE).select_related(
+        "standard__calendar").first()
+    if first is None:  # no standard covers the ticket
         return None
     standard = first.standard
     if standard.next_response_minutes is None:
         return None
-    cycles = [c for c in clocks if c.kind == SLAClock.Kind.NEXT_RESPONSE]
-    if any(c.stopped_at is None for c in cycles):
-        return None
+    last = SLAClock.objects.filter(ticket_id=ticket.pk, kind=SLAClock.Kind.NEXT_RESPONSE).aggregate(
+        last=Max("cycle"))["last"]
     clock = SLAClock(
-        ticket=ticket, kind=SLAClock.Kind.NEXT_RESPONSE, cycle=max((c.cycle for c in cycles), default=0) + 1,
+        ticket=ticket, kind=SLAClock.Kind.NEXT_RESPONSE, cycle=(last or 0) + 1,
         standard=standard, target_minutes=standard.next_response_minutes, started_at=at, run_started_at=at,
     )
     clk.refresh_schedule(clock, clk.calendar_value(standard.calendar), _levels_for(standard), set())
@@ -207,7 +212,7 @@ def ticket_clocks_on_status(*, ticket, old: str, new: str, at: dt.datetime) -> N
         elif new == Status.PENDING:
             if clock.standard.pause_on_pending:
                 clk.pause(clock, cal, at)
-        elif old == Status.PENDING:
+        elif old == Status.PENDING and clock.stopped_at is None:  # answered cycles stay as they are
             clk.resume(clock, at)
             clk.refresh_schedule(clock, cal, _levels_for(clock.standard), _done_steps(clock))
         elif old == Status.RESOLVED and new == Status.OPEN and clock.kind == SLAClock.Kind.RESOLUTION:
@@ -247,7 +252,7 @@ def ticket_clocks_rematch(*, ticket, actor, reason: str) -> None:
                 continue  # an answered cycle is history: it keeps the standard that measured it
             if standard.next_response_minutes is None:
                 # The new standard does not track next responses: the owed one is no longer a target.
-                clk.stop(clock, clk.calendar_value(old.calendar), at, fulfilled=False)
+                clk.stop(clock, clk.calendar_value(clock.standard.calendar), at, fulfilled=False)
                 _save_clock(clock)
                 continue
             next_response = clock
