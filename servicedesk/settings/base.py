@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "notifications",
     "webhooks",
     "refdata",
+    "knowledge",
     "demo",
 ]
 
