@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from notifications import services as notify
-from servicedesk.exceptions import ApplicationError
+from servicedesk.exceptions import ApplicationError, ConflictError
 from servicedesk.text import multi_line, one_line_field
 from teams.models import Membership, Team, User
 from tickets.models import ServiceCategory, ServiceItem, Ticket
@@ -220,14 +220,16 @@ def _latest_text(article: Article, language: str) -> ArticleRevision | None:
 
 
 @transaction.atomic
-def article_submit(*, article: Article, actor: User) -> Article:
-    """Send the article's drafts to the team lead for review."""
+def article_submit(*, article: Article, actor: User, language: str | None = None) -> Article:
+    """Send the article's drafts (or only the draft in `language`) to the team lead for review."""
     article = _locked(article)
     _refuse_unless(can_write_articles(user=actor, team_id=article.team_id),
                    _("Only the team's agents can write its articles."))
     now = timezone.now()
-    if not article.revisions.filter(status=RevisionStatus.DRAFT).update(
-            status=RevisionStatus.IN_REVIEW, submitted_at=now):
+    drafts = article.revisions.filter(status=RevisionStatus.DRAFT)
+    if language is not None:
+        drafts = drafts.filter(language=language)
+    if not drafts.update(status=RevisionStatus.IN_REVIEW, submitted_at=now):
         raise ApplicationError(_("There is no draft to send for review."), code="invalid_state")
     if article.status == ArticleStatus.DRAFT:
         article.status = ArticleStatus.IN_REVIEW
@@ -254,15 +256,18 @@ def article_request_changes(*, article: Article, actor: User, note: str = "") ->
 
 
 @transaction.atomic
-def article_publish(*, article: Article, actor: User) -> Article:
+def article_publish(*, article: Article, actor: User, expected_revisions: Iterable[int] | None = None) -> Article:
     """Put the revisions in review live: each replaces its language's published revision,
     which becomes history. The team lead or a service admin publishes; publishing an
-    archived article brings it back."""
+    archived article brings it back. With `expected_revisions` (the numbers the reviewer
+    read), a different set in review is refused as a conflict: nothing unread goes live."""
     article = _locked(article)
     _refuse_unless(can_publish_articles(user=actor, team_id=article.team_id),
                    _("Only the team lead or a service admin publishes articles."))
     now = timezone.now()
     waiting = list(article.revisions.filter(status=RevisionStatus.IN_REVIEW))
+    if expected_revisions is not None and sorted(set(expected_revisions)) != sorted(r.number for r in waiting):
+        raise ConflictError(_("The revisions in review changed since you read them: read them again."))
     if not waiting:
         if article.status == ArticleStatus.ARCHIVED and article.revisions.filter(
                 status=RevisionStatus.PUBLISHED).exists():
@@ -291,6 +296,21 @@ def article_archive(*, article: Article, actor: User) -> Article:
     if article.status == ArticleStatus.ARCHIVED:
         return article
     article.status = ArticleStatus.ARCHIVED
+    article.updated_at = timezone.now()
+    article.save(update_fields=["status", "updated_at"])
+    return article
+
+
+@transaction.atomic
+def article_unarchive(*, article: Article, actor: User) -> Article:
+    """Bring an archived article back as it was: published again if it has a live text."""
+    article = _locked(article)
+    _refuse_unless(can_publish_articles(user=actor, team_id=article.team_id),
+                   _("Only the team lead or a service admin archives articles."))
+    if article.status != ArticleStatus.ARCHIVED:
+        return article
+    live = article.revisions.filter(status=RevisionStatus.PUBLISHED).exists()
+    article.status = ArticleStatus.PUBLISHED if live else ArticleStatus.DRAFT
     article.updated_at = timezone.now()
     article.save(update_fields=["status", "updated_at"])
     return article

@@ -90,7 +90,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             [r for r in article.current_revisions if r.status != RevisionStatus.PUBLISHED], many=True).data
 
 
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
+LANGUAGES = settings.LANGUAGES
 
 
 class ArticleWriteSerializer(serializers.Serializer):
@@ -122,6 +122,22 @@ class ArticleUpdateSerializer(ArticleWriteSerializer):
                                           required=False, max_length=50)
     tags = serializers.ListField(child=strict.LineField(max_length=40), required=False, max_length=20)
     review_by = serializers.DateField(required=False, allow_null=True)
+
+
+class SubmitSerializer(serializers.Serializer):
+    language = strict.ChoiceField(choices=settings.LANGUAGES, required=False, allow_null=True, default=None,
+                                  help_text="Send only the draft in this language (default: every draft).")
+
+
+class PublishSerializer(serializers.Serializer):
+    revisions = serializers.ListField(
+        child=strict.IntegerField(min_value=1, max_value=2**31 - 1), required=False, allow_null=True, default=None,
+        max_length=10, help_text="The revision numbers the reviewer read; if others are in review, 409.")
+
+
+class ArchiveSerializer(serializers.Serializer):
+    archived = strict.BooleanField(required=False, default=True,
+                                   help_text="false brings an archived article back.")
 
 
 class ReviewNoteSerializer(serializers.Serializer):

@@ -20,12 +20,15 @@ from .. import services
 from ..models import PENDING_REVISION, Article, ArticleRevision, ArticleStatus, RevisionStatus
 from ..selectors import articles_visible_to, pick_revision
 from .serializers import (
+    ArchiveSerializer,
     ArticleFilterSerializer,
     ArticleSerializer,
     ArticleUpdateSerializer,
     ArticleWriteSerializer,
     FeedbackSerializer,
+    PublishSerializer,
     ReviewNoteSerializer,
+    SubmitSerializer,
 )
 
 ERRORS = {400: OpenApiResponse(ErrorSerializer, description="Invalid input; `errors` names each field."),
@@ -39,6 +42,12 @@ FILTERS = [
     OpenApiParameter("status", OpenApiTypes.STR, enum=ArticleStatus.values,
                      description="Articles in this status (only writers of a team see its drafts)."),
 ]
+
+
+def _body(serializer_class, request: Request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 @extend_schema_view(
@@ -102,10 +111,13 @@ class ArticleViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         services.article_edit(article=article, actor=request.user, **serializer.validated_data)
         return self._answer(article)
 
-    @extend_schema(summary="Send the drafts for review", request=None, responses={200: ArticleSerializer, **ERRORS})
+    @extend_schema(summary="Send the drafts for review", request=SubmitSerializer,
+                   responses={200: ArticleSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
-        return self._answer(services.article_submit(article=self.get_object(), actor=request.user))
+        article = self.get_object()
+        return self._answer(services.article_submit(article=article, actor=request.user,
+                                                    **_body(SubmitSerializer, request)))
 
     @extend_schema(summary="Send the revisions in review back to draft (team lead, service admin)",
                    request=ReviewNoteSerializer, responses={200: ArticleSerializer, **ERRORS})
@@ -117,20 +129,26 @@ class ArticleViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return self._answer(services.article_request_changes(article=article, actor=request.user,
                                                              **serializer.validated_data))
 
-    @extend_schema(summary="Publish the revisions in review (team lead, service admin)", request=None,
+    @extend_schema(summary="Publish the revisions in review (team lead, service admin)", request=PublishSerializer,
                    responses={200: ArticleSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
-        return self._answer(services.article_publish(article=self.get_object(), actor=request.user))
+        article = self.get_object()
+        expected = _body(PublishSerializer, request)["revisions"]
+        return self._answer(services.article_publish(article=article, actor=request.user,
+                                                     expected_revisions=expected))
 
-    @extend_schema(summary="Archive the article (team lead, service admin)", request=None,
-                   responses={200: ArticleSerializer, **ERRORS})
+    @extend_schema(summary="Archive the article, or bring it back (team lead, service admin)",
+                   request=ArchiveSerializer, responses={200: ArticleSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def archive(self, request: Request, pk: str) -> Response:
-        return self._answer(services.article_archive(article=self.get_object(), actor=request.user))
+        article = self.get_object()
+        service = services.article_archive if _body(ArchiveSerializer, request)["archived"] else \
+            services.article_unarchive
+        return self._answer(service(article=article, actor=request.user))
 
     @extend_schema(summary="Say whether the article helped, or report it out of date", request=FeedbackSerializer,
-                   responses={204: None, **ERRORS})
+                   responses={200: ArticleSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def feedback(self, request: Request, pk: str) -> Response:
         article = self.get_object()
@@ -148,4 +166,4 @@ class ArticleViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         if data["helpful"] is not None:
             services.article_feedback(revision=revision, user=request.user, helpful=data["helpful"],
                                       comment=data["comment"])
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return self._answer(article)
