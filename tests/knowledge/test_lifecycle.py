@@ -144,4 +144,4 @@ def test_a_known_error_from_an_agent_waits_for_the_lead(world, clock):
         problem_title="Printer offline", symptoms="Offline.", workaround="Restart.", team=world.it,
         actor=world.it_agent, language="zh-hans")
     assert article.status == ArticleStatus.IN_REVIEW
-    assert article.revisions.get().body == "## 症状\n\nOffline.\n\n## 临时解决方案\n\nRestart.\n"
+    assert article.revisions.get().body == "## 症状\n\nOffline.\n\n## 临时解决方案\n\nRestart."
