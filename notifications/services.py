@@ -44,6 +44,8 @@ SURVEY_LOW_SCORE = "survey_low_score"
 FEEDBACK_RECEIVED = "feedback_received"
 FEEDBACK_ANSWERED = "feedback_answered"
 FEEDBACK_STATUS = "feedback_status"
+KB_OUTDATED = "kb_outdated"
+KB_REVIEW_DUE = "kb_review_due"
 
 EVENT_LABELS = {
     TICKET_CREATED: gettext_lazy("New ticket in my team's queue"),
@@ -58,6 +60,8 @@ EVENT_LABELS = {
     FEEDBACK_RECEIVED: gettext_lazy("New feedback on my team's service (leads)"),
     FEEDBACK_ANSWERED: gettext_lazy("An answer to my feedback"),
     FEEDBACK_STATUS: gettext_lazy("Status of my feedback changed"),
+    KB_OUTDATED: gettext_lazy("A reader reported my knowledge article out of date"),
+    KB_REVIEW_DUE: gettext_lazy("My knowledge article is due for review"),
     LEAD_DIGEST: gettext_lazy("Daily digest of my team's queue (leads; off unless chosen)"),
 }
 
@@ -108,8 +112,10 @@ class Message:
     subject: str
     body: str
     exclude: object = None
-    # The link of the message (the ticket page when None).
+    # The link of the message (the ticket page when None), and for a message about something
+    # else than a ticket (a knowledge article) the values of its placeholders.
     url: str | None = None
+    context: dict | None = None
 
 
 def enqueue(*, recipients: Iterable, event: str, ticket, key: str, subject: str, body: str,
@@ -150,7 +156,8 @@ def enqueue_many(messages: list[Message], *, prefs: dict[tuple[int, str], str] |
     rows = []
     for message, user in wanted:
         ticket = message.ticket
-        context = {"reference": ticket.reference if ticket else "", "title": ticket.title if ticket else ""}
+        context = message.context or {"reference": ticket.reference if ticket else "",
+                                      "title": ticket.title if ticket else ""}
         url = message.url if message.url is not None else ticket_url(ticket.pk) if ticket is not None else ""
         language = user.language or settings.LANGUAGE_CODE
         subject = one_line(translated(message.subject, language) % context)[:255]
@@ -287,6 +294,31 @@ def feedback_status_changed(*, feedback, event_id: int, actor) -> None:
         subject=gettext_lazy("Your %(kind)s to %(team)s: %(status)s"),
         body=gettext_lazy("%(team)s marked the %(kind)s you sent as “%(status)s”. Open it to read their note."),
         context={},
+    )])
+
+
+# --- knowledge base events (called by knowledge.services inside its transaction) -------
+
+
+def article_reported_outdated(*, owner, article_id: int, title: str, url: str, feedback_id: int, reporter) -> None:
+    """A reader says an article is out of date: its owner hears, in the owner's language."""
+    enqueue_many([Message(
+        recipients=[owner], event=KB_OUTDATED, ticket=None, key=f"kb-outdated:{feedback_id}",
+        subject=gettext_lazy("[%(reference)s] Reported out of date: %(title)s"),
+        body=gettext_lazy("A reader reported the knowledge article %(reference)s %(title)s out of date. "
+                          "Open it to read their comment and update it."),
+        exclude=reporter, url=url, context={"reference": f"KB-{article_id}", "title": title},
+    )])
+
+
+def article_review_due(*, owner, article_id: int, title: str, url: str, week: str) -> None:
+    """An article's review-by date has passed: its owner hears once a week (`week` in the key)."""
+    enqueue_many([Message(
+        recipients=[owner], event=KB_REVIEW_DUE, ticket=None, key=f"kb-review:{article_id}:{week}",
+        subject=gettext_lazy("[%(reference)s] Due for review: %(title)s"),
+        body=gettext_lazy("The review-by date of the knowledge article %(reference)s %(title)s has passed. "
+                          "Check that it is still right and set a new date."),
+        url=url, context={"reference": f"KB-{article_id}", "title": title},
     )])
 
 

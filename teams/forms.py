@@ -14,6 +14,8 @@ from notifications.services import (
     FEEDBACK_ANSWERED,
     FEEDBACK_RECEIVED,
     FEEDBACK_STATUS,
+    KB_OUTDATED,
+    KB_REVIEW_DUE,
     LEAD_DIGEST,
     REQUESTER_REPLY,
     SLA_ESCALATION,
@@ -38,7 +40,8 @@ def notification_events_for(user) -> list[str]:
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
     events = {TICKET_STATUS, TICKET_REPLY, SURVEY_INVITE, FEEDBACK_ANSWERED, FEEDBACK_STATUS}
     if roles:
-        events |= {TICKET_CREATED, TICKET_ASSIGNED, REQUESTER_REPLY, SLA_WARNING, SLA_ESCALATION}
+        events |= {TICKET_CREATED, TICKET_ASSIGNED, REQUESTER_REPLY, SLA_WARNING, SLA_ESCALATION,
+                   KB_OUTDATED, KB_REVIEW_DUE}
     if Membership.Role.LEAD in roles:
         events |= {LEAD_DIGEST, SURVEY_LOW_SCORE, FEEDBACK_RECEIVED}
     if SLA_ESCALATION not in events and EscalationLevel.notify_users.through.objects.filter(user=user).exists():

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "surveys",
     "feedback",
     "refdata",
+    "knowledge",
     "demo",
 ]
 
@@ -327,6 +328,9 @@ SPECTACULAR_SETTINGS = {
         "FeedbackKind": "feedback.models.Feedback.Kind",
         "FeedbackStatus": "feedback.models.Feedback.Status",
         "FeedbackEventKind": "feedback.models.FeedbackEvent.Kind",
+        "ArticleStatus": "knowledge.models.ArticleStatus",
+        "ArticleVisibility": "knowledge.models.Visibility",
+        "ArticleRevisionStatus": "knowledge.models.RevisionStatus",
     },
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
 }
@@ -345,6 +349,12 @@ CELERY_BEAT_SCHEDULE["send-surveys"] = {
     "task": "surveys.tasks.sweep_surveys",
     "schedule": schedule(run_every=SURVEY_SWEEP_INTERVAL_SECONDS),
     "options": {"expires": SURVEY_SWEEP_INTERVAL_SECONDS},
+}
+# Knowledge base: owners of articles past their review-by date hear once a week.
+CELERY_BEAT_SCHEDULE["kb-review-reminders"] = {
+    "task": "knowledge.tasks.send_review_reminders",
+    "schedule": crontab(day_of_week=env.int("KB_REVIEW_REMINDER_WEEKDAY", default=1),
+                        hour=env.int("KB_REVIEW_REMINDER_HOUR_UTC", default=1), minute=15),
 }
 CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {
     "task": "webhooks.tasks.deliver_webhooks",

@@ -17,6 +17,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from feedback.services import feedback_create
+from knowledge import services as kb
 from sla.models import EscalationChain, EscalationLevel
 from surveys.selectors import current_invite, invite_token
 from tests.factories import CalendarFactory, ServiceStandardFactory, survey_defaults_row
@@ -48,6 +49,11 @@ ENDPOINTS = [
     ("post", "/api/v1/auth/token/", ["username", "password"]),
     ("post", "/api/v1/feedback/", ["team", "kind", "text", "anonymous"]),
     ("post", "/api/v1/feedback/{feedback}/answer/", ["answer", "status", "note"]),
+    ("post", "/api/v1/kb/articles/", ["title", "body", "language", "team", "visibility", "category",
+                                      "service_items", "tags", "review_by"]),
+    ("patch", "/api/v1/kb/articles/{article}/", ["title", "body", "language", "team", "visibility", "category",
+                                                 "service_items", "tags", "review_by"]),
+    ("post", "/api/v1/kb/articles/{article}/feedback/", ["helpful", "outdated", "comment", "language"]),
 ]
 
 VALID = {
@@ -64,9 +70,17 @@ VALID = {
     "/api/v1/auth/token/": lambda o: {"username": "alice", "password": "not her password"},
     "/api/v1/feedback/": lambda o: {"team": o["team"], "kind": "praise", "text": "Thanks"},
     "/api/v1/feedback/{feedback}/answer/": lambda o: {"answer": "Thanks"},
+    "/api/v1/kb/articles/": lambda o: {"title": "T", "language": "en", "team": o["team"]},
+    "/api/v1/kb/articles/{article}/feedback/": lambda o: {"helpful": True},
 }
 # Well-formed credentials that do not sign in are refused as a whole, not by field.
 WHOLE_BODY_REFUSALS = {"/api/v1/auth/token/": "Unable to sign in with these credentials."}
+
+
+def _published_article(world):
+    article = kb.article_create(actor=world.it_agent, team=world.it, language="en", title="VPN", body="Steps.")
+    kb.article_submit(article=article, actor=world.it_agent)
+    return kb.article_publish(article=article, actor=world.it_lead)
 
 
 def assert_names_the_field(response, field):
@@ -82,7 +96,8 @@ def test_hostile_values_are_accepted_or_refused_by_name(world, ticket, client_fo
     calendar = CalendarFactory(name="24x7")
     standard = ServiceStandardFactory(team=world.hr, calendar=calendar)
     feedback = feedback_create(sender=world.bob, team=world.it, kind="complaint", text="Slow")
-    objects = {"ticket": ticket.pk, "calendar": calendar.pk, "standard": standard.pk, "feedback": feedback.pk}
+    objects = {"ticket": ticket.pk, "calendar": calendar.pk, "standard": standard.pk, "feedback": feedback.pk,
+               "article": _published_article(world).pk}
     client = client_for("admin")
     url = path.format(**objects)
     base = VALID.get(path, lambda o: {})(
@@ -143,6 +158,7 @@ def reach(world, ticket):
         "/api/v1/webhooks/": WebhookEndpoint.objects.create(url="https://h.example.com", events=["ticket.created"],
                                                             secret="s" * 40).pk,
         "/api/v1/feedback/": feedback_create(sender=world.bob, team=world.it, kind="complaint", text="Slow").pk,
+        "/api/v1/kb/articles/": _published_article(world).pk,
     }
 
     def _reach(path):
@@ -316,6 +332,11 @@ WRONG_TYPES = [
     ("post", "/api/v1/feedback/", {"team": 1, "kind": "praise", "text": "x", "anonymous": "true"}, "anonymous"),
     ("post", "/api/v1/feedback/", {"team": 1, "kind": "praise", "text": ["x"]}, "text"),
     ("post", "/api/v1/feedback/{id}/answer/", {"status": 2, "note": "x"}, "status"),
+    ("post", "/api/v1/kb/articles/", {"title": 5, "language": "en", "team": 1}, "title"),
+    ("post", "/api/v1/kb/articles/", {"title": "T", "language": "en", "team": "1"}, "team"),
+    ("patch", "/api/v1/kb/articles/{id}/", {"service_items": ["1"]}, "service_items"),
+    ("patch", "/api/v1/kb/articles/{id}/", {"visibility": 1}, "visibility"),
+    ("post", "/api/v1/kb/articles/{id}/feedback/", {"helpful": "yes"}, "helpful"),
 ]
 
 

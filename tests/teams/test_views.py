@@ -48,7 +48,8 @@ def test_an_unknown_time_zone_is_refused(world, alice, bad):
 
 REQUESTER_EVENTS = ["ticket_status", "ticket_reply", "survey_invite", "feedback_answered", "feedback_status"]
 AGENT_EVENTS = ["ticket_created", "ticket_status", "ticket_assigned", "ticket_reply", "requester_reply",
-                "sla_warning", "sla_escalation", "survey_invite", "feedback_answered", "feedback_status"]
+                "sla_warning", "sla_escalation", "survey_invite", "feedback_answered", "feedback_status",
+                "kb_outdated", "kb_review_due"]
 
 
 def _profile_events(world, user):
