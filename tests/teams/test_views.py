@@ -65,7 +65,7 @@ def test_each_person_is_offered_the_events_that_can_reach_them(world):
     assert _profile_events(world, world.it_agent) == AGENT_EVENTS
     assert _profile_events(world, world.it_lead) == [
         *AGENT_EVENTS[:8], "survey_low_score", "feedback_received", "feedback_answered", "feedback_status",
-        "lead_digest"]
+        "kb_outdated", "kb_review_due", "lead_digest"]
 
 
 def test_someone_an_escalation_chain_names_is_offered_escalations(world):
