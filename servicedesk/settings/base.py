@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "webhooks",
     "refdata",
     "knowledge",
+    "kbsearch",
     "demo",
 ]
 
