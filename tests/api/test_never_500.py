@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from sla.models import EscalationChain, EscalationLevel
 from tests.factories import CalendarFactory, ServiceStandardFactory
+from tests.kbsearch.cases import publish
 from tickets.models import Comment, Ticket
 from webhooks.models import WebhookEndpoint
 
@@ -43,6 +44,7 @@ ENDPOINTS = [
     ("post", "/api/v1/sla/simulate/", ["calendar", "policy", "start", "minutes", "priority"]),
     ("post", "/api/v1/webhooks/", ["url", "events", "name", "active"]),
     ("post", "/api/v1/auth/token/", ["username", "password"]),
+    ("post", "/api/v1/kb/articles/{kb_article}/solved/", ["filing_session", "service_item"]),
 ]
 
 VALID = {
@@ -57,6 +59,7 @@ VALID = {
     "/api/v1/webhooks/": lambda o: {"url": "https://h.example.com", "events": ["ticket.created"]},
     "/api/v1/sla/calendars/{calendar}/import-holidays/": lambda o: {"country": "CN", "year": 2026},
     "/api/v1/auth/token/": lambda o: {"username": "alice", "password": "not her password"},
+    "/api/v1/kb/articles/{kb_article}/solved/": lambda o: {"filing_session": "6f1c1c52-3a4e-4f7e-9a51-0c2f6a1d2b3c"},
 }
 # Well-formed credentials that do not sign in are refused as a whole, not by field.
 WHOLE_BODY_REFUSALS = {"/api/v1/auth/token/": "Unable to sign in with these credentials."}
@@ -74,7 +77,8 @@ def assert_names_the_field(response, field):
 def test_hostile_values_are_accepted_or_refused_by_name(world, ticket, client_for, method, path, fields):
     calendar = CalendarFactory(name="24x7")
     standard = ServiceStandardFactory(team=world.hr, calendar=calendar)
-    objects = {"ticket": ticket.pk, "calendar": calendar.pk, "standard": standard.pk}
+    kb_article = publish(team=world.it, language="en", title="VPN", body="")
+    objects = {"ticket": ticket.pk, "calendar": calendar.pk, "standard": standard.pk, "kb_article": kb_article.pk}
     client = client_for("admin")
     url = path.format(**objects)
     base = VALID.get(path, lambda o: {})(
@@ -133,6 +137,7 @@ def reach(world, ticket):
         "/api/v1/sla/escalation-chains/": chain.pk,
         "/api/v1/webhooks/": WebhookEndpoint.objects.create(url="https://h.example.com", events=["ticket.created"],
                                                             secret="s" * 40).pk,
+        "/api/v1/kb/articles/": publish(team=world.it, language="en", title="VPN", body="").pk,
     }
 
     def _reach(path):

@@ -25,12 +25,14 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.schemas.generators import EndpointEnumerator
 
+from knowledge.models import Visibility
 from notifications.models import Notification
 from refdata import versions
 from sla.standards.chains import chain_save
 from tests.api.conftest import laptop_payload
 from tests.dbstate import CHANGED, MORE, changed_since, changes, db_fingerprint, effect_problems, write_counters
 from tests.factories import CalendarFactory, ServiceStandardFactory, UserFactory
+from tests.kbsearch.cases import publish
 
 PERSONAS = ["anonymous", "requester", "other_requester", "other_agent", "agent", "lead", "service_admin",
             "superuser"]
@@ -189,6 +191,13 @@ CASES = [
          effect={"webhooks_webhookendpoint": -1}),
     Case("webhook deliveries", "get", f"{V1}/webhooks/{{id}}/deliveries/", ADMIN_DO, obj="webhook"),
     # --- the schema and its pages ------------------------------------------------------------
+    # --- knowledge-base search ---------------------------------------------------------------
+    # The matrix's article is the IT team's own (visibility "team"): out of the requesters'
+    # and the HR agent's reach, so "This solved it" on it is a 404 for them.
+    Case("kb suggest", "get", f"{V1}/kb/suggest/", EVERYONE),
+    Case("kb article solved", "post", f"{V1}/kb/articles/{{id}}/solved/", codes(401, 404, 404, 404, 201, 201, 201),
+         obj="kb_article", body={"filing_session": "6f1c1c52-3a4e-4f7e-9a51-0c2f6a1d2b3c"},
+         effect={"kbsearch_deflection": 1}),
     Case("schema", "get", "/api/schema/", codes(200, 200, 200, 200, 200, 200, 200)),
     Case("docs", "get", "/api/docs/", codes(200, 200, 200, 200, 200, 200, 200)),
 ]
@@ -217,8 +226,11 @@ def objects(world, ticket, personas):
         Notification(user=user, event="ticket.created", title="Something happened")
         for user in personas.values() if user is not None
     )
+    kb_article = publish(team=world.it, language="en", title="VPN server runbook", body="For the IT team.",
+                         visibility=Visibility.TEAM)
     return {"ticket": ticket, "team": world.it, "department": world.sales, "service_item": world.laptop,
-            "calendar": calendar, "standard": hr_standard, "chain": chain, "webhook": endpoint}
+            "calendar": calendar, "standard": hr_standard, "chain": chain, "webhook": endpoint,
+            "kb_article": kb_article}
 
 
 def _call(case: Case, world, objects, user, client):
