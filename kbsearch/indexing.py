@@ -25,11 +25,12 @@ BATCH = 1000
 TITLE_FOLDED_MAX = 200
 
 
-def _vector():
-    """The tsvector of a document's words: title weight A (ranked higher), body weight B;
-    `english` stems English words and leaves Chinese words (already cut) as they are."""
-    return (SearchVector("title_words", weight="A", config="english")
-            + SearchVector("body_words", weight="B", config="english"))
+def _vectors() -> dict:
+    """The tsvectors of a document's words: the title's (weight A), and title and body
+    together (body weight B); `english` stems English words and leaves Chinese words
+    (already cut) as they are."""
+    title = SearchVector("title_words", weight="A", config="english")
+    return {"title_vector": title, "search_vector": title + SearchVector("body_words", weight="B", config="english")}
 
 
 def _document(revision: ArticleRevision, now) -> ArticleSearchDocument:
@@ -56,7 +57,7 @@ def articles_search_index(*, article_ids: Iterable[int]) -> int:
                      .only("pk", "article_id", "language", "title", "body"))
         documents = ArticleSearchDocument.objects.bulk_create([_document(revision, now) for revision in revisions])
         if documents and connection.vendor == "postgresql":
-            ArticleSearchDocument.objects.filter(article_id__in=chunk).update(search_vector=_vector())
+            ArticleSearchDocument.objects.filter(article_id__in=chunk).update(**_vectors())
         written += len(documents)
     return written
 

@@ -4,8 +4,9 @@ a candidate only when its article is published and visible to the user.
 
 On PostgreSQL a document matches when its `tsvector` matches any word of the query (the
 last one also as a prefix while typed), or when its folded title contains the whole query
-(pg_trgm index); it is ranked by `ts_rank` (title words weigh more than body words) plus
-the trigram similarity of the title to the query. On SQLite a document matches when its
+(pg_trgm index). Title matches come first, ranked by `ts_rank` of the title plus the
+trigram similarity of the title to the query; then body matches, ranked by `ts_rank`
+(title words weigh A, body words B) among the first BODY_CANDIDATES of them. On SQLite a document matches when its
 words contain any query word (English ones stemmed), and ranks by how many words it has,
 three points in the title, one in the body.
 """
@@ -16,7 +17,7 @@ from operator import add, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.db import connection
-from django.db.models import Case, Exists, F, FloatField, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, Max, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.utils.safestring import SafeString
 
@@ -29,6 +30,8 @@ from .models import ArticleSearchDocument
 from .text import highlight, like_terms, tsquery
 
 SEARCH_LIMIT = 200
+BODY_CANDIDATES = 500
+BODY_RANK_WEIGHT = 0.5
 SUGGESTION_LIMIT = 5
 TITLE_SIMILARITY_WEIGHT = 0.5
 MIN_SUBSTRING = 3  # pg_trgm's index serves a LIKE only from three characters on
@@ -52,35 +55,59 @@ class SearchResult:
     for_service_item: bool
 
 
-def _postgres_documents(documents: QuerySet, q: str) -> QuerySet | None:
+def _postgres_hits(documents: QuerySet, q: str, limit: int) -> list[tuple[int, float]]:
+    """Title matches first, ranked by `ts_rank` on the (small) title vector plus the title's
+    trigram similarity to the query; then, while places are left, articles matching only
+    in the body, ranked by `ts_rank` on the whole vector among the first BODY_CANDIDATES
+    of them (ranking a large vector is what costs: the cap bounds a common word's price)."""
     raw = tsquery(q)
     whole = fold(q.strip())
     if not raw and len(whole) < MIN_SUBSTRING:
-        return None
-    condition = Q(pk__in=[])
-    rank = Value(0.0, output_field=FloatField())
-    if raw:
-        query = SearchQuery(raw, search_type="raw", config="english")
-        condition |= Q(search_vector=query)
-        rank = SearchRank(F("search_vector"), query)
+        return []
+    query = SearchQuery(raw, search_type="raw", config="english") if raw else None
+    in_title = Q(pk__in=[])
+    title_rank = Value(0.0, output_field=FloatField())
+    if query is not None:
+        in_title |= Q(title_vector=query)
+        title_rank = SearchRank(F("title_vector"), query)
     if len(whole) >= MIN_SUBSTRING:
-        condition |= Q(title_folded__contains=whole)
-    if whole:
-        rank = rank + TrigramSimilarity("title_folded", whole) * TITLE_SIMILARITY_WEIGHT
-    return documents.filter(condition).annotate(rank=Cast(rank, FloatField()))
+        in_title |= Q(title_folded__contains=whole)
+    title_rank = title_rank + TrigramSimilarity("title_folded", whole) * TITLE_SIMILARITY_WEIGHT
+    found = _best(documents.filter(in_title), title_rank, limit)
+    if len(found) < limit and query is not None:
+        seen = [article_id for article_id, _score in found]
+        body_only = documents.filter(search_vector=query).exclude(article_id__in=seen)
+        capped = documents.filter(pk__in=body_only.values("pk")[:BODY_CANDIDATES])
+        found += _best(capped, SearchRank(F("search_vector"), query) * BODY_RANK_WEIGHT, limit - len(found))
+    return found
 
 
-def _sqlite_documents(documents: QuerySet, q: str) -> QuerySet | None:
+def _sqlite_hits(documents: QuerySet, q: str, limit: int) -> list[tuple[int, float]]:
     terms = like_terms(q)
     if not terms:
-        return None
+        return []
     condition = reduce(or_, (Q(title_words__contains=t) | Q(body_words__contains=t) for t in terms))
     points = reduce(add, (
         Case(When(title_words__contains=t, then=Value(3)), default=Value(0), output_field=IntegerField())
         + Case(When(body_words__contains=t, then=Value(1)), default=Value(0), output_field=IntegerField())
         for t in terms
     ))
-    return documents.filter(condition).annotate(rank=Cast(points, FloatField()))
+    return _best(documents.filter(condition), points, limit)
+
+
+def _best(documents: QuerySet, rank, limit: int) -> list[tuple[int, float]]:
+    """(article id, score) of the best `limit` articles: an article's best language counts."""
+    rows = (documents.annotate(rank=Cast(rank, FloatField())).values("article_id").annotate(score=Max("rank"))
+            .order_by("-score", "article_id")[:limit])
+    return [(row["article_id"], row["score"]) for row in rows]
+
+
+def _hits(documents: QuerySet, q: str, limit: int) -> list[tuple[int, float]]:
+    if limit <= 0:
+        return []
+    if connection.vendor == "postgresql":
+        return _postgres_hits(documents, q, limit)
+    return _sqlite_hits(documents, q, limit)
 
 
 def search_hits(*, user: User, q: str, service_item_id: int | None = None, limit: int = SEARCH_LIMIT) -> list[Hit]:
@@ -91,21 +118,13 @@ def search_hits(*, user: User, q: str, service_item_id: int | None = None, limit
         return []
     documents = ArticleSearchDocument.objects.filter(
         article_id__in=published_articles_visible_to(user=user).values("pk"))
-    if connection.vendor == "postgresql":
-        matched = _postgres_documents(documents, q)
-    else:
-        matched = _sqlite_documents(documents, q)
-    if matched is None:
-        return []
-    rows = matched.values("article_id").annotate(score=Max("rank"))
-    order = ["-score", "article_id"]
+    hits: list[Hit] = []
     if service_item_id is not None:
-        tied = Article.service_items.through.objects.filter(article_id=OuterRef("article_id"),
-                                                            serviceitem_id=service_item_id)
-        rows = rows.annotate(for_item=Exists(tied))
-        order = ["-for_item", *order]
-    return [Hit(row["article_id"], row["score"], row.get("for_item", False))
-            for row in rows.order_by(*order)[:limit]]
+        tied = Article.service_items.through.objects.filter(serviceitem_id=service_item_id).values("article_id")
+        hits = [Hit(pk, score, True) for pk, score in _hits(documents.filter(article_id__in=tied), q, limit)]
+        documents = documents.exclude(article_id__in=tied)
+    hits += [Hit(pk, score) for pk, score in _hits(documents, q, limit - len(hits))]
+    return hits
 
 
 def _ordered(ids: list[int]) -> QuerySet[Article]:

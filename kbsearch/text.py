@@ -2,7 +2,8 @@
 
 Chinese has no spaces, so a Chinese word inside a longer text (打印 in 打印机卡纸怎么办) is
 found only once the text is cut into words: jieba's search mode gives the long words and
-the short words inside them (打印机 → 打印, 印机, 打印机). Before cutting, text is folded
+the short words inside them (打印机 → 打印, 印机, 打印机); its dictionary only, without the
+HMM guesser of unknown words (a third faster, and the query is cut the same way). Before cutting, text is folded
 by `servicedesk.search.fold` (simplified script, case-folded), so 閃爍 and 闪烁 become one
 word. English words are stemmed by PostgreSQL's `english` configuration on the indexed
 side; `stem` is the small stemmer used where PostgreSQL is not (the SQLite fallback) and
@@ -59,7 +60,7 @@ def segment(text: str) -> list[str]:
     if not _has_han(folded):
         return _WORD.findall(folded)
     words = []
-    for piece in _jieba().cut_for_search(folded):
+    for piece in _jieba().cut_for_search(folded, HMM=False):
         words.extend(_WORD.findall(piece))
     return words
 

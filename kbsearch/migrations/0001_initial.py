@@ -11,6 +11,7 @@ from django.db import migrations, models
 # fallback scans the words columns with LIKE).
 POSTGRES_INDEXES = [
     "CREATE INDEX kbsearch_doc_vector ON kbsearch_articlesearchdocument USING gin (search_vector)",
+    "CREATE INDEX kbsearch_doc_title_vector ON kbsearch_articlesearchdocument USING gin (title_vector)",
     "CREATE INDEX kbsearch_doc_title_trgm ON kbsearch_articlesearchdocument USING gin (title_folded gin_trgm_ops)",
 ]
 
@@ -24,6 +25,7 @@ def create_search_indexes(apps, schema_editor):
 def drop_search_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS kbsearch_doc_vector")
+        schema_editor.execute("DROP INDEX IF EXISTS kbsearch_doc_title_vector")
         schema_editor.execute("DROP INDEX IF EXISTS kbsearch_doc_title_trgm")
 
 
@@ -48,6 +50,7 @@ class Migration(migrations.Migration):
                 ('title_folded', models.CharField(max_length=200)),
                 ('title_words', models.TextField()),
                 ('body_words', models.TextField(blank=True)),
+                ('title_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
                 ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
                 ('indexed_at', models.DateTimeField()),
                 ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_documents', to='knowledge.article')),
