@@ -3,6 +3,7 @@ it" (a deflection). The article list's `search` parameter is the knowledge API's
 `kbsearch.selectors.article_search`."""
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -34,7 +35,7 @@ class SuggestionSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, result) -> str:
-        return f"/kb/articles/{result.article.pk}/"
+        return reverse("kb-article", args=[result.article.pk])
 
 
 class SolvedSerializer(serializers.Serializer):

@@ -134,12 +134,12 @@ def _ordered(ids: list[int]) -> QuerySet[Article]:
     return Article.objects.filter(pk__in=ids).annotate(search_position=position).order_by("search_position")
 
 
-def article_search(*, user: User, q: str, service_item_id: int | None = None,
-                   limit: int = SEARCH_LIMIT) -> QuerySet[Article]:
-    """The articles matching `q` as a queryset in relevance order (for a list page or the
-    API's `search` parameter), ready for a list (`knowledge.selectors.articles_for_listing`)."""
+def ranked_articles(*, user: User, q: str, service_item_id: int | None = None,
+                    limit: int = SEARCH_LIMIT) -> QuerySet[Article]:
+    """The articles matching `q` as a queryset in relevance order, for a list (narrow it with
+    `knowledge.selectors.articles_for_listing`, which keeps the order)."""
     hits = search_hits(user=user, q=q, service_item_id=service_item_id, limit=limit)
-    return articles_for_listing(user=user, articles=_ordered([hit.article_id for hit in hits]))
+    return _ordered([hit.article_id for hit in hits])
 
 
 def search_results(*, user: User, q: str, language: str | None, service_item_id: int | None = None,

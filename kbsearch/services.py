@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import Article, ArticleTicketLink
 from knowledge.selectors import published_articles_visible_to
+from knowledge.services import article_ticket_link
 from servicedesk.exceptions import ApplicationError
 from teams.models import User
 from tickets.models import ServiceItem, Ticket
@@ -56,10 +57,8 @@ def ticket_suggestions_keep(*, ticket: Ticket, article_ids: Iterable[int]) -> li
     wanted = list(dict.fromkeys(article_ids))[:SUGGESTION_LIMIT]
     if not wanted:
         return []
-    ids = sorted(published_articles_visible_to(user=ticket.requester).filter(pk__in=wanted).values_list("pk", flat=True))
-    now = timezone.now()
-    ArticleTicketLink.objects.bulk_create(
-        [ArticleTicketLink(ticket=ticket, article_id=pk, how=ArticleTicketLink.How.SUGGESTED,
-                           actor=ticket.requester, created_at=now) for pk in ids],
-        ignore_conflicts=True)
-    return ids
+    articles = list(published_articles_visible_to(user=ticket.requester).filter(pk__in=wanted).order_by("pk"))
+    for article in articles:
+        article_ticket_link(ticket=ticket, article=article, how=ArticleTicketLink.How.SUGGESTED,
+                            actor=ticket.requester)
+    return [article.pk for article in articles]

@@ -54,4 +54,4 @@ def article_solved(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as error:
         raise BadRequest(error.message) from None
     messages.success(request, _("Glad the article solved it. No request was filed."))
-    return redirect(f"/kb/articles/{article.pk}/")
+    return redirect("kb-article", pk=article.pk)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.db.models import Prefetch, Q, QuerySet
 
 from teams.models import Membership, User
-from teams.selectors import user_team_ids
+from teams.selectors import user_team_ids, visible_teams
 
 from .models import Article, ArticleRevision, ArticleStatus, RevisionStatus, Visibility
 
@@ -105,3 +105,23 @@ def review_queue(*, user: User) -> QuerySet[Article]:
     return queryset.select_related("team", "owner").prefetch_related(
         Prefetch("revisions", queryset=ArticleRevision.objects.filter(status=RevisionStatus.IN_REVIEW)
                  .select_related("author"), to_attr="in_review_revisions")).order_by("updated_at", "id")
+
+
+def can_write_articles(*, user: User, team_id: int) -> bool:
+    """Agents and leads of the team (and service admins) write its articles."""
+    if not user.is_authenticated:
+        return False
+    return user.is_admin_role or team_id in user_team_ids(user=user)
+
+
+def can_publish_articles(*, user: User, team_id: int) -> bool:
+    """The team lead (or a service admin) publishes, requests changes and archives."""
+    if not user.is_authenticated:
+        return False
+    return user.is_admin_role or Membership.objects.filter(
+        user_id=user.pk, team_id=team_id, role=Membership.Role.LEAD).exists()
+
+
+def writable_teams(*, user: User):
+    """Teams the user may write articles for."""
+    return visible_teams(user=user)

@@ -18,6 +18,7 @@ v1 = [
     path("", include("notifications.api.urls")),
     path("", include("webhooks.api.urls")),
     path("", include("kbsearch.api_urls")),
+    path("", include("knowledge.api.urls")),
 ]
 
 urlpatterns = [

@@ -324,6 +324,9 @@ SPECTACULAR_SETTINGS = {
         "Priority": "tickets.constants.Priority",
         "TicketStatus": "tickets.constants.Status",
         "WebhookEvent": "webhooks.models.WebhookEvent",
+        "ArticleStatus": "knowledge.models.ArticleStatus",
+        "ArticleVisibility": "knowledge.models.Visibility",
+        "ArticleRevisionStatus": "knowledge.models.RevisionStatus",
     },
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
 }
@@ -336,6 +339,12 @@ WEBHOOK_ALLOWED_INTERNAL_HOSTS = env.list("WEBHOOK_ALLOWED_INTERNAL_HOSTS", defa
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+# Knowledge base: owners of articles past their review-by date hear once a week.
+CELERY_BEAT_SCHEDULE["kb-review-reminders"] = {
+    "task": "knowledge.tasks.send_review_reminders",
+    "schedule": crontab(day_of_week=env.int("KB_REVIEW_REMINDER_WEEKDAY", default=1),
+                        hour=env.int("KB_REVIEW_REMINDER_HOUR_UTC", default=1), minute=15),
+}
 CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {
     "task": "webhooks.tasks.deliver_webhooks",
     "schedule": schedule(run_every=env.float("WEBHOOK_DELIVERY_INTERVAL_SECONDS", default=10.0)),

@@ -16,9 +16,9 @@ from axes.utils import reset as axes_reset
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from knowledge import services as kb
 from sla.models import EscalationChain, EscalationLevel
 from tests.factories import CalendarFactory, ServiceStandardFactory
-from tests.kbsearch.cases import publish
 from tickets.models import Comment, Ticket
 from webhooks.models import WebhookEndpoint
 
@@ -44,7 +44,12 @@ ENDPOINTS = [
     ("post", "/api/v1/sla/simulate/", ["calendar", "policy", "start", "minutes", "priority"]),
     ("post", "/api/v1/webhooks/", ["url", "events", "name", "active"]),
     ("post", "/api/v1/auth/token/", ["username", "password"]),
-    ("post", "/api/v1/kb/articles/{kb_article}/solved/", ["filing_session", "service_item"]),
+    ("post", "/api/v1/kb/articles/{article}/solved/", ["filing_session", "service_item"]),
+    ("post", "/api/v1/kb/articles/", ["title", "body", "language", "team", "visibility", "category",
+                                      "service_items", "tags", "review_by"]),
+    ("patch", "/api/v1/kb/articles/{article}/", ["title", "body", "language", "team", "visibility", "category",
+                                                 "service_items", "tags", "review_by"]),
+    ("post", "/api/v1/kb/articles/{article}/feedback/", ["helpful", "outdated", "comment", "language"]),
 ]
 
 VALID = {
@@ -59,10 +64,18 @@ VALID = {
     "/api/v1/webhooks/": lambda o: {"url": "https://h.example.com", "events": ["ticket.created"]},
     "/api/v1/sla/calendars/{calendar}/import-holidays/": lambda o: {"country": "CN", "year": 2026},
     "/api/v1/auth/token/": lambda o: {"username": "alice", "password": "not her password"},
-    "/api/v1/kb/articles/{kb_article}/solved/": lambda o: {"filing_session": "6f1c1c52-3a4e-4f7e-9a51-0c2f6a1d2b3c"},
+    "/api/v1/kb/articles/{article}/solved/": lambda o: {"filing_session": "6f1c1c52-3a4e-4f7e-9a51-0c2f6a1d2b3c"},
+    "/api/v1/kb/articles/": lambda o: {"title": "T", "language": "en", "team": o["team"]},
+    "/api/v1/kb/articles/{article}/feedback/": lambda o: {"helpful": True},
 }
 # Well-formed credentials that do not sign in are refused as a whole, not by field.
 WHOLE_BODY_REFUSALS = {"/api/v1/auth/token/": "Unable to sign in with these credentials."}
+
+
+def _published_article(world):
+    article = kb.article_create(actor=world.it_agent, team=world.it, language="en", title="VPN", body="Steps.")
+    kb.article_submit(article=article, actor=world.it_agent)
+    return kb.article_publish(article=article, actor=world.it_lead)
 
 
 def assert_names_the_field(response, field):
@@ -77,12 +90,13 @@ def assert_names_the_field(response, field):
 def test_hostile_values_are_accepted_or_refused_by_name(world, ticket, client_for, method, path, fields):
     calendar = CalendarFactory(name="24x7")
     standard = ServiceStandardFactory(team=world.hr, calendar=calendar)
-    kb_article = publish(team=world.it, language="en", title="VPN", body="")
-    objects = {"ticket": ticket.pk, "calendar": calendar.pk, "standard": standard.pk, "kb_article": kb_article.pk}
+    objects = {"ticket": ticket.pk, "calendar": calendar.pk, "standard": standard.pk,
+               "article": _published_article(world).pk}
     client = client_for("admin")
     url = path.format(**objects)
     base = VALID.get(path, lambda o: {})(
-        {"laptop": world.laptop.pk, "agent": world.it_agent.pk, "calendar": calendar.pk, "version": ticket.version}
+        {"laptop": world.laptop.pk, "agent": world.it_agent.pk, "calendar": calendar.pk, "version": ticket.version,
+         "team": world.it.pk}
     )
 
     failures = []
@@ -137,7 +151,7 @@ def reach(world, ticket):
         "/api/v1/sla/escalation-chains/": chain.pk,
         "/api/v1/webhooks/": WebhookEndpoint.objects.create(url="https://h.example.com", events=["ticket.created"],
                                                             secret="s" * 40).pk,
-        "/api/v1/kb/articles/": publish(team=world.it, language="en", title="VPN", body="").pk,
+        "/api/v1/kb/articles/": _published_article(world).pk,
     }
 
     def _reach(path):
@@ -301,6 +315,11 @@ WRONG_TYPES = [
     ("patch", "/api/v1/webhooks/{id}/", {"rotate_secret": "false"}, "rotate_secret"),
     ("patch", "/api/v1/webhooks/{id}/", {"name": 5}, "name"),
     ("post", "/api/v1/auth/token/", {"username": 123, "password": "x"}, "username"),
+    ("post", "/api/v1/kb/articles/", {"title": 5, "language": "en", "team": 1}, "title"),
+    ("post", "/api/v1/kb/articles/", {"title": "T", "language": "en", "team": "1"}, "team"),
+    ("patch", "/api/v1/kb/articles/{id}/", {"service_items": ["1"]}, "service_items"),
+    ("patch", "/api/v1/kb/articles/{id}/", {"visibility": 1}, "visibility"),
+    ("post", "/api/v1/kb/articles/{id}/feedback/", {"helpful": "yes"}, "helpful"),
 ]
 
 

@@ -25,6 +25,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.schemas.generators import EndpointEnumerator
 
+from knowledge import services as kb
 from knowledge.models import Visibility
 from notifications.models import Notification
 from refdata import versions
@@ -67,6 +68,13 @@ TEAM_READ = codes(401, 404, 404, 404, 200, 200, 200)
 ADMIN_CREATE = codes(401, 403, 403, 403, 403, 403, 201)
 ADMIN_DO = codes(401, 403, 403, 403, 403, 403, 200)
 ADMIN_DELETE = codes(401, 403, 403, 403, 403, 403, 204)
+# Knowledge articles (knowledge.selectors): the IT team's agents write, its lead publishes;
+# an article one may read but not change is a 403, a draft of another team a 404.
+KB_WRITE_NEW = codes(401, 403, 403, 403, 201, 201, 201)
+KB_WRITE = codes(401, 403, 403, 403, 200, 200, 200)
+KB_PUBLISH = codes(401, 403, 403, 403, 403, 200, 200)
+KB_TEAM_WRITE = codes(401, 404, 404, 404, 200, 200, 200)
+KB_TEAM_PUBLISH = codes(401, 404, 404, 404, 403, 200, 200)
 
 
 @dataclass
@@ -190,13 +198,33 @@ CASES = [
     Case("webhook delete", "delete", f"{V1}/webhooks/{{id}}/", ADMIN_DELETE, obj="webhook",
          effect={"webhooks_webhookendpoint": -1}),
     Case("webhook deliveries", "get", f"{V1}/webhooks/{{id}}/deliveries/", ADMIN_DO, obj="webhook"),
+    # --- knowledge base: an IT article for everyone, an IT draft, an IT article in review -----
+    Case("kb articles", "get", f"{V1}/kb/articles/", EVERYONE),
+    Case("kb article create", "post", f"{V1}/kb/articles/", KB_WRITE_NEW,
+         body=lambda world, objects, user: {"title": "Printer jam", "body": "Open tray 2.", "team": world.it.pk,
+                                            "language": "en", "visibility": "everyone"},
+         effect={"knowledge_article": 1, "knowledge_articlerevision": 1}),
+    Case("kb article", "get", f"{V1}/kb/articles/{{id}}/", EVERYONE, obj="kb_article"),
+    Case("kb article edit", "patch", f"{V1}/kb/articles/{{id}}/", KB_WRITE, obj="kb_article",
+         body={"body": "New text."}, effect={"knowledge_article": CHANGED, "knowledge_articlerevision": 1}),
+    Case("kb article submit", "post", f"{V1}/kb/articles/{{id}}/submit/", KB_TEAM_WRITE, obj="kb_draft", body={},
+         effect={"knowledge_article": CHANGED, "knowledge_articlerevision": CHANGED}),
+    Case("kb article request changes", "post", f"{V1}/kb/articles/{{id}}/request-changes/", KB_TEAM_PUBLISH,
+         obj="kb_review", body={"note": "Add a screenshot."},
+         effect={"knowledge_article": CHANGED, "knowledge_articlerevision": CHANGED}),
+    Case("kb article publish", "post", f"{V1}/kb/articles/{{id}}/publish/", KB_TEAM_PUBLISH, obj="kb_review",
+         body={}, effect={"knowledge_article": CHANGED, "knowledge_articlerevision": CHANGED}),
+    Case("kb article archive", "post", f"{V1}/kb/articles/{{id}}/archive/", KB_PUBLISH, obj="kb_article",
+         body={}, effect={"knowledge_article": CHANGED}),
+    Case("kb article feedback", "post", f"{V1}/kb/articles/{{id}}/feedback/", EVERYONE,
+         obj="kb_article", body={"helpful": True}, effect={"knowledge_articlefeedback": 1}),
     # --- the schema and its pages ------------------------------------------------------------
     # --- knowledge-base search ---------------------------------------------------------------
-    # The matrix's article is the IT team's own (visibility "team"): out of the requesters'
-    # and the HR agent's reach, so "This solved it" on it is a 404 for them.
+    # "This solved it" on the IT team's own article (visibility "team"): out of the
+    # requesters' and the HR agent's reach, so a 404 for them.
     Case("kb suggest", "get", f"{V1}/kb/suggest/", EVERYONE),
     Case("kb article solved", "post", f"{V1}/kb/articles/{{id}}/solved/", codes(401, 404, 404, 404, 201, 201, 201),
-         obj="kb_article", body={"filing_session": "6f1c1c52-3a4e-4f7e-9a51-0c2f6a1d2b3c"},
+         obj="kb_team_article", body={"filing_session": "6f1c1c52-3a4e-4f7e-9a51-0c2f6a1d2b3c"},
          effect={"kbsearch_deflection": 1}),
     Case("schema", "get", "/api/schema/", codes(200, 200, 200, 200, 200, 200, 200)),
     Case("docs", "get", "/api/docs/", codes(200, 200, 200, 200, 200, 200, 200)),
@@ -226,11 +254,18 @@ def objects(world, ticket, personas):
         Notification(user=user, event="ticket.created", title="Something happened")
         for user in personas.values() if user is not None
     )
-    kb_article = publish(team=world.it, language="en", title="VPN server runbook", body="For the IT team.",
-                         visibility=Visibility.TEAM)
+    kb_article = kb.article_create(actor=world.it_agent, team=world.it, language="en", title="VPN steps",
+                                   body="Reconnect.")
+    kb.article_submit(article=kb_article, actor=world.it_agent)
+    kb.article_publish(article=kb_article, actor=world.it_lead)
+    kb_draft = kb.article_create(actor=world.it_agent, team=world.it, language="en", title="Draft", body="Soon.")
+    kb_review = kb.article_create(actor=world.it_agent, team=world.it, language="en", title="Review", body="Me.")
+    kb.article_submit(article=kb_review, actor=world.it_agent)
     return {"ticket": ticket, "team": world.it, "department": world.sales, "service_item": world.laptop,
             "calendar": calendar, "standard": hr_standard, "chain": chain, "webhook": endpoint,
-            "kb_article": kb_article}
+            "kb_article": kb_article, "kb_draft": kb_draft, "kb_review": kb_review,
+            "kb_team_article": publish(team=world.it, language="en", title="VPN server runbook",
+                                       body="For the IT team.", visibility=Visibility.TEAM)}
 
 
 def _call(case: Case, world, objects, user, client):

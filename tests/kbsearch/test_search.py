@@ -123,3 +123,40 @@ def test_a_substring_of_a_title_is_found_through_the_trigram_index(world):
 def test_an_empty_or_punctuation_query_finds_nothing(world, known):
     assert search_hits(user=world.alice, q="") == []
     assert search_hits(user=world.alice, q="!!") == []
+
+
+def test_publishing_through_the_knowledge_base_indexes_and_archiving_unindexes(world):
+    from knowledge import services as kb
+
+    article = kb.article_create(actor=world.it_agent, team=world.it, language="zh-hans", title="打印机卡纸怎么办",
+                                body="打开前盖。")
+    kb.article_submit(article=article, actor=world.it_agent)
+    assert search_hits(user=world.alice, q="打印") == []
+
+    kb.article_publish(article=article, actor=world.it_lead)
+    assert [hit.article_id for hit in search_hits(user=world.alice, q="打印")] == [article.pk]
+
+    kb.article_archive(article=article, actor=world.it_lead)
+    assert search_hits(user=world.alice, q="打印") == []
+
+
+def test_the_api_list_search_is_ranked_and_visible_only(world, known):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.alice)
+    hidden = publish(team=world.it, language="en", title="Printer admin console", body="", visibility=Visibility.TEAM)
+
+    answer = client.get("/api/v1/kb/articles/", {"search": "printer"})
+
+    assert answer.status_code == 200
+    ids = [row["id"] for row in answer.json()["results"]]
+    assert ids[:2] == [known["printers"], known["toner"]] and hidden.pk not in ids
+
+
+def test_the_results_page_highlights_the_matches(client, world, known):
+    client.force_login(world.alice)
+
+    html = client.get("/kb/search/", {"q": "闪烁"}).content.decode()
+
+    assert "显示器<mark>闪烁</mark>怎么办" in html
