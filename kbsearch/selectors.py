@@ -32,6 +32,7 @@ from .text import highlight, like_terms, tsquery
 SEARCH_LIMIT = 200
 BODY_CANDIDATES = 500
 BODY_RANK_WEIGHT = 0.5
+OVERFETCH, OVERFETCH_EXTRA = 3, 30  # ranked before the visibility check: 3 × limit + 30
 SUGGESTION_LIMIT = 5
 TITLE_SIMILARITY_WEIGHT = 0.5
 MIN_SUBSTRING = 3  # pg_trgm's index serves a LIKE only from three characters on
@@ -55,7 +56,7 @@ class SearchResult:
     for_service_item: bool
 
 
-def _postgres_hits(documents: QuerySet, q: str, limit: int) -> list[tuple[int, float]]:
+def _postgres_hits(documents: QuerySet, q: str, limit: int, visible: QuerySet[Article]) -> list[tuple[int, float]]:
     """Title matches first, ranked by `ts_rank` on the (small) title vector plus the title's
     trigram similarity to the query; then, while places are left, articles matching only
     in the body, ranked by `ts_rank` on the whole vector among the first BODY_CANDIDATES
@@ -72,17 +73,20 @@ def _postgres_hits(documents: QuerySet, q: str, limit: int) -> list[tuple[int, f
         title_rank = SearchRank(F("title_vector"), query)
     if len(whole) >= MIN_SUBSTRING:
         in_title |= Q(title_folded__contains=whole)
-    title_rank = title_rank + TrigramSimilarity("title_folded", whole) * TITLE_SIMILARITY_WEIGHT
-    found = _best(documents.filter(in_title), title_rank, limit)
+    if len(whole) >= MIN_SUBSTRING:  # the whole query inside a title: the cheap part of the similarity
+        title_rank = title_rank + Case(When(title_folded__contains=whole, then=Value(TITLE_SIMILARITY_WEIGHT)),
+                                       default=Value(0.0), output_field=FloatField())
+    similarity = TrigramSimilarity("title_folded", whole) * TITLE_SIMILARITY_WEIGHT
+    found = _best(documents.filter(in_title), title_rank, limit, visible, rerank=similarity)
     if len(found) < limit and query is not None:
         seen = [article_id for article_id, _score in found]
         body_only = documents.filter(search_vector=query).exclude(article_id__in=seen)
         capped = documents.filter(pk__in=body_only.values("pk")[:BODY_CANDIDATES])
-        found += _best(capped, SearchRank(F("search_vector"), query) * BODY_RANK_WEIGHT, limit - len(found))
+        found += _best(capped, SearchRank(F("search_vector"), query) * BODY_RANK_WEIGHT, limit - len(found), visible)
     return found
 
 
-def _sqlite_hits(documents: QuerySet, q: str, limit: int) -> list[tuple[int, float]]:
+def _sqlite_hits(documents: QuerySet, q: str, limit: int, visible: QuerySet[Article]) -> list[tuple[int, float]]:
     terms = like_terms(q)
     if not terms:
         return []
@@ -92,22 +96,42 @@ def _sqlite_hits(documents: QuerySet, q: str, limit: int) -> list[tuple[int, flo
         + Case(When(body_words__contains=t, then=Value(1)), default=Value(0), output_field=IntegerField())
         for t in terms
     ))
-    return _best(documents.filter(condition), points, limit)
+    return _best(documents.filter(condition), points, limit, visible)
 
 
-def _best(documents: QuerySet, rank, limit: int) -> list[tuple[int, float]]:
-    """(article id, score) of the best `limit` articles: an article's best language counts."""
-    rows = (documents.annotate(rank=Cast(rank, FloatField())).values("article_id").annotate(score=Max("rank"))
-            .order_by("-score", "article_id")[:limit])
-    return [(row["article_id"], row["score"]) for row in rows]
+def _best(documents: QuerySet, rank, limit: int, visible: QuerySet[Article],
+          rerank=None) -> list[tuple[int, float]]:
+    """(article id, score) of the best `limit` articles among `visible`: an article's best
+    language counts.
+
+    Joining every match to the visibility rule costs a pass over all articles; so the best
+    few times `limit` matches are ranked first, and the visible ones kept. Only when too
+    many of those are out of reach does the ranking run again on the visible ones alone.
+    `rerank` (the trigram similarity, dear on thousands of rows) is added to the score of
+    that window only, which is then ordered again."""
+
+    def best(queryset, expression):
+        return (queryset.annotate(rank=Cast(expression, FloatField())).values("article_id")
+                .annotate(score=Max("rank")).order_by("-score", "article_id"))
+
+    window = limit * OVERFETCH + OVERFETCH_EXTRA
+    ranked = [(row["article_id"], row["score"]) for row in best(documents, rank)[:window]]
+    allowed = set(visible.filter(pk__in=[pk for pk, _score in ranked]).values_list("pk", flat=True))
+    ids = [pk for pk, _score in ranked if pk in allowed][:limit]
+    if len(ids) < limit and len(ranked) == window:
+        ids = [row["article_id"] for row in best(documents.filter(article_id__in=visible.values("pk")), rank)[:limit]]
+    if not ids:
+        return []
+    final = best(documents.filter(article_id__in=ids), rank if rerank is None else rank + rerank)
+    return [(row["article_id"], row["score"]) for row in final]
 
 
-def _hits(documents: QuerySet, q: str, limit: int) -> list[tuple[int, float]]:
+def _hits(documents: QuerySet, q: str, limit: int, visible: QuerySet[Article]) -> list[tuple[int, float]]:
     if limit <= 0:
         return []
     if connection.vendor == "postgresql":
-        return _postgres_hits(documents, q, limit)
-    return _sqlite_hits(documents, q, limit)
+        return _postgres_hits(documents, q, limit, visible)
+    return _sqlite_hits(documents, q, limit, visible)
 
 
 def search_hits(*, user: User, q: str, service_item_id: int | None = None, limit: int = SEARCH_LIMIT) -> list[Hit]:
@@ -116,14 +140,14 @@ def search_hits(*, user: User, q: str, service_item_id: int | None = None, limit
     q = (q or "").strip()
     if not q:
         return []
-    documents = ArticleSearchDocument.objects.filter(
-        article_id__in=published_articles_visible_to(user=user).values("pk"))
+    visible = published_articles_visible_to(user=user)
+    documents = ArticleSearchDocument.objects.all()
     hits: list[Hit] = []
     if service_item_id is not None:
         tied = Article.service_items.through.objects.filter(serviceitem_id=service_item_id).values("article_id")
-        hits = [Hit(pk, score, True) for pk, score in _hits(documents.filter(article_id__in=tied), q, limit)]
+        hits = [Hit(pk, score, True) for pk, score in _hits(documents.filter(article_id__in=tied), q, limit, visible)]
         documents = documents.exclude(article_id__in=tied)
-    hits += [Hit(pk, score) for pk, score in _hits(documents, q, limit - len(hits))]
+    hits += [Hit(pk, score) for pk, score in _hits(documents, q, limit - len(hits), visible)]
     return hits
 
 
