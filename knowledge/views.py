@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from kbsearch.selectors import ranked_articles
@@ -266,9 +267,9 @@ def kb_article_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 LIFECYCLE = {
-    "submit": (services.article_submit, _("Sent for review.")),
-    "publish": (services.article_publish, _("Published.")),
-    "archive": (services.article_archive, _("Archived: readers no longer find it.")),
+    "submit": (services.article_submit, gettext_lazy("Sent for review.")),
+    "publish": (services.article_publish, gettext_lazy("Published.")),
+    "archive": (services.article_archive, gettext_lazy("Archived: readers no longer find it.")),
 }
 
 

@@ -2,6 +2,7 @@
 revisions that never change: a published text stays live while the next is written."""
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from knowledge import services
 from knowledge.models import Article, ArticleRevision, ArticleStatus, RevisionStatus, Visibility
@@ -145,3 +146,15 @@ def test_a_known_error_from_an_agent_waits_for_the_lead(world, clock):
         actor=world.it_agent, language="zh-hans")
     assert article.status == ArticleStatus.IN_REVIEW
     assert article.revisions.get().body == "## 症状\n\nOffline.\n\n## 临时解决方案\n\nRestart."
+
+
+def test_the_database_refuses_to_change_a_revision_s_text(kb, world):
+    revision = kb.it_everyone.revisions.get(status=RevisionStatus.PUBLISHED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArticleRevision.objects.filter(pk=revision.pk).update(body="Rewritten in place")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArticleRevision.objects.filter(pk=revision.pk).update(title="Renamed in place")
+    # its status still moves (that is how it is superseded)
+    ArticleRevision.objects.filter(pk=revision.pk).update(status=RevisionStatus.SUPERSEDED, title=revision.title)
+    revision.refresh_from_db()
+    assert (revision.body, revision.status) == ("1. 检查网络\n2. 重新登录", RevisionStatus.SUPERSEDED)
