@@ -21,7 +21,7 @@ from django.db.models import Case, F, FloatField, IntegerField, Max, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.safestring import SafeString
 
-from knowledge.models import Article, ArticleRevision
+from knowledge.models import Article, ArticleRevision, ArticleTicketLink
 from knowledge.selectors import articles_for_listing, pick_revision, published_articles_visible_to
 from servicedesk.search import fold
 from teams.models import User
@@ -191,3 +191,15 @@ def article_suggestions(*, user: User, q: str, language: str | None,
     those tied to the chosen service item first."""
     return search_results(user=user, q=q, language=language, service_item_id=service_item_id,
                           limit=SUGGESTION_LIMIT)
+
+
+def ticket_suggested_articles(*, ticket, user: User, language: str | None) -> list[tuple[Article, ArticleRevision]]:
+    """The articles suggested while the ticket was filed (links of kind "suggested") that
+    `user` may read, each with its revision in the reader's language: for the agent."""
+    suggested = Article.objects.filter(ticket_links__ticket=ticket, ticket_links__how=ArticleTicketLink.How.SUGGESTED)
+    rows = []
+    for article in articles_for_listing(user=user, articles=suggested.order_by("pk")):
+        revision = pick_revision(article.live_revisions, language)
+        if revision is not None:
+            rows.append((article, revision))
+    return rows

@@ -146,3 +146,18 @@ def test_api_solved_refuses_a_session_that_is_not_a_uuid_string(world, vpn):
 
     assert answer.status_code == 400 and "filing_session" in answer.json()["errors"]
     assert not Deflection.objects.exists()
+
+
+def test_the_agent_sees_on_the_ticket_page_what_was_suggested_while_filing(client, world, vpn):
+    client.force_login(world.alice)
+    client.post(f"/catalog/{world.laptop.pk}/new/", {
+        "title": "VPN 连不上", "description": "", "priority": "", "field_asset_tag": "LT-9",
+        "filing_session": str(uuid.uuid4()), "kb_suggested": [str(vpn.pk)],
+    })
+    ticket = Ticket.objects.get()
+    client.force_login(world.it_agent)
+
+    html = client.get(f"/tickets/{ticket.pk}/").content.decode()
+
+    assert "Suggested to the requester while filing:" in html
+    assert f'<a href="/kb/articles/{vpn.pk}/" lang="zh-hans">VPN 无法连接的排查步骤</a>' in html
