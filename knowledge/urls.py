@@ -12,6 +12,7 @@ urlpatterns = [
     path("articles/new/", views.kb_article_new, name="kb-article-new"),
     path("articles/<int:pk>/", views.kb_article, name="kb-article"),
     path("articles/<int:pk>/edit/", views.kb_article_edit, name="kb-article-edit"),
+    path("articles/<int:pk>/solved/", views.kb_article_solved, name="kb-article-solved"),
     path("articles/<int:pk>/feedback/", views.kb_article_feedback, name="kb-article-feedback"),
     path("articles/<int:pk>/history/", views.kb_article_history, name="kb-article-history"),
     path("articles/<int:pk>/diff/", views.kb_article_diff, name="kb-article-diff"),

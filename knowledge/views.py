@@ -28,7 +28,7 @@ from tickets.selectors import can_work_ticket, ticket_for_user
 
 from . import services
 from .forms import ArticleForm, FeedbackForm, ReviewNoteForm
-from .models import Article, ArticleRevision, ArticleStatus, RevisionStatus
+from .models import Article, ArticleRevision, ArticleStatus, ArticleTicketLink, RevisionStatus
 from .selectors import (
     article_get,
     article_revisions,
@@ -161,9 +161,10 @@ def kb_article(request: HttpRequest, pk: int) -> HttpResponse:
     draft = pick_revision(pending, chosen)
     if revision is None and draft is None:
         raise Http404(_("No such article."))
+    from_ticket = None
     if article.status == ArticleStatus.PUBLISHED:
-        ticket = _visible_ticket(request, request.GET.get("ticket")) if request.GET.get("ticket") else None
-        services.article_viewed(article=article, ticket=ticket, actor=request.user)
+        from_ticket = _visible_ticket(request, request.GET.get("ticket")) if request.GET.get("ticket") else None
+        services.article_viewed(article=article, ticket=from_ticket, actor=request.user)
     languages = {r.language for r in live} | {r.language for r in pending}
     return render(request, "knowledge/article.html", {
         "article": article, "revision": revision, "draft": draft, "writer": writer,
@@ -174,9 +175,22 @@ def kb_article(request: HttpRequest, pk: int) -> HttpResponse:
         and not request.GET.get("lang"),
         "pending": pending, "feedback_form": FeedbackForm(initial={"revision": revision.pk if revision else None}),
         "review_form": ReviewNoteForm(), "service_items": list(article.service_items.all()),
-        "related_tickets": article.ticket_links.filter(how="written_from").select_related("ticket")
-        if writer else [],
+        "from_ticket": from_ticket,
     })
+
+
+@require_POST
+@login_required
+def kb_article_solved(request: HttpRequest, pk: int) -> HttpResponse:
+    """"This solved my request": from an article opened from a ticket the user may see."""
+    article = article_or_404(request, pk)
+    ticket = _visible_ticket(request, request.POST.get("ticket"))
+    if ticket is None or article.status != ArticleStatus.PUBLISHED:
+        raise Http404(_("No such request."))
+    services.article_ticket_link(ticket=ticket, article=article, how=ArticleTicketLink.How.SOLVED,
+                                 actor=request.user)
+    messages.success(request, _("Thank you: the team sees that this article solved your request."))
+    return redirect("ticket-detail", pk=ticket.pk)
 
 
 @require_POST

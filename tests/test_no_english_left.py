@@ -618,6 +618,8 @@ def _pages(w) -> list[Page]:
         Page("it_agent", reverse("kb-article-edit", args=[article])),
         Page("it_agent", reverse("kb-article-history", args=[article])),
         Page("it_agent", reverse("kb-article-diff", args=[article])),
+        Page("alice", reverse("kb-article", args=[article]) + f"?ticket={main}"),
+        Page("alice", reverse("kb-article-solved", args=[article]), "post", {"ticket": main}, follow=True),
         Page("it_agent", reverse("kb-reply-picker") + f"?ticket={main}&kb_q=VPN"),
         Page("it_agent", reverse("kb-reply-picker") + f"?ticket={main}&kb_q=nothing-like-this"),
         Page("bob", reverse("kb-article-feedback", args=[article]), "post",

@@ -160,3 +160,19 @@ def test_opening_an_article_from_a_ticket_records_the_view_once(kb, world, file_
     # bob cannot see alice's ticket: his view is counted, no link is written to it
     _client(world.bob).get(url)
     assert ArticleTicketLink.objects.filter(ticket=ticket, how="viewed").count() == 1
+
+
+def test_the_requester_marks_that_an_article_solved_their_request(kb, world, file_ticket, clock):
+    ticket = file_ticket()
+    alice = _client(world.alice)
+    page = alice.get(reverse("kb-article", args=[kb.it_everyone.pk]) + f"?ticket={ticket.pk}").content.decode()
+    assert reverse("kb-article-solved", args=[kb.it_everyone.pk]) in page
+
+    response = alice.post(reverse("kb-article-solved", args=[kb.it_everyone.pk]), {"ticket": ticket.pk})
+
+    assert response.status_code == 302 and response["Location"] == reverse("ticket-detail", args=[ticket.pk])
+    assert ArticleTicketLink.objects.filter(ticket=ticket, article=kb.it_everyone, how="solved").count() == 1
+    # bob may not see alice's ticket: 404, nothing written
+    assert _client(world.bob).post(reverse("kb-article-solved", args=[kb.it_everyone.pk]),
+                                   {"ticket": ticket.pk}).status_code == 404
+    assert ArticleTicketLink.objects.filter(how="solved").count() == 1
