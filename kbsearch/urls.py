@@ -6,5 +6,5 @@ from . import views
 
 urlpatterns = [
     path("suggest/", views.suggestions, name="kb-suggestions"),
-    path("articles/<int:pk>/solved/", views.article_solved, name="kb-article-solved"),
+    path("articles/<int:pk>/deflect/", views.article_solved, name="kb-article-deflect"),
 ]

@@ -49,7 +49,7 @@ def test_suggestions_show_visible_articles_highlighted(client, world, vpn, team_
     html = client.get("/kb/suggest/", {"title": "VPN 连不上", "service_item": world.laptop.pk}).content.decode()
 
     assert "<mark>VPN</mark> 无法连接的排查步骤" in html
-    assert f'formaction="/kb/articles/{vpn.pk}/solved/"' in html
+    assert f'formaction="/kb/articles/{vpn.pk}/deflect/"' in html
     assert f'name="kb_suggested" value="{vpn.pk}"' in html
     assert "维护手册" not in html  # the IT team's own article is out of alice's reach
 
@@ -65,8 +65,8 @@ def test_this_solved_it_records_one_deflection_per_filing_session(client, world,
     session = str(uuid.uuid4())
     form = {"filing_session": session, "service_item": world.laptop.pk, "title": "VPN 连不上"}
 
-    first = client.post(f"/kb/articles/{vpn.pk}/solved/", form)
-    again = client.post(f"/kb/articles/{vpn.pk}/solved/", form)
+    first = client.post(f"/kb/articles/{vpn.pk}/deflect/", form)
+    again = client.post(f"/kb/articles/{vpn.pk}/deflect/", form)
 
     assert first.status_code == again.status_code == 302
     deflection = Deflection.objects.get()
@@ -78,7 +78,7 @@ def test_this_solved_it_records_one_deflection_per_filing_session(client, world,
 def test_a_new_filing_session_counts_again(client, world, vpn):
     client.force_login(world.alice)
     for _attempt in range(2):
-        client.post(f"/kb/articles/{vpn.pk}/solved/", {"filing_session": str(uuid.uuid4())})
+        client.post(f"/kb/articles/{vpn.pk}/deflect/", {"filing_session": str(uuid.uuid4())})
 
     assert Deflection.objects.filter(user=world.alice, article=vpn).count() == 2
 
@@ -86,7 +86,7 @@ def test_a_new_filing_session_counts_again(client, world, vpn):
 def test_this_solved_it_on_an_article_out_of_reach_is_a_404_and_records_nothing(client, world, team_only):
     client.force_login(world.alice)
 
-    response = client.post(f"/kb/articles/{team_only.pk}/solved/", {"filing_session": str(uuid.uuid4())})
+    response = client.post(f"/kb/articles/{team_only.pk}/deflect/", {"filing_session": str(uuid.uuid4())})
 
     assert response.status_code == 404
     assert not Deflection.objects.exists()
@@ -95,7 +95,7 @@ def test_this_solved_it_on_an_article_out_of_reach_is_a_404_and_records_nothing(
 def test_this_solved_it_without_a_valid_filing_session_is_refused(client, world, vpn):
     client.force_login(world.alice)
 
-    response = client.post(f"/kb/articles/{vpn.pk}/solved/", {"filing_session": "not-a-uuid"})
+    response = client.post(f"/kb/articles/{vpn.pk}/deflect/", {"filing_session": "not-a-uuid"})
 
     assert response.status_code == 400
     assert not Deflection.objects.exists()
