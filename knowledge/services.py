@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from kbsearch.indexing import article_search_index
 from notifications import services as notify
 from servicedesk.exceptions import ApplicationError, ConflictError
 from servicedesk.text import multi_line, one_line_field
@@ -284,6 +285,7 @@ def article_publish(*, article: Article, actor: User, expected_revisions: Iterab
     article.published_at = now
     article.updated_at = now
     article.save(update_fields=["status", "published_at", "updated_at"])
+    article_search_index(article_id=article.pk)  # the search finds the new text from now on
     return article
 
 
@@ -298,6 +300,7 @@ def article_archive(*, article: Article, actor: User) -> Article:
     article.status = ArticleStatus.ARCHIVED
     article.updated_at = timezone.now()
     article.save(update_fields=["status", "updated_at"])
+    article_search_index(article_id=article.pk)  # readers no longer find it
     return article
 
 

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from kbsearch.selectors import ranked_articles
+from kbsearch.text import highlight
 from servicedesk.exceptions import ApplicationError
 from teams.selectors import is_agent
 from tickets.models import ServiceCategory, Ticket
@@ -79,12 +81,6 @@ def _staff_ticket(request: HttpRequest, ticket_id) -> Ticket | None:
     return ticket if ticket is not None and can_work_ticket(user=request.user, ticket=ticket) else None
 
 
-def title_search(queryset, text: str):
-    """The reply box's and the results page's match on titles, for now."""
-    # search: replaced by knowledge.search at merge
-    return queryset.filter(revisions__status=RevisionStatus.PUBLISHED, revisions__title__icontains=text).distinct()
-
-
 # --- readers -----------------------------------------------------------------------------
 
 @require_safe
@@ -125,7 +121,10 @@ def kb_search(request: HttpRequest) -> HttpResponse:
     articles = []
     if query:
         articles = _rows(articles_for_listing(
-            user=request.user, articles=title_search(Article.objects.all(), query))[:RESULTS])
+            user=request.user, articles=ranked_articles(user=request.user, q=query, limit=RESULTS)))
+        for article in articles:  # search: the matches marked (kbsearch.text.highlight)
+            article.title_html = highlight(article.shown.title, query, length=200) if article.shown else ""
+            article.snippet_html = highlight(article.shown.body, query) if article.shown else ""
     return render(request, "knowledge/search.html", {"q": query, "articles": articles})
 
 
@@ -370,7 +369,7 @@ def kb_reply_picker(request: HttpRequest) -> HttpResponse:
     articles = []
     if query:
         articles = _rows(articles_for_listing(
-            user=request.user, articles=title_search(Article.objects.all(), query))[:PICKER_RESULTS])
+            user=request.user, articles=ranked_articles(user=request.user, q=query, limit=PICKER_RESULTS)))
     for article in articles:
         article.link_markdown = article_link_markdown(article)
     return render(request, "knowledge/partials/reply_picker.html", {"articles": articles, "q": query})

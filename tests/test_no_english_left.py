@@ -671,6 +671,8 @@ def _pages(w) -> list[Page]:
     article, draft = w.article.pk, w.kb_draft.pk
     pages += [
         Page("alice", reverse("kb-home")),
+        # The suggestions under a new request's title (an htmx fragment of the page).
+        Page("alice", reverse("kb-suggestions") + f"?title=VPN&service_item={w.laptop.pk}"),
         Page("it_agent", reverse("kb-home")),
         Page("it_lead", reverse("kb-home") + f"?category={w.laptop.category_id}"),
         Page("alice", reverse("kb-search") + "?q=VPN"),

@@ -164,3 +164,5 @@ class ArticleFilterSerializer(serializers.Serializer):
     service_item = serializers.IntegerField(required=False, min_value=1)
     language = serializers.ChoiceField(choices=LANGUAGES, required=False)
     status = serializers.ChoiceField(choices=ArticleStatus.choices, required=False)
+    search = serializers.CharField(required=False, max_length=200,
+                                   help_text="Words to search for: published articles, best match first (kbsearch).")

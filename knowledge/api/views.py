@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kbsearch.selectors import SEARCH_LIMIT, search_hits
 from servicedesk.api.serializers import ErrorSerializer
 from servicedesk.api.views import ApiView
 from servicedesk.exceptions import ApplicationError
@@ -85,6 +86,17 @@ class ArticleViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             "service_items",
             Prefetch("revisions", to_attr="current_revisions", queryset=ArticleRevision.objects.filter(
                 status__in=[RevisionStatus.PUBLISHED, *PENDING_REVISION]).select_related("author")))
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        # search: ranked by relevance (kbsearch.selectors), the best page_size on one page
+        query = self._filters().get("search", "").strip()
+        if not query:
+            return super().list(request, *args, **kwargs)
+        limit = self.paginator.get_page_size(request) or SEARCH_LIMIT
+        position = {hit.article_id: index for index, hit in
+                    enumerate(search_hits(user=request.user, q=query, limit=min(limit, SEARCH_LIMIT)))}
+        articles = sorted(self.get_queryset().filter(pk__in=position), key=lambda article: position[article.pk])
+        return Response({"next": None, "previous": None, "results": self.get_serializer(articles, many=True).data})
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

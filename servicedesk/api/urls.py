@@ -19,6 +19,7 @@ v1 = [
     path("", include("webhooks.api.urls")),
     path("", include("surveys.api.urls")),
     path("", include("feedback.api.urls")),
+    path("", include("kbsearch.api_urls")),
     path("", include("knowledge.api.urls")),
 ]
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "feedback",
     "refdata",
     "knowledge",
+    "kbsearch",
     "demo",
 ]
 

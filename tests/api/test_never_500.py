@@ -49,6 +49,7 @@ ENDPOINTS = [
     ("post", "/api/v1/auth/token/", ["username", "password"]),
     ("post", "/api/v1/feedback/", ["team", "kind", "text", "anonymous"]),
     ("post", "/api/v1/feedback/{feedback}/answer/", ["answer", "status", "note"]),
+    ("post", "/api/v1/kb/articles/{article}/solved/", ["filing_session", "service_item"]),
     ("post", "/api/v1/kb/articles/", ["title", "body", "language", "team", "visibility", "category",
                                       "service_items", "tags", "review_by"]),
     ("patch", "/api/v1/kb/articles/{article}/", ["title", "body", "language", "team", "visibility", "category",
@@ -70,6 +71,7 @@ VALID = {
     "/api/v1/auth/token/": lambda o: {"username": "alice", "password": "not her password"},
     "/api/v1/feedback/": lambda o: {"team": o["team"], "kind": "praise", "text": "Thanks"},
     "/api/v1/feedback/{feedback}/answer/": lambda o: {"answer": "Thanks"},
+    "/api/v1/kb/articles/{article}/solved/": lambda o: {"filing_session": "6f1c1c52-3a4e-4f7e-9a51-0c2f6a1d2b3c"},
     "/api/v1/kb/articles/": lambda o: {"title": "T", "language": "en", "team": o["team"]},
     "/api/v1/kb/articles/{article}/feedback/": lambda o: {"helpful": True},
 }

@@ -27,12 +27,14 @@ from rest_framework.authtoken.models import Token
 from rest_framework.schemas.generators import EndpointEnumerator
 
 from knowledge import services as kb
+from knowledge.models import Visibility
 from notifications.models import Notification
 from refdata import versions
 from sla.standards.chains import chain_save
 from tests.api.conftest import laptop_payload
 from tests.dbstate import CHANGED, MORE, changed_since, changes, db_fingerprint, effect_problems, write_counters
 from tests.factories import CalendarFactory, ServiceStandardFactory, UserFactory
+from tests.kbsearch.cases import publish
 
 PERSONAS = ["anonymous", "requester", "other_requester", "other_agent", "agent", "lead", "service_admin",
             "superuser"]
@@ -244,6 +246,13 @@ CASES = [
     Case("kb article feedback", "post", f"{V1}/kb/articles/{{id}}/feedback/", EVERYONE,
          obj="kb_article", body={"helpful": True}, effect={"knowledge_articlefeedback": 1}),
     # --- the schema and its pages ------------------------------------------------------------
+    # --- knowledge-base search ---------------------------------------------------------------
+    # "This solved it" on the IT team's own article (visibility "team"): out of the
+    # requesters' and the HR agent's reach, so a 404 for them.
+    Case("kb suggest", "get", f"{V1}/kb/suggest/", EVERYONE),
+    Case("kb article solved", "post", f"{V1}/kb/articles/{{id}}/solved/", codes(401, 404, 404, 404, 201, 201, 201),
+         obj="kb_team_article", body={"filing_session": "6f1c1c52-3a4e-4f7e-9a51-0c2f6a1d2b3c"},
+         effect={"kbsearch_deflection": 1}),
     Case("schema", "get", "/api/schema/", codes(200, 200, 200, 200, 200, 200, 200)),
     Case("docs", "get", "/api/docs/", codes(200, 200, 200, 200, 200, 200, 200)),
 ]
@@ -286,7 +295,9 @@ def objects(world, ticket, personas):
             "calendar": calendar, "standard": hr_standard, "chain": chain, "webhook": endpoint,
             "surveyed": surveyed, "survey_token": SimpleNamespace(pk=token),
             "feedback": complaint,
-            "kb_article": kb_article, "kb_draft": kb_draft, "kb_review": kb_review}
+            "kb_article": kb_article, "kb_draft": kb_draft, "kb_review": kb_review,
+            "kb_team_article": publish(team=world.it, language="en", title="VPN server runbook",
+                                       body="For the IT team.", visibility=Visibility.TEAM)}
 
 
 def _surveyed_ticket(world):

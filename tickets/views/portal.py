@@ -2,15 +2,19 @@
 and attachment downloads."""
 
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from kbsearch.services import ticket_suggestions_keep
 from servicedesk.exceptions import ApplicationError
 from teams.selectors import user_teams
 
@@ -58,6 +62,7 @@ def ticket_new(request: HttpRequest, item_id: int) -> HttpResponse:
             except ApplicationError as error:
                 form.add_service_error(error)
             else:
+                ticket_suggestions_keep(ticket=ticket, article_ids=_article_ids(request.POST.getlist("kb_suggested")))
                 messages.success(
                     request,
                     _("Your request %(reference)s was filed. %(team)s will get back to you here.")
@@ -66,9 +71,27 @@ def ticket_new(request: HttpRequest, item_id: int) -> HttpResponse:
                 return redirect("ticket-detail", pk=ticket.pk)
     else:
         form = TicketCreateForm(item=item)
+    # Articles that may answer the request, refreshed as the title is typed (kbsearch.views).
+    form.fields["title"].widget.attrs.update({
+        "hx-get": f"{reverse('kb-suggestions')}?service_item={item.pk}", "hx-trigger": "load, input changed delay:400ms",
+        "hx-target": "#kb-suggestions", "hx-sync": "this:replace", "autocomplete": "off",
+    })
     return render(request, "tickets/ticket_new.html", {
         "item": item, "form": form, "files_dropped": bool(request.FILES) and form.errors,
+        "filing_session": _filing_session(request.POST.get("filing_session")),
     })
+
+
+def _article_ids(values: list[str]) -> list[int]:
+    return [int(value) for value in values if value.isdigit() and len(value) < 19]
+
+
+def _filing_session(value: str | None) -> uuid.UUID:
+    """One attempt at filing, kept across a re-shown form: "This solved it" counts once in it."""
+    try:
+        return uuid.UUID(value or "")
+    except ValueError:
+        return uuid.uuid4()
 
 
 @require_safe

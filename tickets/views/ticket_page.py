@@ -8,8 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from kbsearch.selectors import ticket_suggested_articles
 from sla.models import ServiceStandard
 from sla.selectors import shown_clocks, ticket_outcomes
 from sla.states import current_clocks
@@ -95,6 +97,7 @@ def render_ticket_page(request: HttpRequest, ticket: Ticket, **forms) -> HttpRes
         events = [(event, describe_event(event, teams=teams, standards=standards)) for event in history]
         clocks = current_clocks(shown_clocks().filter(ticket=ticket))
         context.update({
+            "suggested_articles": ticket_suggested_articles(ticket=ticket, user=user, language=get_language()),
             "members": members,
             "is_member": any(m.pk == user.pk for m in members),
             "transition_form": forms.get("transition_form")

@@ -1,0 +1,162 @@
+"""The knowledge-base search on PostgreSQL: known answers in Chinese and English, ranking,
+highlighting, and visibility (never an out-of-reach article)."""
+
+import pytest
+
+from kbsearch.indexing import article_search_index
+from kbsearch.models import ArticleSearchDocument
+from kbsearch.selectors import article_suggestions, search_hits, search_results
+from knowledge.models import Article, ArticleRevision, ArticleStatus, RevisionStatus, Visibility
+from tests.kbsearch.cases import CASES, publish, publish_known_articles
+
+
+@pytest.fixture
+def known(world):
+    return publish_known_articles(world.it)
+
+
+def found_keys(user, q, known):
+    by_id = {pk: key for key, pk in known.items()}
+    return [by_id[hit.article_id] for hit in search_hits(user=user, q=q)]
+
+
+@pytest.mark.parametrize("q", sorted(CASES))
+def test_known_answers(world, known, q):
+    must, must_not = CASES[q]
+
+    found = set(found_keys(world.alice, q, known))
+
+    assert must <= found, f"{q!r} found {found}"
+    assert not (must_not & found), f"{q!r} found {found}"
+
+
+def test_a_title_match_ranks_above_a_body_match(world, known):
+    assert found_keys(world.alice, "printer", known)[:2] == ["printers", "toner"]
+
+
+def test_the_search_index_is_a_tsvector_with_weights(world, known):
+    document = ArticleSearchDocument.objects.get(article_id=known["printers"])
+
+    assert document.search_vector is not None
+    assert "'printer':1A" in document.search_vector  # stemmed, in the title (weight A)
+
+
+def test_results_are_highlighted_and_escaped(world):
+    publish(team=world.it, language="en", title="<script>x</script> Printers", body="Add <b>printers</b> here.")
+
+    [result] = search_results(user=world.alice, q="printer", language="en")
+
+    assert result.title_html == "&lt;script&gt;x&lt;/script&gt; <mark>Printers</mark>"
+    assert result.snippet_html == "Add &lt;b&gt;<mark>printers</mark>&lt;/b&gt; here."
+
+
+def test_results_are_in_the_readers_language(world):
+    article = publish(team=world.it, language="en", title="Screen flickers", body="Update the driver.")
+    now = article.created_at
+    ArticleRevision.objects.create(article=article, language="zh-hant", number=2, title="螢幕閃爍", body="更新驅動程式。",
+                                   status=RevisionStatus.PUBLISHED, created_at=now, published_at=now)
+    article_search_index(article_id=article.pk)
+
+    [result] = search_results(user=world.alice, q="闪烁", language="zh-hant")
+
+    assert result.revision.language == "zh-hant"
+    assert result.title_html == "螢幕<mark>閃爍</mark>"
+
+
+def test_an_article_found_in_two_languages_is_listed_once(world):
+    article = publish(team=world.it, language="en", title="VPN setup", body="")
+    ArticleRevision.objects.create(article=article, language="zh-hans", number=2, title="VPN 设置", body="",
+                                   status=RevisionStatus.PUBLISHED, created_at=article.created_at)
+    article_search_index(article_id=article.pk)
+
+    assert [hit.article_id for hit in search_hits(user=world.alice, q="vpn")] == [article.pk]
+
+
+@pytest.mark.parametrize(("visibility", "readers", "not_readers"), [
+    (Visibility.EVERYONE, ["alice", "bob", "hr_agent", "it_agent", "it_lead", "admin"], []),
+    (Visibility.AGENTS, ["hr_agent", "it_agent", "it_lead", "admin"], ["alice", "bob"]),
+    (Visibility.TEAM, ["it_agent", "it_lead", "admin"], ["alice", "bob", "hr_agent"]),
+])
+def test_search_and_suggestions_apply_the_articles_visibility(world, visibility, readers, not_readers):
+    article = publish(team=world.it, language="zh-hans", title="打印机卡纸怎么办", body="", visibility=visibility)
+
+    for name in readers:
+        user = getattr(world, name)
+        assert [hit.article_id for hit in search_hits(user=user, q="打印")] == [article.pk], name
+        assert [r.article.pk for r in article_suggestions(user=user, q="打印", language="en")] == [article.pk], name
+    for name in not_readers:
+        user = getattr(world, name)
+        assert search_hits(user=user, q="打印") == [], name
+        assert article_suggestions(user=user, q="打印", language="en") == [], name
+
+
+def test_an_unpublished_or_archived_article_is_not_found(world):
+    draft = publish(team=world.it, language="en", title="Printer drivers", body="", index=False)
+    Article.objects.filter(pk=draft.pk).update(status=ArticleStatus.DRAFT)
+    article_search_index(article_id=draft.pk)
+    archived = publish(team=world.it, language="en", title="Printer paper", body="")
+    Article.objects.filter(pk=archived.pk).update(status=ArticleStatus.ARCHIVED)
+    article_search_index(article_id=archived.pk)
+
+    assert search_hits(user=world.admin, q="printer") == []
+    assert not ArticleSearchDocument.objects.exists()
+
+
+def test_suggestions_put_the_chosen_service_item_first_and_stop_at_five(world):
+    others = [publish(team=world.it, language="en", title=f"Laptop battery tip {n}", body="laptop") for n in range(6)]
+    tied = publish(team=world.it, language="en", title="Battery", body="A laptop battery that drains.",
+                   service_items=[world.laptop])
+
+    suggestions = article_suggestions(user=world.alice, q="laptop", language="en", service_item_id=world.laptop.pk)
+
+    assert len(suggestions) == 5
+    assert suggestions[0].article.pk == tied.pk and suggestions[0].for_service_item
+    assert {s.article.pk for s in suggestions[1:]} <= {a.pk for a in others}
+
+
+def test_a_substring_of_a_title_is_found_through_the_trigram_index(world):
+    article = publish(team=world.it, language="en", title="Outlook autodiscover fails", body="")
+
+    assert [hit.article_id for hit in search_hits(user=world.alice, q="todiscov")] == [article.pk]
+
+
+def test_an_empty_or_punctuation_query_finds_nothing(world, known):
+    assert search_hits(user=world.alice, q="") == []
+    assert search_hits(user=world.alice, q="!!") == []
+
+
+def test_publishing_through_the_knowledge_base_indexes_and_archiving_unindexes(world):
+    from knowledge import services as kb
+
+    article = kb.article_create(actor=world.it_agent, team=world.it, language="zh-hans", title="打印机卡纸怎么办",
+                                body="打开前盖。")
+    kb.article_submit(article=article, actor=world.it_agent)
+    assert search_hits(user=world.alice, q="打印") == []
+
+    kb.article_publish(article=article, actor=world.it_lead)
+    assert [hit.article_id for hit in search_hits(user=world.alice, q="打印")] == [article.pk]
+
+    kb.article_archive(article=article, actor=world.it_lead)
+    assert search_hits(user=world.alice, q="打印") == []
+
+
+def test_the_api_list_search_is_ranked_and_visible_only(world, known):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.alice)
+    hidden = publish(team=world.it, language="en", title="Printer admin console", body="", visibility=Visibility.TEAM)
+
+    answer = client.get("/api/v1/kb/articles/", {"search": "printer"})
+
+    assert answer.status_code == 200
+    ids = [row["id"] for row in answer.json()["results"]]
+    assert ids[:2] == [known["printers"], known["toner"]] and hidden.pk not in ids
+
+
+def test_the_results_page_highlights_the_matches(client, world, known):
+    client.force_login(world.alice)
+
+    html = client.get("/kb/search/", {"q": "闪烁"}).content.decode()
+
+    assert "显示器<mark>闪烁</mark>怎么办" in html
