@@ -39,6 +39,7 @@ REQUESTER_REPLY = "requester_reply"
 SLA_WARNING = "sla_warning"
 SLA_ESCALATION = "sla_escalation"
 LEAD_DIGEST = "lead_digest"
+PROBLEM_FLAGGED = "problem_flagged"
 
 EVENT_LABELS = {
     TICKET_CREATED: gettext_lazy("New ticket in my team's queue"),
@@ -48,6 +49,7 @@ EVENT_LABELS = {
     REQUESTER_REPLY: gettext_lazy("The requester replied"),
     SLA_WARNING: gettext_lazy("A ticket is at risk"),
     SLA_ESCALATION: gettext_lazy("Escalations"),
+    PROBLEM_FLAGGED: gettext_lazy("A hard problem was flagged (service admins)"),
     LEAD_DIGEST: gettext_lazy("Daily digest of my team's queue (leads; off unless chosen)"),
 }
 
@@ -97,6 +99,9 @@ class Message:
     subject: str
     body: str
     exclude: object = None
+    # Without a ticket: the placeholders' values and the page the message links to.
+    context: dict | None = None
+    url: str = ""
 
 
 def enqueue(*, recipients: Iterable, event: str, ticket, key: str, subject: str, body: str,
@@ -137,8 +142,9 @@ def enqueue_many(messages: list[Message], *, prefs: dict[tuple[int, str], str] |
     rows = []
     for message, user in wanted:
         ticket = message.ticket
-        context = {"reference": ticket.reference if ticket else "", "title": ticket.title if ticket else ""}
-        url = ticket_url(ticket.pk) if ticket is not None else ""
+        context = message.context or {"reference": ticket.reference if ticket else "",
+                                      "title": ticket.title if ticket else ""}
+        url = message.url or (ticket_url(ticket.pk) if ticket is not None else "")
         language = user.language or settings.LANGUAGE_CODE
         subject = one_line(translated(message.subject, language) % context)[:255]
         body = translated(message.body, language) % context
@@ -212,6 +218,23 @@ def requester_replied(*, ticket, comment) -> None:
         body=gettext_lazy("The requester answered on %(reference)s %(title)s."),
         exclude=comment.author,
     )
+
+
+# --- problems (called by problems.services inside its transaction) --------------------------
+
+def problem_flagged(*, problem, recipients: Iterable, threshold: str, value: int, url: str) -> int:
+    """A hard problem crossed one of its thresholds ("incidents:<n>" or "days:<n>"): the
+    service admins hear about it once, in their language."""
+    kind = threshold.split(":", 1)[0]
+    if kind == "incidents":
+        body = gettext_lazy("Problem %(reference)s “%(title)s” now has %(value)s linked incidents and is still open.")
+    else:
+        body = gettext_lazy("Problem %(reference)s “%(title)s” has been open for %(value)s days.")
+    return enqueue_many([Message(
+        recipients=recipients, event=PROBLEM_FLAGGED, ticket=None, key=f"problem-flag:{problem.pk}:{threshold}",
+        subject=gettext_lazy("[%(reference)s] Hard problem flagged: %(title)s"), body=body,
+        context={"reference": problem.reference, "title": problem.title, "value": value}, url=url,
+    )])
 
 
 # --- delivery ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from notifications.models import Preference
 from notifications.services import (
     EVENT_LABELS,
     LEAD_DIGEST,
+    PROBLEM_FLAGGED,
     REQUESTER_REPLY,
     SLA_ESCALATION,
     SLA_WARNING,
@@ -35,6 +36,8 @@ def notification_events_for(user) -> list[str]:
         events |= {TICKET_CREATED, TICKET_ASSIGNED, REQUESTER_REPLY, SLA_WARNING, SLA_ESCALATION}
     if Membership.Role.LEAD in roles:
         events.add(LEAD_DIGEST)
+    if user.is_admin_role:
+        events.add(PROBLEM_FLAGGED)
     if SLA_ESCALATION not in events and EscalationLevel.notify_users.through.objects.filter(user=user).exists():
         events.add(SLA_ESCALATION)
     return [event for event in EVENT_LABELS if event in events]

@@ -17,6 +17,7 @@ v1 = [
     path("", include("sla.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("webhooks.api.urls")),
+    path("", include("problems.api.urls")),
 ]
 
 urlpatterns = [

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sla",
     "notifications",
     "webhooks",
+    "problems",
     "refdata",
     "demo",
 ]
@@ -334,6 +335,16 @@ WEBHOOK_ALLOWED_INTERNAL_HOSTS = env.list("WEBHOOK_ALLOWED_INTERNAL_HOSTS", defa
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+# The problem library: a problem still open with at least each of these numbers of linked
+# incidents, or open longer than each of these numbers of days, is flagged to the service
+# admins, once per threshold crossed, by the sweep run every PROBLEM_FLAG_INTERVAL_SECONDS.
+PROBLEM_FLAG_INCIDENTS = env.list("PROBLEM_FLAG_INCIDENTS", cast=int, default=[5, 10])
+PROBLEM_FLAG_DAYS = env.list("PROBLEM_FLAG_DAYS", cast=int, default=[14, 30])
+CELERY_BEAT_SCHEDULE["flag-hard-problems"] = {
+    "task": "problems.tasks.flag_hard_problems",
+    "schedule": schedule(run_every=env.float("PROBLEM_FLAG_INTERVAL_SECONDS", default=900.0)),
+    "options": {"expires": 900.0},
+}
 CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {
     "task": "webhooks.tasks.deliver_webhooks",
     "schedule": schedule(run_every=env.float("WEBHOOK_DELIVERY_INTERVAL_SECONDS", default=10.0)),

@@ -109,11 +109,12 @@ def ticket_attachments(*, ticket: Ticket, user: User) -> QuerySet[Attachment]:
 
 
 def ticket_history(*, ticket: Ticket, user: User) -> QuerySet[TicketEvent]:
-    """A ticket's events; requesters never see those of internal notes."""
+    """A ticket's events; requesters never see those of internal notes, nor the problem
+    the ticket is linked to (problems are the service teams' own)."""
     qs = ticket.events.select_related("actor").order_by("created_at", "id")
     if can_see_internal(user=user, ticket=ticket):
         return qs
-    return qs.exclude(kind=EventKind.NOTE)
+    return qs.exclude(kind__in=[EventKind.NOTE, EventKind.PROBLEM])
 
 
 def active_service_items() -> QuerySet[ServiceItem]:

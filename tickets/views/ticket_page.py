@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from problems.forms import TicketProblemForm
+from problems.selectors import open_problems_of_team, ticket_problem
 from sla.models import ServiceStandard
 from teams.models import Team
 from teams.selectors import team_members
@@ -155,6 +157,8 @@ def _agent_tools(request: HttpRequest, ticket: Ticket, forms: dict, initial: dic
         or CollaboratorForm(initial=initial, candidates=list(collaborator_candidates(ticket))),
         "transfer_form": forms.get("transfer_form") or TransferForm(initial=initial, teams=list(transfer_teams(ticket))),
         "links": links,
+        "problem": ticket_problem(ticket=ticket),
+        "problem_form": TicketProblemForm(initial=initial, problems=open_problems_of_team(team_id=ticket.team_id)),
         "collaborators": list(ticket.collaborators.select_related("user").order_by("added_at")),
         "other_requests": list(
             visible.filter(requester_id=ticket.requester_id, status__in=OPEN_STATUSES).exclude(pk=ticket.pk)
