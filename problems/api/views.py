@@ -3,6 +3,7 @@
 all; requesters none), so one out of reach is a 404; every change is a service call,
 whose refusals come back as 400/403/409 (servicedesk.api)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -73,12 +74,12 @@ class ProblemViewSet(ApiView, viewsets.GenericViewSet):
         team = request.query_params.get("team")
         team_id = parse_id(team) if team else None
         if team and team_id is None:
-            errors["team"] = ["Enter an id (a whole number)."]
+            errors["team"] = [_("Enter an id (a whole number).")]
         state = request.query_params.get("status", "")
         if state not in ("", "open", *ProblemStatus.values):
-            errors["status"] = [f"Choose open or one of {', '.join(ProblemStatus.values)}."]
+            errors["status"] = [_("Choose “open” or one of: %(statuses)s.") % {"statuses": ", ".join(ProblemStatus.values)}]
         if errors:
-            raise ApplicationError("Invalid filter.", field_errors={k: v[0] for k, v in errors.items()})
+            raise ApplicationError(_("Invalid filter."), field_errors={k: v[0] for k, v in errors.items()})
         rows = self.paginate_queryset(selectors.problem_list(user=request.user, team_id=team_id, status=state))
         return self.get_paginated_response(ProblemSerializer(rows, many=True).data)
 
@@ -93,12 +94,12 @@ class ProblemViewSet(ApiView, viewsets.GenericViewSet):
         data = serializer.validated_data
         team = Team.objects.filter(pk=data["team"]).first()
         if team is None:
-            raise ApplicationError("Unknown team.", field_errors={"team": "Unknown team."})
+            raise ApplicationError(_("Unknown team."), field_errors={"team": _("Unknown team.")})
         source = None
         if data.get("ticket"):
             source = tickets_visible_to(user=request.user).filter(pk=data["ticket"]).first()
             if source is None:
-                raise ApplicationError("No such ticket.", field_errors={"ticket": "No such ticket."})
+                raise ApplicationError(_("No such request."), field_errors={"ticket": _("No such request.")})
         problem = services.problem_create(
             actor=request.user, team=team, title=data["title"], symptoms=data["symptoms"],
             root_cause=data["root_cause"], workaround=data["workaround"], priority=data["priority"],
@@ -133,7 +134,7 @@ class ProblemViewSet(ApiView, viewsets.GenericViewSet):
             serializer.is_valid(raise_exception=True)
             ticket = tickets_visible_to(user=request.user).filter(pk=serializer.validated_data["ticket"]).first()
             if ticket is None:
-                raise ApplicationError("No such ticket.", field_errors={"ticket": "No such ticket."})
+                raise ApplicationError(_("No such request."), field_errors={"ticket": _("No such request.")})
             version = serializer.validated_data.get("version")
             if request.method == "POST":
                 services.problem_link_incident(problem=problem, ticket=ticket, actor=request.user,
