@@ -297,13 +297,16 @@ def workaround_reply(problem: Problem, requester: User) -> str:
 
 
 @transaction.atomic
-def problem_send_workaround(*, problem: Problem, actor: User) -> list[IncidentOutcome]:
+def problem_send_workaround(*, problem: Problem, actor: User,
+                            expected_version: int | None = None) -> list[IncidentOutcome]:
     """Post the workaround as one public reply to every linked open incident, each through
     the ticket conversation (audited in its own ticket, its requester notified as for any
     reply). Idempotent per incident: an incident that already got this exact workaround is
     not sent it again; after the workaround is edited, sending posts the new text once.
-    Incidents no longer open get nothing; a ticket the reply is refused on is reported."""
-    problem = lock_problem(problem)
+    Incidents no longer open get nothing; a ticket the reply is refused on is reported.
+    `expected_version`: the problem as the caller read it (so the workaround they read is
+    the one sent)."""
+    problem = lock_problem(problem, expected_version)
     _require_team_staff(problem.team_id, actor)
     if not problem.workaround.strip():
         raise ApplicationError(_("Write the workaround first."), field_errors={"workaround": _("Empty.")})

@@ -185,7 +185,8 @@ def problem_send_workaround(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem_or_404(request, pk)
     result = {}
     refused = _run(request, problem, lambda: result.update(
-        outcomes=services.problem_send_workaround(problem=problem, actor=request.user)))
+        outcomes=services.problem_send_workaround(problem=problem, actor=request.user,
+                                                  expected_version=parse_id(request.POST.get("version", "")))))
     if refused:
         return refused
     return render_problem_page(request, _problem_or_404(request, pk), outcomes=result["outcomes"],

@@ -95,5 +95,7 @@ class OutcomeSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="Why it was refused, in the caller's language.")
 
 
-class EmptySerializer(serializers.Serializer):
-    pass
+class SendWorkaroundSerializer(serializers.Serializer):
+    version = strict.IntegerField(min_value=1, max_value=2**31 - 1, required=False,
+                                  help_text="The problem's `version` as you read it: the workaround you read is the "
+                                            "one sent, or 409 and nothing is sent. Left out: the workaround as it is.")

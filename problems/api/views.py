@@ -21,7 +21,6 @@ from tickets.selectors import tickets_visible_to
 from .. import selectors, services
 from ..models import Problem, ProblemStatus
 from .serializers import (
-    EmptySerializer,
     IncidentLinkSerializer,
     IncidentSerializer,
     OutcomeSerializer,
@@ -29,6 +28,7 @@ from .serializers import (
     ProblemSerializer,
     ProblemUpdateSerializer,
     ResolveSerializer,
+    SendWorkaroundSerializer,
 )
 
 ERRORS = {
@@ -148,10 +148,14 @@ class ProblemViewSet(ApiView, viewsets.GenericViewSet):
 
     @extend_schema(summary="Send the workaround: one public reply to every linked open incident that has "
                            "not had this workaround yet; what happened to each",
-                   request=EmptySerializer, responses={200: OutcomeSerializer(many=True), **ERRORS})
+                   request=SendWorkaroundSerializer, responses={200: OutcomeSerializer(many=True), **ERRORS, **CONFLICT})
     @action(detail=True, methods=["post"], url_path="send-workaround")
     def send_workaround(self, request: Request, pk=None) -> Response:
-        outcomes = services.problem_send_workaround(problem=self.get_problem(), actor=request.user)
+        problem = self.get_problem()
+        serializer = SendWorkaroundSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        outcomes = services.problem_send_workaround(problem=problem, actor=request.user,
+                                                    expected_version=serializer.validated_data.get("version"))
         return Response(OutcomeSerializer(outcomes, many=True).data)
 
     @extend_schema(summary="Resolve with the problem: the problem and each linked incident; those that "

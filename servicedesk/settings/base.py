@@ -323,6 +323,7 @@ SPECTACULAR_SETTINGS = {
         "Priority": "tickets.constants.Priority",
         "TicketStatus": "tickets.constants.Status",
         "WebhookEvent": "webhooks.models.WebhookEvent",
+        "ProblemStatus": "problems.models.ProblemStatus",
     },
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
 }

@@ -16,6 +16,7 @@ from axes.utils import reset as axes_reset
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from problems.services import problem_create
 from sla.models import EscalationChain, EscalationLevel
 from tests.factories import CalendarFactory, ServiceStandardFactory
 from tickets.models import Comment, Ticket
@@ -43,6 +44,12 @@ ENDPOINTS = [
     ("post", "/api/v1/sla/simulate/", ["calendar", "policy", "start", "minutes", "priority"]),
     ("post", "/api/v1/webhooks/", ["url", "events", "name", "active"]),
     ("post", "/api/v1/auth/token/", ["username", "password"]),
+    ("post", "/api/v1/problems/", ["team", "title", "symptoms", "root_cause", "workaround", "priority", "ticket"]),
+    ("patch", "/api/v1/problems/{problem}/", ["title", "symptoms", "root_cause", "workaround", "priority", "status",
+                                               "version"]),
+    ("post", "/api/v1/problems/{problem}/incidents/", ["ticket", "version"]),
+    ("post", "/api/v1/problems/{problem}/resolve/", ["summary", "versions"]),
+    ("post", "/api/v1/problems/{problem}/send-workaround/", ["version"]),
 ]
 
 VALID = {
@@ -57,6 +64,9 @@ VALID = {
     "/api/v1/webhooks/": lambda o: {"url": "https://h.example.com", "events": ["ticket.created"]},
     "/api/v1/sla/calendars/{calendar}/import-holidays/": lambda o: {"country": "CN", "year": 2026},
     "/api/v1/auth/token/": lambda o: {"username": "alice", "password": "not her password"},
+    "/api/v1/problems/": lambda o: {"team": o["team"], "title": "Mail outage"},
+    "/api/v1/problems/{problem}/": lambda o: {"version": o["problem_version"]},
+    "/api/v1/problems/{problem}/incidents/": lambda o: {"ticket": o["ticket"]},
 }
 # Well-formed credentials that do not sign in are refused as a whole, not by field.
 WHOLE_BODY_REFUSALS = {"/api/v1/auth/token/": "Unable to sign in with these credentials."}
@@ -74,11 +84,13 @@ def assert_names_the_field(response, field):
 def test_hostile_values_are_accepted_or_refused_by_name(world, ticket, client_for, method, path, fields):
     calendar = CalendarFactory(name="24x7")
     standard = ServiceStandardFactory(team=world.hr, calendar=calendar)
-    objects = {"ticket": ticket.pk, "calendar": calendar.pk, "standard": standard.pk}
+    problem = problem_create(actor=world.admin, team=world.it, title="Mail server rejects mail")
+    objects = {"ticket": ticket.pk, "calendar": calendar.pk, "standard": standard.pk, "problem": problem.pk}
     client = client_for("admin")
     url = path.format(**objects)
     base = VALID.get(path, lambda o: {})(
-        {"laptop": world.laptop.pk, "agent": world.it_agent.pk, "calendar": calendar.pk, "version": ticket.version}
+        {"laptop": world.laptop.pk, "agent": world.it_agent.pk, "calendar": calendar.pk, "version": ticket.version,
+         "team": world.it.pk, "ticket": ticket.pk, "problem_version": problem.version}
     )
 
     failures = []
@@ -96,6 +108,8 @@ def test_hostile_values_are_accepted_or_refused_by_name(world, ticket, client_fo
                 except (AssertionError, ValueError, KeyError):
                     failures.append((field, repr(value)[:40], response.status_code, response.content[:120]))
             base_version = client.get(f"/api/v1/tickets/{ticket.pk}/").json()["version"]
+            if path == "/api/v1/problems/{problem}/":  # the problem's own version
+                base_version = client.get(url).json()["version"]
             if "version" in base:
                 base["version"] = base_version
 
@@ -131,6 +145,7 @@ def reach(world, ticket):
         "/api/v1/sla/calendars/": calendar.pk,
         "/api/v1/sla/policies/": ServiceStandardFactory(team=world.hr, calendar=calendar).pk,
         "/api/v1/sla/escalation-chains/": chain.pk,
+        "/api/v1/problems/": problem_create(actor=world.admin, team=world.it, title="Mail outage").pk,
         "/api/v1/webhooks/": WebhookEndpoint.objects.create(url="https://h.example.com", events=["ticket.created"],
                                                             secret="s" * 40).pk,
     }

@@ -26,6 +26,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.schemas.generators import EndpointEnumerator
 
 from notifications.models import Notification
+from problems.services import problem_create
 from refdata import versions
 from sla.standards.chains import chain_save
 from tests.api.conftest import laptop_payload
@@ -65,6 +66,7 @@ TEAM_READ = codes(401, 404, 404, 404, 200, 200, 200)
 ADMIN_CREATE = codes(401, 403, 403, 403, 403, 403, 201)
 ADMIN_DO = codes(401, 403, 403, 403, 403, 403, 200)
 ADMIN_DELETE = codes(401, 403, 403, 403, 403, 403, 204)
+PROBLEM_READ = codes(401, 404, 404, 404, 200, 200, 200)
 
 
 @dataclass
@@ -97,6 +99,13 @@ def _forget_token(world, objects, user):
 
 def _ticket_version(extra):
     return lambda world, objects, user: {**extra, "version": objects["ticket"].version}
+
+
+def _link_to_problem(world, objects, user):
+    from problems import services as problems
+
+    problems.problem_link_incident(problem=objects["problem"], ticket=objects["ticket"], actor=world.it_lead)
+    objects["problem"].refresh_from_db()
 
 
 V1 = "/api/v1"
@@ -188,6 +197,30 @@ CASES = [
     Case("webhook delete", "delete", f"{V1}/webhooks/{{id}}/", ADMIN_DELETE, obj="webhook",
          effect={"webhooks_webhookendpoint": -1}),
     Case("webhook deliveries", "get", f"{V1}/webhooks/{{id}}/deliveries/", ADMIN_DO, obj="webhook"),
+    # --- the problem library (the ticket's team and service admins; requesters never) -------
+    Case("problems", "get", f"{V1}/problems/", EVERYONE),
+    Case("problem create", "post", f"{V1}/problems/", codes(401, 403, 403, 403, 201, 201, 201),
+         body=lambda world, objects, user: {"team": world.it.pk, "title": "Mail outage", "workaround": "Webmail"},
+         effect={"problems_problem": 1, "problems_problemchange": 1}),
+    Case("problem", "get", f"{V1}/problems/{{id}}/", PROBLEM_READ, obj="problem"),
+    Case("problem edit", "patch", f"{V1}/problems/{{id}}/", PROBLEM_READ, obj="problem",
+         body=lambda world, objects, user: {"status": "known_error", "version": objects["problem"].version},
+         effect={"problems_problem": CHANGED, "problems_problemchange": 1}),
+    Case("problem incidents", "get", f"{V1}/problems/{{id}}/incidents/", PROBLEM_READ, obj="problem"),
+    Case("problem link", "post", f"{V1}/problems/{{id}}/incidents/", codes(401, 404, 404, 404, 201, 201, 201),
+         obj="problem", body=lambda world, objects, user: {"ticket": objects["ticket"].pk},
+         effect={"problems_problemincident": 1, "tickets_ticketevent": 1, "tickets_ticket": CHANGED,
+                 "problems_problemchange": 1}),
+    Case("problem unlink", "delete", f"{V1}/problems/{{id}}/incidents/", PROBLEM_READ, obj="problem",
+         body=lambda world, objects, user: {"ticket": objects["ticket"].pk}, prepare=_link_to_problem,
+         effect={"problems_problemincident": -1, "tickets_ticketevent": 1, "problems_problemchange": 1}),
+    Case("problem send workaround", "post", f"{V1}/problems/{{id}}/send-workaround/", PROBLEM_READ,
+         obj="problem", body={}, prepare=_link_to_problem,
+         effect={"tickets_comment": 1, "problems_problemincident": CHANGED, "problems_problemchange": 1,
+                 "notifications_outboxmessage": MORE}),
+    Case("problem resolve", "post", f"{V1}/problems/{{id}}/resolve/", PROBLEM_READ, obj="problem",
+         body={"summary": "The relay's certificate was renewed."}, prepare=_link_to_problem,
+         effect={"problems_problem": CHANGED, "tickets_ticket": CHANGED, "problems_problemchange": 2}),
     # --- the schema and its pages ------------------------------------------------------------
     Case("schema", "get", "/api/schema/", codes(200, 200, 200, 200, 200, 200, 200)),
     Case("docs", "get", "/api/docs/", codes(200, 200, 200, 200, 200, 200, 200)),
@@ -217,7 +250,9 @@ def objects(world, ticket, personas):
         Notification(user=user, event="ticket.created", title="Something happened")
         for user in personas.values() if user is not None
     )
-    return {"ticket": ticket, "team": world.it, "department": world.sales, "service_item": world.laptop,
+    problem = problem_create(actor=world.it_lead, team=world.it, title="Mail server rejects mail",
+                             workaround="Use webmail until the fix.")
+    return {"problem": problem, "ticket": ticket, "team": world.it, "department": world.sales, "service_item": world.laptop,
             "calendar": calendar, "standard": hr_standard, "chain": chain, "webhook": endpoint}
 
 

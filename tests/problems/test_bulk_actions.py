@@ -131,3 +131,14 @@ def test_the_page_sends_the_workaround_and_reports_each_incident(world, outage, 
     assert response.status_code == 200
     assert [o.outcome for o in response.context["outcomes"]] == ["sent"] * 3
     assert response.content.decode().count("outcome-sent") == 3
+
+
+def test_a_workaround_edited_since_the_page_was_read_is_not_sent(world, outage, page_for):
+    read = outage.problem.version
+    services.problem_update(problem=outage.problem, actor=world.it_agent, workaround="Restart Outlook.")
+
+    response = page_for("it_lead").post(reverse("problem-send-workaround", args=[outage.problem.pk]),
+                                        {"version": read}, follow=True)
+
+    assert "changed by someone else" in response.content.decode()
+    assert not Comment.objects.exists()
