@@ -237,3 +237,19 @@ def test_names_that_admins_type_are_seeded_in_three_languages():
             assert obj.translations.get("zh-hans", {}).get("name"), (model.__name__, obj.name)
             assert obj.translations.get("zh-hant", {}).get("name"), (model.__name__, obj.name)
     assert Team.objects.get(slug="it").translations["zh-hans"]["name"] == "IT 支持"
+
+
+def test_the_mail_outage_is_one_known_error_with_three_incidents_told_its_workaround():
+    from problems.models import Problem
+
+    seed()
+
+    problem = Problem.objects.get(title=demo.MAIL_OUTAGE.title)
+    assert problem.status == "known_error"
+    incidents = list(problem.incidents.select_related("ticket__requester"))
+    assert sorted(i.ticket.requester.username for i in incidents) == ["alice", "bob", "carol"]
+    for incident in incidents:
+        reply = incident.ticket.comments.get(is_internal=False)
+        assert demo.MAIL_OUTAGE.workaround in reply.body
+    carols = next(i.ticket for i in incidents if i.ticket.requester.username == "carol")
+    assert carols.comments.get().body.startswith("我们已知道这个问题")
