@@ -92,3 +92,10 @@ def test_flagged_problems_come_first_in_the_list(world, outage, clock):
 def test_the_beat_schedule_runs_the_sweep(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["flag-hard-problems"]
     assert entry["task"] == "problems.tasks.flag_hard_problems"
+
+
+def test_the_beat_task_runs_the_sweep(world, outage):
+    from problems.tasks import flag_hard_problems
+
+    assert flag_hard_problems.apply().get() == 1
+    assert _flags(outage.problem) == ["incidents:3"]
