@@ -362,19 +362,18 @@ def problem_resolve_incidents(*, problem: Problem, actor: User, summary: str = "
     outcomes = []
     for link in problem.incidents.select_related("ticket").order_by("linked_at", "id"):
         ticket = link.ticket
-        if ticket.status == Status.RESOLVED and ticket.pk not in versions:
+        if ticket.status == Status.RESOLVED:
             outcomes.append(_outcome(ticket, Outcome.ALREADY_RESOLVED))
             continue
         try:
             with transaction.atomic():
-                moved = ticket_services.ticket_transition(ticket=ticket, to=Status.RESOLVED, actor=actor,
-                                                          expected_version=versions.get(ticket.pk),
-                                                          resolution_summary=summary)
+                ticket_services.ticket_transition(ticket=ticket, to=Status.RESOLVED, actor=actor,
+                                                  expected_version=versions.get(ticket.pk),
+                                                  resolution_summary=summary)
         except ApplicationError as error:
             outcomes.append(_outcome(ticket, Outcome.REFUSED, error.message))
         else:
-            was_resolved = ticket.status == Status.RESOLVED and moved.version == ticket.version
-            outcomes.append(_outcome(ticket, Outcome.ALREADY_RESOLVED if was_resolved else Outcome.RESOLVED))
+            outcomes.append(_outcome(ticket, Outcome.RESOLVED))
     _record(problem, actor, ProblemChange.Kind.INCIDENTS_RESOLVED, summary=summary,
             outcomes=_outcomes_data(outcomes))
     return outcomes
@@ -397,17 +396,13 @@ def problems_flag_sweep(*, now: dt.datetime | None = None, chunk: int = 200) -> 
     by_days = _thresholds(settings.PROBLEM_FLAG_DAYS)
     if not by_count and not by_days:
         return 0
-    candidates = Problem.objects.filter(status__in=OPEN_PROBLEM_STATUSES)
-    condition = None
-    if by_count:
-        candidates = candidates.annotate(incident_count=Count("incidents"))
-        condition = dict(incident_count__gte=by_count[0])
-    ids = set()
-    if condition:
-        ids |= set(candidates.filter(**condition).values_list("pk", flat=True))
+    open_problems = Problem.objects.filter(status__in=OPEN_PROBLEM_STATUSES)
+    ids: set[int] = set()
+    if by_count:  # past the lowest threshold of each kind; which ones exactly is decided under the lock
+        ids |= set(open_problems.annotate(incident_count=Count("incidents"))
+                   .filter(incident_count__gte=by_count[0]).values_list("pk", flat=True))
     if by_days:
-        ids |= set(Problem.objects.filter(status__in=OPEN_PROBLEM_STATUSES,
-                                          created_at__lte=now - dt.timedelta(days=by_days[0]))
+        ids |= set(open_problems.filter(created_at__lte=now - dt.timedelta(days=by_days[0]))
                    .values_list("pk", flat=True))
     made = 0
     ordered = sorted(ids)

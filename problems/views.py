@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -238,14 +237,7 @@ def problem_unlink_ticket(request: HttpRequest, pk: int, ticket_pk: int) -> Http
     if refused:
         return refused
     messages.success(request, _("%(ref)s was unlinked.") % {"ref": ticket.reference})
-    return redirect(_next_or(request, reverse("problem-detail", args=[problem.pk])))
-
-
-def _next_or(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
+    return redirect("problem-detail", pk=problem.pk)
 
 
 # --- from the ticket page and the queue ----------------------------------------------------

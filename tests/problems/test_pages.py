@@ -112,3 +112,22 @@ def test_the_queue_bulk_bar_links_the_ticked_tickets(world, file_ticket, page_fo
     assert "2 linked to" in response.content.decode()
 
 
+
+
+def test_the_list_costs_the_same_queries_for_one_problem_or_many(world, page_for, clock,
+                                                                  django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.problem_create(actor=world.it_lead, team=world.it, title="One")
+    client = page_for("it_lead")
+    client.get(reverse("problem-list"))  # warm the session
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("problem-list"))
+    for n in range(6):
+        services.problem_create(actor=world.it_lead, team=world.it, title=f"More {n}")
+
+    with django_assert_max_num_queries(len(one)):
+        response = client.get(reverse("problem-list"))
+
+    assert len(response.context["problems"]) == 7
