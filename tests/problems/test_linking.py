@@ -175,3 +175,20 @@ def test_a_ticket_with_its_problem_link_still_changes_through_tickets_services(w
         ticket_services.ticket_problem_unlink(ticket=ticket, actor=world.it_agent, expected_version=1)
 
     assert ProblemIncident.objects.filter(ticket=ticket).exists()
+
+
+def test_only_the_tickets_team_reads_its_problem_event_in_the_api(world, file_ticket, clock):
+    from rest_framework.test import APIClient
+
+    ticket = file_ticket()
+    ticket_services.collaborator_add(ticket=ticket, user=world.hr_agent, actor=world.it_agent)
+    services.problem_link_incident(problem=_problem(world), ticket=ticket, actor=world.it_agent)
+
+    kinds = {}
+    for who in ("it_agent", "hr_agent", "alice"):
+        client = APIClient()
+        client.force_authenticate(getattr(world, who))
+        kinds[who] = {e["kind"] for e in client.get(f"/api/v1/tickets/{ticket.pk}/events/").json()}
+
+    assert "problem" in kinds["it_agent"]
+    assert "problem" not in kinds["hr_agent"] and "problem" not in kinds["alice"]
