@@ -7,6 +7,7 @@ all; anyone else gets a 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +26,9 @@ from . import selectors, services
 from .forms import ProblemForm, ResolveIncidentsForm, TicketProblemForm
 from .models import Problem, ProblemStatus
 from .presentation import describe_change
+
+
+PROBLEM_PAGE_SIZE = 50
 
 
 def _library_or_404(request: HttpRequest) -> None:
@@ -67,9 +71,10 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     if status not in ("", "open", *ProblemStatus.values):
         status = "open"
-    problems = list(selectors.problem_list(user=request.user, team_id=team_id, status=status)[:500])
+    page = Paginator(selectors.problem_list(user=request.user, team_id=team_id, status=status),
+                     PROBLEM_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "problems/problem_list.html", {
-        "problems": problems, "teams": teams, "team_id": team_id, "status": status,
+        "problems": page.object_list, "page": page, "teams": teams, "team_id": team_id, "status": status,
         "statuses": [("open", _("Open (investigating or known error)")), ("", _("All")),
                      *[(s.value, s.label) for s in ProblemStatus]],
     })

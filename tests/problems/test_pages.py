@@ -57,7 +57,7 @@ def test_the_list_filters_by_team_and_status(world, outage, hr_problem, page_for
     resolved = client.get(reverse("problem-list"), {"status": "resolved"}).context["problems"]
 
     assert [p.pk for p in by_team] == [hr_problem.pk]
-    assert resolved == []
+    assert list(resolved) == []
 
 
 def test_a_problem_is_raised_from_a_ticket_prefilled_and_linked(world, file_ticket, page_for, clock):
@@ -131,3 +131,25 @@ def test_the_list_costs_the_same_queries_for_one_problem_or_many(world, page_for
         response = client.get(reverse("problem-list"))
 
     assert len(response.context["problems"]) == 7
+
+
+def test_the_list_pages_by_fifty_flagged_first_on_the_first_page(world, page_for, clock, settings):
+    settings.PROBLEM_FLAG_INCIDENTS = [1]
+    problems = [services.problem_create(actor=world.it_lead, team=world.it, title=f"P {n}") for n in range(51)]
+    flagged = problems[0]  # the oldest: last but for its flag
+    services.problem_link_incident(problem=flagged, ticket=_a_ticket(world), actor=world.it_lead)
+    services.problems_flag_sweep()
+    client = page_for("it_lead")
+
+    first = client.get(reverse("problem-list"))
+    second = client.get(reverse("problem-list"), {"page": 2})
+
+    assert len(first.context["problems"]) == 50 and first.context["problems"][0] == flagged
+    assert len(second.context["problems"]) == 1
+
+
+def _a_ticket(world):
+    from tickets import services as ticket_services
+
+    return ticket_services.ticket_create(requester=world.alice, service_item=world.laptop, title="Mail",
+                                         fields={"asset_tag": "LT-1"})
