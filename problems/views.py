@@ -27,7 +27,6 @@ from .forms import ProblemForm, ResolveIncidentsForm, TicketProblemForm
 from .models import Problem, ProblemStatus
 from .presentation import describe_change
 
-
 PROBLEM_PAGE_SIZE = 50
 
 
