@@ -15,6 +15,7 @@ SCHEMA_SETTINGS = {
         "Priority": "tickets.constants.Priority",
         "TicketStatus": "tickets.constants.Status",
         "WebhookEvent": "webhooks.models.WebhookEvent",
+        "ProblemStatus": "problems.models.ProblemStatus",
     },
 }
 
