@@ -775,3 +775,77 @@ MAIL_OUTAGE = ProblemSpec(
     (("alice", "Outlook cannot send email"), ("bob", "Emails stuck in my outbox"), ("carol", "邮件发不出去")),
 )
 PROBLEMS = [MAIL_OUTAGE]
+
+
+# --- knowledge base ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleSpec:
+    """A knowledge article: its team, who may read it, its category and services, and its
+    text per language ({language: (title, body)}); `status` is where the demo leaves it."""
+
+    team: str
+    visibility: str
+    category: str
+    items: tuple[str, ...]
+    tags: tuple[str, ...]
+    texts: dict
+    status: str = "published"
+    writer: str = "it.agent"
+    publisher: str = "it.lead"
+
+
+ARTICLES = [
+    ArticleSpec(
+        "it", "everyone", "Software & network", ("VPN problem",), ("vpn", "network"), {
+            "zh-hans": ("VPN 无法连接的排查步骤",
+                        "## 症状\n\nVPN 客户端一直显示“正在连接”，或连上几分钟后断开。\n\n"
+                        "## 排查步骤\n\n1. 先确认能打开任意外部网站：酒店或机场的网络常常需要先在浏览器里登录。\n"
+                        "2. 在 VPN 客户端的“帮助 > 关于”里确认版本不低于 5.2；旧版本请在软件中心更新。\n"
+                        "3. 退出客户端，重新登录，并在手机上确认多重验证的推送。\n"
+                        "4. 仍然不行时，切换到手机热点再试：若热点可以连接，说明当前网络屏蔽了 VPN。\n\n"
+                        "## 仍未解决？\n\n在服务目录中提交“VPN 连接问题”，写明所在地点和客户端版本。"),
+            "zh-hant": ("VPN 無法連線的排查步驟",
+                        "## 症狀\n\nVPN 用戶端一直顯示「正在連線」，或連上幾分鐘後中斷。\n\n"
+                        "## 排查步驟\n\n1. 先確認能開啟任意外部網站：飯店或機場的網路常常需要先在瀏覽器裡登入。\n"
+                        "2. 在 VPN 用戶端的「說明 > 關於」裡確認版本不低於 5.2；舊版本請在軟體中心更新。\n"
+                        "3. 結束用戶端，重新登入，並在手機上確認多重驗證的推播。\n"
+                        "4. 仍然不行時，改用手機熱點再試：若熱點可以連線，表示目前的網路封鎖了 VPN。"),
+            "en": ("Troubleshooting VPN connections",
+                   "## Symptoms\n\nThe VPN client keeps saying \"Connecting\", or drops after a few minutes.\n\n"
+                   "## Steps\n\n1. Check that any outside website opens: hotel and airport networks often want a "
+                   "sign-in in the browser first.\n2. Under Help > About, check the client is 5.2 or newer; update "
+                   "it from the software centre.\n3. Quit the client, sign in again and approve the MFA prompt.\n"
+                   "4. Still failing? Try a phone hotspot: if that works, the network you are on blocks the VPN."),
+        }),
+    ArticleSpec(
+        "it", "everyone", "Hardware & devices", ("Printer problem",), ("printer",), {
+            "en": ("Printer jams on tray 2",
+                   "## Problem\n\nPaper jams every time you print from tray 2.\n\n## Resolution\n\n"
+                   "Open tray 2, remove the torn paper, fan the new stack and load it below the fill line. "
+                   "If it jams again within a day, file *Printer problem*: the pickup roller needs replacing."),
+            "zh-hans": ("打印机 2 号纸盒卡纸",
+                        "## 问题\n\n每次从 2 号纸盒打印都会卡纸。\n\n## 解决\n\n"
+                        "打开 2 号纸盒，取出撕破的纸张，将新纸抖松后放入，不要超过装纸线。"
+                        "一天内再次卡纸时，请提交“打印机问题”：需要更换搓纸轮。"),
+        }),
+    ArticleSpec(
+        "hr", "everyone", "People & HR", ("Leave balance question",), ("leave",), {
+            "zh-hant": ("如何查詢剩餘特休天數",
+                        "1. 登入人事系統，選擇「我的假勤」。\n2. 「特休餘額」顯示今年可用的天數，"
+                        "已核准但尚未休的假會先扣除。\n3. 數字與您的紀錄不符時，請提交「假期餘額查詢」。"),
+        }, writer="hr.agent", publisher="hr.lead"),
+    ArticleSpec(
+        "it", "agents", "Accounts & access", ("Password reset",), ("mfa", "runbook"), {
+            "en": ("Resetting a user's MFA enrolment",
+                   "For agents: confirm the caller's identity with a call back to the number in the directory, "
+                   "then in the identity console choose *Reset MFA* and ask the user to enrol again."),
+        }),
+    ArticleSpec(
+        "it", "everyone", "Software & network", ("Email and calendar",), ("email", "outlook"), {
+            "zh-hans": ("Outlook 无法同步邮件",
+                        "1. 检查 Outlook 右下角是否显示“已断开”。\n2. 在“文件 > 账户设置”中修复账户。\n"
+                        "3. 仍无法同步时，删除本地缓存后重启 Outlook。"),
+        }, status="in_review"),
+]

@@ -23,6 +23,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
+from knowledge import services as knowledge
+from knowledge.models import Article, ArticleRevision
 from problems import services as problems
 from problems.models import Problem, ProblemIncident, ProblemStatus
 from refdata import versions
@@ -37,6 +39,7 @@ from tickets.constants import Priority, Status
 from tickets.models import CannedResponse, ServiceCategory, ServiceItem, ServiceItemField, Ticket
 
 from .data import (
+    ARTICLES,
     CALENDAR_24X7,
     CALENDAR_CHINA,
     CANNED_ASK_DETAILS,
@@ -98,6 +101,7 @@ def seed(*, stdout=None) -> SeedReport:
         _seed_standards(report, teams, users["admin"])
         _seed_tickets(report, users, items)
         _seed_problems(report, users, teams)
+        _seed_articles(report, users, teams, items)
     return report
 
 
@@ -340,3 +344,27 @@ def _seed_problems(report: SeedReport, users: dict[str, User], teams: dict[str, 
             problems.problem_link_incidents(problem=problem, tickets=missing, actor=actor)
             report.add(ProblemIncident, count=len(missing))
             problems.problem_send_workaround(problem=problem, actor=actor)
+
+
+def _seed_articles(report: SeedReport, users: dict[str, User], teams: dict[str, Team],
+                   items: dict[str, ServiceItem]) -> None:
+    """Knowledge articles, written, reviewed and published through the knowledge services;
+    an article is known by the title of its first language."""
+    categories = {category.name: category for category in ServiceCategory.objects.all()}
+    for spec in ARTICLES:
+        (language, (title, body)), *others = spec.texts.items()
+        if ArticleRevision.objects.filter(title=title, article__team=teams[spec.team]).exists():
+            continue
+        writer = users[spec.writer]
+        article = knowledge.article_create(
+            actor=writer, team=teams[spec.team], language=language, title=title, body=body,
+            visibility=spec.visibility, category=categories.get(spec.category),
+            service_items=[items[name] for name in spec.items if name in items], tags=spec.tags)
+        for other_language, (other_title, other_body) in others:
+            knowledge.article_edit(article=article, actor=writer, language=other_language, title=other_title,
+                                   body=other_body)
+        if spec.status in ("in_review", "published"):
+            knowledge.article_submit(article=article, actor=writer)
+        if spec.status == "published":
+            knowledge.article_publish(article=article, actor=users[spec.publisher])
+        report.add(Article)

@@ -40,6 +40,8 @@ SLA_WARNING = "sla_warning"
 SLA_ESCALATION = "sla_escalation"
 LEAD_DIGEST = "lead_digest"
 PROBLEM_FLAGGED = "problem_flagged"
+KB_OUTDATED = "kb_outdated"
+KB_REVIEW_DUE = "kb_review_due"
 
 EVENT_LABELS = {
     TICKET_CREATED: gettext_lazy("New ticket in my team's queue"),
@@ -50,6 +52,8 @@ EVENT_LABELS = {
     SLA_WARNING: gettext_lazy("A ticket is at risk"),
     SLA_ESCALATION: gettext_lazy("Escalations"),
     PROBLEM_FLAGGED: gettext_lazy("A hard problem was flagged (service admins)"),
+    KB_OUTDATED: gettext_lazy("A reader reported my knowledge article out of date"),
+    KB_REVIEW_DUE: gettext_lazy("My knowledge article is due for review"),
     LEAD_DIGEST: gettext_lazy("Daily digest of my team's queue (leads; off unless chosen)"),
 }
 
@@ -99,9 +103,10 @@ class Message:
     subject: str
     body: str
     exclude: object = None
-    # Without a ticket: the placeholders' values and the page the message links to.
-    context: dict | None = None
+    # For a message about something else than a ticket (a knowledge article): its page
+    # and the values of its placeholders, instead of the ticket's.
     url: str = ""
+    context: dict | None = None
 
 
 def enqueue(*, recipients: Iterable, event: str, ticket, key: str, subject: str, body: str,
@@ -234,6 +239,30 @@ def problem_flagged(*, problem, recipients: Iterable, threshold: str, value: int
         recipients=recipients, event=PROBLEM_FLAGGED, ticket=None, key=f"problem-flag:{problem.pk}:{threshold}",
         subject=gettext_lazy("[%(reference)s] Hard problem flagged: %(title)s"), body=body,
         context={"reference": problem.reference, "title": problem.title, "value": value}, url=url,
+    )])
+
+
+# --- knowledge base events (called by knowledge.services inside its transaction) -------
+
+def article_reported_outdated(*, owner, article_id: int, title: str, url: str, feedback_id: int, reporter) -> None:
+    """A reader says an article is out of date: its owner hears, in the owner's language."""
+    enqueue_many([Message(
+        recipients=[owner], event=KB_OUTDATED, ticket=None, key=f"kb-outdated:{feedback_id}",
+        subject=gettext_lazy("[%(reference)s] Reported out of date: %(title)s"),
+        body=gettext_lazy("A reader reported the knowledge article %(reference)s %(title)s out of date. "
+                          "Open it to read their comment and update it."),
+        exclude=reporter, url=url, context={"reference": f"KB-{article_id}", "title": title},
+    )])
+
+
+def article_review_due(*, owner, article_id: int, title: str, url: str, week: str) -> None:
+    """An article's review-by date has passed: its owner hears once a week (`week` in the key)."""
+    enqueue_many([Message(
+        recipients=[owner], event=KB_REVIEW_DUE, ticket=None, key=f"kb-review:{article_id}:{week}",
+        subject=gettext_lazy("[%(reference)s] Due for review: %(title)s"),
+        body=gettext_lazy("The review-by date of the knowledge article %(reference)s %(title)s has passed. "
+                          "Check that it is still right and set a new date."),
+        url=url, context={"reference": f"KB-{article_id}", "title": title},
     )])
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("service-standards/", include("sla.urls")),
     path("problems/", include("problems.urls")),
+    path("kb/", include("knowledge.urls")),
     # Before the catch-all prefix of the pages: an API request is resolved without trying
     # every page's pattern first.
     path("api/", include("servicedesk.api.urls")),

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import Preference
 from notifications.services import (
     EVENT_LABELS,
+    KB_OUTDATED,
+    KB_REVIEW_DUE,
     LEAD_DIGEST,
     PROBLEM_FLAGGED,
     REQUESTER_REPLY,
@@ -33,7 +35,8 @@ def notification_events_for(user) -> list[str]:
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
     events = {TICKET_STATUS, TICKET_REPLY}
     if roles:
-        events |= {TICKET_CREATED, TICKET_ASSIGNED, REQUESTER_REPLY, SLA_WARNING, SLA_ESCALATION}
+        events |= {TICKET_CREATED, TICKET_ASSIGNED, REQUESTER_REPLY, SLA_WARNING, SLA_ESCALATION,
+                   KB_OUTDATED, KB_REVIEW_DUE}
     if Membership.Role.LEAD in roles:
         events.add(LEAD_DIGEST)
     if user.is_admin_role:

@@ -27,10 +27,12 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from knowledge import services as kb
 from notifications import digest
 from notifications import services as notify
 from notifications.models import Notification, OutboxMessage, Preference
@@ -408,6 +410,24 @@ def rich_world(pinned, world, sla_objects, file_ticket, settings, tmp_path, requ
         problems.problem_link_incidents(problem=w.fixed_problem, tickets=w.bulk[2:4], actor=w.it_agent)
         services.ticket_transition(ticket=w.bulk[3], to=Status.CANCELLED, actor=w.alice)
         problems.problem_resolve_incidents(problem=w.fixed_problem, actor=w.it_lead, summary="Spooler restarted.")
+    # The knowledge base: a published article with a revision in review, a draft sent back
+    # with changes requested, a report that it is out of date and its review reminder.
+    with translation.override(language):
+        w.article = kb.article_create(
+            actor=w.it_agent, team=w.it, language="zh-hans", title="VPN 无法连接的排查步骤", body="1. 检查网络",
+            service_items=[w.laptop], tags=["vpn"], category=category, review_by=(now - 10 * 24 * hour).date())
+        kb.article_submit(article=w.article, actor=w.it_agent)
+        kb.article_publish(article=w.article, actor=w.it_lead)
+        kb.article_edit(article=w.article, actor=w.it_agent, body="1. 检查网络\n2. 更新客户端")
+        kb.article_submit(article=w.article, actor=w.it_agent)
+        w.kb_draft = kb.article_create(actor=w.it_agent, team=w.it, language="zh-hant", title="印表機卡紙",
+                                       body="打開紙匣")
+        kb.article_submit(article=w.kb_draft, actor=w.it_agent)
+        kb.article_request_changes(article=w.kb_draft, actor=w.it_lead, note="加上截圖")
+        kb.article_report_outdated(revision=w.article.revisions.get(status="published"), user=w.alice,
+                                   comment="客户端已更新")
+    with translation.override("en"):
+        kb.article_review_reminders_send(now=now)
 
     # Notifications of every kind in the list (delivered in the app).
     Preference.objects.create(user=w.it_lead, event=notify.LEAD_DIGEST, delivery=Preference.Delivery.BOTH)
@@ -612,6 +632,49 @@ def _pages(w) -> list[Page]:
              {"problem": w.problem.pk, "ticket": [w.bulk[1].pk, w.bulk[2].pk]}, follow=True),
         Page("it_lead", reverse("problem-resolve", args=[w.problem.pk]), "post", {"summary": "New cert."}),
     ]
+    # The knowledge base: readers, writers and the lead, then its actions.
+    article, draft = w.article.pk, w.kb_draft.pk
+    pages += [
+        Page("alice", reverse("kb-home")),
+        Page("it_agent", reverse("kb-home")),
+        Page("it_lead", reverse("kb-home") + f"?category={w.laptop.category_id}"),
+        Page("alice", reverse("kb-search") + "?q=VPN"),
+        Page("alice", reverse("kb-search") + "?q=nothing-like-this"),
+        Page("alice", reverse("kb-article", args=[article])),
+        Page("alice", reverse("kb-article", args=[draft]), status=404),
+        Page("it_agent", reverse("kb-article", args=[article])),
+        Page("it_agent", reverse("kb-article", args=[draft])),
+        Page("it_lead", reverse("kb-article", args=[article])),
+        Page("it_lead", reverse("kb-review-queue")),
+        Page("it_agent", reverse("kb-article-new")),
+        Page("it_agent", reverse("kb-article-new") + f"?ticket={w.resolved.pk}"),
+        Page("it_agent", reverse("kb-article-new"), "post", {"title": "", "language": "xx"}),
+        Page("it_agent", reverse("kb-article-edit", args=[article])),
+        Page("it_agent", reverse("kb-article-history", args=[article])),
+        Page("it_agent", reverse("kb-article-diff", args=[article])),
+        Page("alice", reverse("kb-article", args=[article]) + f"?ticket={main}"),
+        Page("alice", reverse("kb-article-solved", args=[article]), "post", {"ticket": main}, follow=True),
+        Page("it_agent", reverse("kb-reply-picker") + f"?ticket={main}&kb_q=VPN"),
+        Page("it_agent", reverse("kb-reply-picker") + f"?ticket={main}&kb_q=nothing-like-this"),
+        Page("bob", reverse("kb-article-feedback", args=[article]), "post",
+             lambda w: {"revision": w.article.revisions.get(status="published").pk, "helpful": "yes"}, follow=True),
+        Page("bob", reverse("kb-article-feedback", args=[article]), "post",
+             lambda w: {"revision": w.article.revisions.get(status="published").pk, "helpful": "outdated"},
+             follow=True),
+        Page("bob", reverse("kb-article-feedback", args=[article]), "post", {"helpful": "maybe"}, follow=True),
+        Page("it_agent", reverse("kb-article-lifecycle", args=[draft, "submit"]), "post", follow=True),
+        Page("it_agent", reverse("kb-article-lifecycle", args=[draft, "submit"]), "post", follow=True),  # refused
+        Page("it_lead", reverse("kb-article-lifecycle", args=[draft, "request-changes"]), "post",
+             {"note": "再加一步"}, follow=True),
+        Page("it_lead", reverse("kb-article-lifecycle", args=[article, "publish"]), "post", follow=True),
+        Page("it_lead", reverse("kb-article-lifecycle", args=[article, "archive"]), "post", follow=True),
+        Page("it_agent", reverse("kb-article-new"), "post", lambda w: {
+            "title": "打印机卡纸", "body": "打开纸盒", "language": "zh-hans", "team": w.it.pk,
+            "visibility": "everyone", "source_ticket": w.resolved.pk}, follow=True),
+        Page("it_agent", reverse("kb-article-edit", args=[draft]), "post", lambda w: {
+            "title": "印表機卡紙", "body": "打開紙匣，取出紙張", "language": "zh-hant", "team": w.it.pk,
+            "visibility": "team"}, follow=True),
+    ]
     return pages
 
 
@@ -681,11 +744,14 @@ def test_no_notification_has_an_english_sentence_left(rich_world, pinned, file_t
         for hours in (3.5, 4.2, 5, 100):
             scanner.sla_scan(now=pinned.at + hours * hour)
         services.ticket_transition(ticket=Ticket.objects.get(pk=ticket.pk), to=Status.RESOLVED, actor=w.hr_agent)
+        kb.article_report_outdated(revision=w.article.revisions.get(status="published"), user=w.bob)
+        kb.article_review_reminders_send(now=pinned.at + 8 * 24 * hour)
         digest.lead_digests_enqueue(now=pinned.at + 24 * hour)
         notify.deliver_outbox(now=pinned.at + 200 * hour, batch_size=10_000)
     # every kind is there, all delivered: what the outbox holds, the emails rendered at
     # delivery and the notifications in the app
-    english_speakers = OutboxMessage.objects.filter(created_at__gte=ticket.created_at, ticket__in=[ticket, duplicate])
+    english_speakers = OutboxMessage.objects.filter(created_at__gte=ticket.created_at).filter(
+        Q(ticket__in=[ticket, duplicate]) | Q(ticket=None, event__in=[notify.KB_OUTDATED, notify.KB_REVIEW_DUE]))
     # (a flagged problem is about no ticket: the world's flags are checked below)
     assert set(english_speakers.values_list("event", flat=True)) == (
         set(notify.EVENT_LABELS) - {notify.LEAD_DIGEST, notify.PROBLEM_FLAGGED})

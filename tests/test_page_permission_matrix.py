@@ -20,6 +20,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
+from knowledge import services as kb
 from refdata import versions
 from sla.standards.calendars import calendar_save
 from sla.standards.chains import chain_save
@@ -60,6 +61,7 @@ class Case:
     # CHANGED or MORE. None: it writes nothing.
     effect: dict[str, int | str] | None = None
     team_url: bool = False  # the URL takes the team's slug (first)
+    action: str | None = None  # the URL's last argument (a knowledge article's lifecycle step)
 
 
 def _standard_form(world, objects):
@@ -143,7 +145,26 @@ CASES = [
     Case("team-availability", "get", codes(405, 405, 405, 405, 405, 405), team_url=True),
     Case("team-availability", "post", codes(LOGIN, 404, 404, 302, 302, 403), team_url=True,
          body={"available": "0"}, effect={"teams_membership": CHANGED}),
+    # --- the knowledge base's writer and reviewer pages (knowledge/views.py), IT's articles ---
+    # An article the user may read but not write is a 403; a draft of another team a 404.
+    Case("kb-article-edit", "get", codes(LOGIN, 403, 403, 200, 200, 200), obj="kb_article"),
+    Case("kb-article-edit", "post", codes(LOGIN, 403, 403, 302, 302, 302), obj="kb_article",
+         body=lambda world, objects: {"language": "en", "title": "VPN steps", "body": "Reconnect twice.",
+                                      "team": world.it.pk, "visibility": "everyone"},
+         effect={"knowledge_article": CHANGED, "knowledge_articlerevision": 1}),
+    Case("kb-article-history", "get", codes(LOGIN, 403, 403, 200, 200, 200), obj="kb_article"),
+    Case("kb-article-history", "post", codes(405, 405, 405, 405, 405, 405), obj="kb_article"),
+    Case("kb-article-diff", "get", codes(LOGIN, 404, 404, 200, 200, 200), obj="kb_review"),
+    Case("kb-article-diff", "post", codes(405, 405, 405, 405, 405, 405), obj="kb_review"),
+    Case("kb-review-queue", "get", codes(LOGIN, 404, 200, 200, 200, 200)),
+    Case("kb-review-queue", "post", codes(405, 405, 405, 405, 405, 405)),
+    Case("kb-article-lifecycle", "get", codes(405, 405, 405, 405, 405, 405), obj="kb_review", action="publish"),
+    Case("kb-article-lifecycle", "post", codes(LOGIN, 404, 404, 403, 302, 302), obj="kb_review", action="publish",
+         effect={"knowledge_article": CHANGED, "knowledge_articlerevision": CHANGED}),
 ]
+# The knowledge base's pages in the matrix: those that write or review (its readers' pages
+# are in tests/knowledge/test_visibility.py).
+KB_PAGES = {"kb-article-edit", "kb-article-history", "kb-article-diff", "kb-review-queue", "kb-article-lifecycle"}
 
 
 @pytest.fixture
@@ -167,13 +188,23 @@ def objects(world, settings, tmp_path):
     standard = standard_save(actor=world.admin, name="IT default", team=world.it, calendar=calendar,
                              first_response_minutes=60, resolution_minutes=480, escalation_chain=chain)
     canned = canned_response_save(team=world.it, title="Greeting", body="Hello {requester_name}.")
-    return {"calendar": calendar, "chain": chain, "standard": standard, "canned": canned}
+    kb_article = kb.article_create(actor=world.it_agent, team=world.it, language="en", title="VPN steps",
+                                   body="Reconnect.")
+    kb.article_submit(article=kb_article, actor=world.it_agent)
+    kb.article_publish(article=kb_article, actor=world.it_lead)
+    kb_review = kb.article_create(actor=world.it_agent, team=world.it, language="en", title="Printer", body="Jam.")
+    kb.article_edit(article=kb_review, actor=world.it_agent, body="Open tray 2.")
+    kb.article_submit(article=kb_review, actor=world.it_agent)
+    return {"calendar": calendar, "chain": chain, "standard": standard, "canned": canned, "kb_article": kb_article,
+            "kb_review": kb_review}
 
 
 def _url(case: Case, world, objects) -> str:
     args = [world.it.slug] if case.team_url else []
     if case.obj:
         args.append(objects[case.obj].pk)
+    if case.action:
+        args.append(case.action)
     return reverse(case.url_name, args=args)
 
 
@@ -227,6 +258,7 @@ def _page_names() -> set[str]:
         elif hasattr(pattern, "url_patterns"):
             names |= {p.name for p in pattern.url_patterns
                       if isinstance(p, URLPattern) and p.callback.__module__ == team_settings.__name__}
+            names |= {p.name for p in pattern.url_patterns if isinstance(p, URLPattern) and p.name in KB_PAGES}
     return names
 
 

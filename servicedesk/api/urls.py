@@ -18,6 +18,7 @@ v1 = [
     path("", include("notifications.api.urls")),
     path("", include("webhooks.api.urls")),
     path("", include("problems.api.urls")),
+    path("", include("knowledge.api.urls")),
 ]
 
 urlpatterns = [

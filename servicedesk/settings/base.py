@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "webhooks",
     "problems",
     "refdata",
+    "knowledge",
     "demo",
 ]
 
@@ -324,6 +325,9 @@ SPECTACULAR_SETTINGS = {
         "TicketStatus": "tickets.constants.Status",
         "WebhookEvent": "webhooks.models.WebhookEvent",
         "ProblemStatus": "problems.models.ProblemStatus",
+        "ArticleStatus": "knowledge.models.ArticleStatus",
+        "ArticleVisibility": "knowledge.models.Visibility",
+        "ArticleRevisionStatus": "knowledge.models.RevisionStatus",
     },
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
 }
@@ -345,6 +349,12 @@ CELERY_BEAT_SCHEDULE["flag-hard-problems"] = {
     "task": "problems.tasks.flag_hard_problems",
     "schedule": schedule(run_every=env.float("PROBLEM_FLAG_INTERVAL_SECONDS", default=900.0)),
     "options": {"expires": 900.0},
+}
+# Knowledge base: owners of articles past their review-by date hear once a week.
+CELERY_BEAT_SCHEDULE["kb-review-reminders"] = {
+    "task": "knowledge.tasks.send_review_reminders",
+    "schedule": crontab(day_of_week=env.int("KB_REVIEW_REMINDER_WEEKDAY", default=1),
+                        hour=env.int("KB_REVIEW_REMINDER_HOUR_UTC", default=1), minute=15),
 }
 CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {
     "task": "webhooks.tasks.deliver_webhooks",

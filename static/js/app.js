@@ -26,4 +26,19 @@
     var control = event.detail.elt;
     if (control && control.matches("[data-reset-after-request]")) control.value = "";
   });
+
+  // <button data-insert-link="[title](/kb/articles/1/)" data-insert-target="#id_body">: puts
+  // the Markdown link into the reply box at the cursor (the knowledge base's article picker).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-insert-link]");
+    if (!button) return;
+    var box = document.querySelector(button.getAttribute("data-insert-target") || "#id_body");
+    if (!box) return;
+    var text = button.getAttribute("data-insert-link");
+    var start = box.selectionStart == null ? box.value.length : box.selectionStart;
+    var end = box.selectionEnd == null ? start : box.selectionEnd;
+    box.value = box.value.slice(0, start) + text + box.value.slice(end);
+    box.focus();
+    box.selectionStart = box.selectionEnd = start + text.length;
+  });
 })();

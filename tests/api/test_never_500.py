@@ -16,6 +16,7 @@ from axes.utils import reset as axes_reset
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from knowledge import services as kb
 from problems.services import problem_create
 from sla.models import EscalationChain, EscalationLevel
 from tests.factories import CalendarFactory, ServiceStandardFactory
@@ -50,6 +51,11 @@ ENDPOINTS = [
     ("post", "/api/v1/problems/{problem}/incidents/", ["ticket", "version"]),
     ("post", "/api/v1/problems/{problem}/resolve/", ["summary", "versions"]),
     ("post", "/api/v1/problems/{problem}/send-workaround/", ["version"]),
+    ("post", "/api/v1/kb/articles/", ["title", "body", "language", "team", "visibility", "category",
+                                      "service_items", "tags", "review_by"]),
+    ("patch", "/api/v1/kb/articles/{article}/", ["title", "body", "language", "team", "visibility", "category",
+                                                 "service_items", "tags", "review_by"]),
+    ("post", "/api/v1/kb/articles/{article}/feedback/", ["helpful", "outdated", "comment", "language"]),
 ]
 
 VALID = {
@@ -67,9 +73,17 @@ VALID = {
     "/api/v1/problems/": lambda o: {"team": o["team"], "title": "Mail outage"},
     "/api/v1/problems/{problem}/": lambda o: {"version": o["problem_version"]},
     "/api/v1/problems/{problem}/incidents/": lambda o: {"ticket": o["ticket"]},
+    "/api/v1/kb/articles/": lambda o: {"title": "T", "language": "en", "team": o["team"]},
+    "/api/v1/kb/articles/{article}/feedback/": lambda o: {"helpful": True},
 }
 # Well-formed credentials that do not sign in are refused as a whole, not by field.
 WHOLE_BODY_REFUSALS = {"/api/v1/auth/token/": "Unable to sign in with these credentials."}
+
+
+def _published_article(world):
+    article = kb.article_create(actor=world.it_agent, team=world.it, language="en", title="VPN", body="Steps.")
+    kb.article_submit(article=article, actor=world.it_agent)
+    return kb.article_publish(article=article, actor=world.it_lead)
 
 
 def assert_names_the_field(response, field):
@@ -85,7 +99,8 @@ def test_hostile_values_are_accepted_or_refused_by_name(world, ticket, client_fo
     calendar = CalendarFactory(name="24x7")
     standard = ServiceStandardFactory(team=world.hr, calendar=calendar)
     problem = problem_create(actor=world.admin, team=world.it, title="Mail server rejects mail")
-    objects = {"ticket": ticket.pk, "calendar": calendar.pk, "standard": standard.pk, "problem": problem.pk}
+    objects = {"ticket": ticket.pk, "calendar": calendar.pk, "standard": standard.pk, "problem": problem.pk,
+               "article": _published_article(world).pk}
     client = client_for("admin")
     url = path.format(**objects)
     base = VALID.get(path, lambda o: {})(
@@ -148,6 +163,7 @@ def reach(world, ticket):
         "/api/v1/problems/": problem_create(actor=world.admin, team=world.it, title="Mail outage").pk,
         "/api/v1/webhooks/": WebhookEndpoint.objects.create(url="https://h.example.com", events=["ticket.created"],
                                                             secret="s" * 40).pk,
+        "/api/v1/kb/articles/": _published_article(world).pk,
     }
 
     def _reach(path):
@@ -311,6 +327,11 @@ WRONG_TYPES = [
     ("patch", "/api/v1/webhooks/{id}/", {"rotate_secret": "false"}, "rotate_secret"),
     ("patch", "/api/v1/webhooks/{id}/", {"name": 5}, "name"),
     ("post", "/api/v1/auth/token/", {"username": 123, "password": "x"}, "username"),
+    ("post", "/api/v1/kb/articles/", {"title": 5, "language": "en", "team": 1}, "title"),
+    ("post", "/api/v1/kb/articles/", {"title": "T", "language": "en", "team": "1"}, "team"),
+    ("patch", "/api/v1/kb/articles/{id}/", {"service_items": ["1"]}, "service_items"),
+    ("patch", "/api/v1/kb/articles/{id}/", {"visibility": 1}, "visibility"),
+    ("post", "/api/v1/kb/articles/{id}/feedback/", {"helpful": "yes"}, "helpful"),
 ]
 
 

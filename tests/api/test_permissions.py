@@ -25,6 +25,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.schemas.generators import EndpointEnumerator
 
+from knowledge import services as kb
 from notifications.models import Notification
 from problems.services import problem_create
 from refdata import versions
@@ -67,6 +68,13 @@ ADMIN_CREATE = codes(401, 403, 403, 403, 403, 403, 201)
 ADMIN_DO = codes(401, 403, 403, 403, 403, 403, 200)
 ADMIN_DELETE = codes(401, 403, 403, 403, 403, 403, 204)
 PROBLEM_READ = codes(401, 404, 404, 404, 200, 200, 200)
+# Knowledge articles (knowledge.selectors): the IT team's agents write, its lead publishes;
+# an article one may read but not change is a 403, a draft of another team a 404.
+KB_WRITE_NEW = codes(401, 403, 403, 403, 201, 201, 201)
+KB_WRITE = codes(401, 403, 403, 403, 200, 200, 200)
+KB_PUBLISH = codes(401, 403, 403, 403, 403, 200, 200)
+KB_TEAM_WRITE = codes(401, 404, 404, 404, 200, 200, 200)
+KB_TEAM_PUBLISH = codes(401, 404, 404, 404, 403, 200, 200)
 
 
 @dataclass
@@ -221,6 +229,26 @@ CASES = [
     Case("problem resolve", "post", f"{V1}/problems/{{id}}/resolve/", PROBLEM_READ, obj="problem",
          body={"summary": "The relay's certificate was renewed."}, prepare=_link_to_problem,
          effect={"problems_problem": CHANGED, "tickets_ticket": CHANGED, "problems_problemchange": 2}),
+    # --- knowledge base: an IT article for everyone, an IT draft, an IT article in review -----
+    Case("kb articles", "get", f"{V1}/kb/articles/", EVERYONE),
+    Case("kb article create", "post", f"{V1}/kb/articles/", KB_WRITE_NEW,
+         body=lambda world, objects, user: {"title": "Printer jam", "body": "Open tray 2.", "team": world.it.pk,
+                                            "language": "en", "visibility": "everyone"},
+         effect={"knowledge_article": 1, "knowledge_articlerevision": 1}),
+    Case("kb article", "get", f"{V1}/kb/articles/{{id}}/", EVERYONE, obj="kb_article"),
+    Case("kb article edit", "patch", f"{V1}/kb/articles/{{id}}/", KB_WRITE, obj="kb_article",
+         body={"body": "New text."}, effect={"knowledge_article": CHANGED, "knowledge_articlerevision": 1}),
+    Case("kb article submit", "post", f"{V1}/kb/articles/{{id}}/submit/", KB_TEAM_WRITE, obj="kb_draft", body={},
+         effect={"knowledge_article": CHANGED, "knowledge_articlerevision": CHANGED}),
+    Case("kb article request changes", "post", f"{V1}/kb/articles/{{id}}/request-changes/", KB_TEAM_PUBLISH,
+         obj="kb_review", body={"note": "Add a screenshot."},
+         effect={"knowledge_article": CHANGED, "knowledge_articlerevision": CHANGED}),
+    Case("kb article publish", "post", f"{V1}/kb/articles/{{id}}/publish/", KB_TEAM_PUBLISH, obj="kb_review",
+         body={}, effect={"knowledge_article": CHANGED, "knowledge_articlerevision": CHANGED}),
+    Case("kb article archive", "post", f"{V1}/kb/articles/{{id}}/archive/", KB_PUBLISH, obj="kb_article",
+         body={}, effect={"knowledge_article": CHANGED}),
+    Case("kb article feedback", "post", f"{V1}/kb/articles/{{id}}/feedback/", EVERYONE,
+         obj="kb_article", body={"helpful": True}, effect={"knowledge_articlefeedback": 1}),
     # --- the schema and its pages ------------------------------------------------------------
     Case("schema", "get", "/api/schema/", codes(200, 200, 200, 200, 200, 200, 200)),
     Case("docs", "get", "/api/docs/", codes(200, 200, 200, 200, 200, 200, 200)),
@@ -252,8 +280,16 @@ def objects(world, ticket, personas):
     )
     problem = problem_create(actor=world.it_lead, team=world.it, title="Mail server rejects mail",
                              workaround="Use webmail until the fix.")
+    kb_article = kb.article_create(actor=world.it_agent, team=world.it, language="en", title="VPN steps",
+                                   body="Reconnect.")
+    kb.article_submit(article=kb_article, actor=world.it_agent)
+    kb.article_publish(article=kb_article, actor=world.it_lead)
+    kb_draft = kb.article_create(actor=world.it_agent, team=world.it, language="en", title="Draft", body="Soon.")
+    kb_review = kb.article_create(actor=world.it_agent, team=world.it, language="en", title="Review", body="Me.")
+    kb.article_submit(article=kb_review, actor=world.it_agent)
     return {"problem": problem, "ticket": ticket, "team": world.it, "department": world.sales, "service_item": world.laptop,
-            "calendar": calendar, "standard": hr_standard, "chain": chain, "webhook": endpoint}
+            "calendar": calendar, "standard": hr_standard, "chain": chain, "webhook": endpoint,
+            "kb_article": kb_article, "kb_draft": kb_draft, "kb_review": kb_review}
 
 
 def _call(case: Case, world, objects, user, client):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge import services as kb
 from sla.standards.calendars import calendar_save
 from sla.standards.chains import chain_save
 from sla.standards.service_standards import standard_save
@@ -128,7 +129,17 @@ def desk(world, file_ticket):
         set_sla(ticket, warn=now + h, due=now + 2 * h)
     set_sla(tickets[2], warn=now + h, due=now + 2 * h, assignee=world.it_lead)  # on the lead's dashboard
     canned_response_save(team=world.it, title="Desk 4", body="Please bring it to desk 4.")
-    return {"ticket": tickets[0], "standard": standard, "calendar": calendar, "chain": chain}
+    # a published knowledge article with its next revision in review (for the lead)
+    article = kb.article_create(
+        actor=world.it_agent, team=world.it, language="zh-hans", title="VPN 无法连接的排查步骤",
+        body="1. 先确认能打开任意外部网站：酒店或机场的网络常常需要先在浏览器里登录。\n2. 重新登录。\n\n"
+             "    https://vpn.example.com/a-very-long-address-that-does-not-fit-a-phone/without/breaking/at/all",
+        service_items=[world.laptop], tags=["vpn", "network"])
+    kb.article_submit(article=article, actor=world.it_agent)
+    kb.article_publish(article=article, actor=world.it_lead)
+    kb.article_edit(article=article, actor=world.it_agent, body="1. 检查网络\n2. 更新客户端到 5.2")
+    kb.article_submit(article=article, actor=world.it_agent)
+    return {"ticket": tickets[0], "standard": standard, "calendar": calendar, "chain": chain, "article": article}
 
 
 @dataclass(frozen=True)
@@ -146,7 +157,7 @@ class MainPage:
 @pytest.fixture
 def main_pages(desk, world):
     """Every main page of the service desk, each as the persona who uses it."""
-    ticket, standard = desk["ticket"], desk["standard"]
+    ticket, standard, article = desk["ticket"], desk["standard"], desk["article"]
     submit = "main form button[type=submit].btn-primary"
     first_ticket = "main td.title-cell a"
     return [
@@ -167,4 +178,11 @@ def main_pages(desk, world):
         MainPage("calendar-form", "admin", f"/service-standards/calendars/{desk['calendar'].pk}/edit/", (submit,)),
         MainPage("chain-form", "admin", f"/service-standards/chains/{desk['chain'].pk}/edit/", (submit,)),
         MainPage("simulator", "admin", f"/service-standards/simulator/?standard={standard.pk}", (submit,)),
+        MainPage("kb-home", "alice", "/kb/", ("main .kb-title",)),
+        MainPage("kb-article", "alice", f"/kb/articles/{article.pk}/", ("main .kb-feedback button[type=submit]",)),
+        MainPage("kb-article-lead", "it_lead", f"/kb/articles/{article.pk}/",
+                 ("main .kb-article h1", "main form[action$='/publish/'] button")),
+        MainPage("kb-editor", "it_agent", f"/kb/articles/{article.pk}/edit/", (submit,)),
+        MainPage("kb-review", "it_lead", "/kb/review/", ("main .kb-title",)),
+        MainPage("kb-diff", "it_agent", f"/kb/articles/{article.pk}/diff/", ("main .kb-diff",)),
     ]

@@ -48,7 +48,7 @@ def test_an_unknown_time_zone_is_refused(world, alice, bad):
 
 REQUESTER_EVENTS = ["ticket_status", "ticket_reply"]
 AGENT_EVENTS = ["ticket_created", "ticket_status", "ticket_assigned", "ticket_reply", "requester_reply",
-                "sla_warning", "sla_escalation"]
+                "sla_warning", "sla_escalation", "kb_outdated", "kb_review_due"]
 
 
 def _profile_events(world, user):

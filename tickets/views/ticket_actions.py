@@ -5,11 +5,13 @@ the error on the form."""
 
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from knowledge.services import articles_used_in_reply
 from teams.selectors import team_members
 
 from .. import services
@@ -42,10 +44,13 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
     def reply(data):
-        services.comment_create(
-            ticket=ticket, author=request.user, body=data["body"], internal=form.is_internal,
-            attachments=data["attachments"], expected_version=data["version"],
-        )
+        with transaction.atomic():  # the reply and the articles it links to (knowledge base), together
+            services.comment_create(
+                ticket=ticket, author=request.user, body=data["body"], internal=form.is_internal,
+                attachments=data["attachments"], expected_version=data["version"],
+            )
+            if not form.is_internal and can_work_ticket(user=request.user, ticket=ticket):
+                articles_used_in_reply(ticket=ticket, text=data["body"], actor=request.user)
         return _("Your internal note was added.") if form.is_internal else _("Your reply was sent.")
 
     def keep_draft(data):  # a reply refused as stale is offered again on the refreshed page

@@ -1,0 +1,30 @@
+"""The demo knowledge base the README tour reads: 《VPN 无法连接的排查步骤》 published for
+everyone by IT in three languages, a 繁體 HR article, an agents-only one and one in review."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from knowledge.models import Article, ArticleStatus
+from knowledge.selectors import articles_for_listing, pick_revision, review_queue
+from teams.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_seeds_the_vpn_article_and_its_neighbours_once():
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    alice, it_lead = User.objects.get(username="alice"), User.objects.get(username="it.lead")
+
+    listed = list(articles_for_listing(user=alice))
+    titles = {pick_revision(a.live_revisions, "zh-hans").title for a in listed}
+    assert "VPN 无法连接的排查步骤" in titles and "Resetting a user's MFA enrolment" not in titles
+    vpn = next(a for a in listed if pick_revision(a.live_revisions, "zh-hans").title == "VPN 无法连接的排查步骤")
+    assert vpn.team.slug == "it" and vpn.visibility == "everyone"
+    assert sorted(r.language for r in vpn.live_revisions) == ["en", "zh-hans", "zh-hant"]
+    assert any(pick_revision(a.live_revisions, "zh-hant").language == "zh-hant" and a.team.slug == "hr"
+               for a in listed)
+    assert Article.objects.count() == 5
+    assert [a.status for a in review_queue(user=it_lead)] == [ArticleStatus.IN_REVIEW]
