@@ -104,6 +104,7 @@ class ProblemChange(models.Model):
         WORKAROUND_SENT = "workaround_sent", _("workaround sent")
         INCIDENTS_RESOLVED = "incidents_resolved", _("incidents resolved")
         FLAGGED = "flagged", _("flagged to the service admins")
+        ARTICLE = "article", _("published as an article")
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="changes", db_index=False)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

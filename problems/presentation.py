@@ -56,4 +56,6 @@ def describe_change(change: ProblemChange) -> list[str]:
         if threshold.startswith("incidents:"):
             return [_("Flagged to the service admins: %(n)s linked incidents") % {"n": data.get("value", "?")}]
         return [_("Flagged to the service admins: open for %(n)s days") % {"n": data.get("value", "?")}]
+    if kind == ProblemChange.Kind.ARTICLE:
+        return [_("Published as knowledge article #%(id)s") % {"id": data.get("article", "?")}]
     return [str(change.get_kind_display())]

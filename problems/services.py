@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from knowledge import services as knowledge
 from notifications import services as notify
 from servicedesk.exceptions import ApplicationError, ConflictError
 from servicedesk.text import multi_line, one_line_field
@@ -377,6 +378,31 @@ def problem_resolve_incidents(*, problem: Problem, actor: User, summary: str = "
     _record(problem, actor, ProblemChange.Kind.INCIDENTS_RESOLVED, summary=summary,
             outcomes=_outcomes_data(outcomes))
     return outcomes
+
+
+# --- the knowledge base ---------------------------------------------------------------------
+
+@transaction.atomic
+def problem_publish_article(*, problem: Problem, actor: User):
+    """A known error written down as a knowledge-base article in one step (symptoms, root
+    cause, workaround): published at once when the actor may publish the team's articles
+    (its lead, a service admin), otherwise sent for review (`knowledge.services`). Once per
+    problem; the history records the article."""
+    problem = lock_problem(problem)
+    _require_team_staff(problem.team_id, actor)
+    if problem.status != ProblemStatus.KNOWN_ERROR:
+        raise ApplicationError(_("Only a known error is published as an article."),
+                               field_errors={"status": _("Not a known error.")})
+    if not problem.workaround.strip():
+        raise ApplicationError(_("Write the workaround first."), field_errors={"workaround": _("Empty.")})
+    if problem.changes.filter(kind=ProblemChange.Kind.ARTICLE).exists():
+        raise ApplicationError(_("This known error is already an article."),
+                               field_errors={"status": _("Already published.")})
+    article = knowledge.article_create_from_problem(
+        problem_title=problem.title, symptoms=problem.symptoms, workaround=problem.workaround,
+        root_cause=problem.root_cause, team=problem.team, actor=actor)
+    _record(problem, actor, ProblemChange.Kind.ARTICLE, article=article.pk, status=article.status)
+    return article
 
 
 # --- flagging hard problems ----------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.problem_edit, name="problem-edit"),
     path("<int:pk>/send-workaround/", views.problem_send_workaround, name="problem-send-workaround"),
     path("<int:pk>/resolve/", views.problem_resolve, name="problem-resolve"),
+    path("<int:pk>/publish-article/", views.problem_publish_article, name="problem-publish-article"),
     path("<int:pk>/incidents/link/", views.problem_link_ticket, name="problem-link-ticket"),
     path("<int:pk>/incidents/<int:ticket_pk>/unlink/", views.problem_unlink_ticket, name="problem-unlink-ticket"),
     path("ticket/<int:pk>/link/", views.ticket_link_problem, name="ticket-link-problem"),

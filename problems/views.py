@@ -24,7 +24,7 @@ from tickets.selectors import can_work_ticket, ticket_for_user, tickets_visible_
 
 from . import selectors, services
 from .forms import ProblemForm, ResolveIncidentsForm, TicketProblemForm
-from .models import Problem, ProblemStatus
+from .models import Problem, ProblemChange, ProblemStatus
 from .presentation import describe_change
 
 PROBLEM_PAGE_SIZE = 50
@@ -160,6 +160,7 @@ def render_problem_page(request: HttpRequest, problem: Problem, *, outcomes=None
         "link_form": link_form or ReferenceForm(prefix="link", initial={"version": 1}),
         "resolve_form": resolve_form or ResolveIncidentsForm(initial={"summary": problem.root_cause}),
         "can_change": problem.status != ProblemStatus.CLOSED,
+        "articles": [c.data.get("article") for c, _lines in history if c.kind == ProblemChange.Kind.ARTICLE],
     })
 
 
@@ -241,6 +242,18 @@ def problem_unlink_ticket(request: HttpRequest, pk: int, ticket_pk: int) -> Http
     if refused:
         return refused
     messages.success(request, _("%(ref)s was unlinked.") % {"ref": ticket.reference})
+    return redirect("problem-detail", pk=problem.pk)
+
+
+@require_POST
+@login_required
+def problem_publish_article(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Publish as an article": the known error in the knowledge base in one step."""
+    problem = _problem_or_404(request, pk)
+    refused = _run(request, problem, lambda: services.problem_publish_article(problem=problem, actor=request.user))
+    if refused:
+        return refused
+    messages.success(request, _("The known error is now a knowledge article."))
     return redirect("problem-detail", pk=problem.pk)
 
 

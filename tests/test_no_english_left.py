@@ -405,6 +405,7 @@ def rich_world(pinned, world, sla_objects, file_ticket, settings, tmp_path, requ
         problems.problem_update(problem=w.problem, actor=w.it_lead, status="known_error", root_cause="Expired cert",
                                 priority=Priority.P2)
         problems.problem_send_workaround(problem=w.problem, actor=w.it_lead)
+        problems.problem_publish_article(problem=w.problem, actor=w.it_lead)
         problems.problems_flag_sweep(now=now + 20 * 24 * hour)
         w.fixed_problem = problems.problem_create(actor=w.it_lead, team=w.it, title="Printer spooler stuck")
         problems.problem_link_incidents(problem=w.fixed_problem, tickets=w.bulk[2:4], actor=w.it_agent)
