@@ -446,6 +446,13 @@ class TicketSpec:
 
 
 TICKETS = [
+    # The mail outage: three employees report the same thing; it.lead ties them to one
+    # problem (MAIL_OUTAGE) and sends its workaround to all three at once.
+    TicketSpec("alice", "Email and calendar", "Outlook cannot send email",
+               "Every message I send stays in the outbox with 'sending failed'."),
+    TicketSpec("bob", "Email and calendar", "Emails stuck in my outbox",
+               "Since this morning nothing leaves my outbox."),
+    TicketSpec("carol", "Email and calendar", "邮件发不出去", "从今天早上开始，所有邮件都停留在发件箱里。"),
     # IT Support, overdue and at risk. P1 runs on the 24×7 calendar (30 minutes to the
     # first response, 4 hours to resolve), so these are overdue whatever the day of seeding;
     # 14 days hold more than the 5 office days of the team standard even around National Day.
@@ -776,6 +783,36 @@ def demo_logins() -> list[tuple[str, str, str]]:
             role, where = "employee (requester)", departments[person.department]
         rows.append((person.username, role, where))
     return rows
+
+
+# --- the problem library ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProblemSpec:
+    """A demo problem: raised by `raised_by`, with the demo tickets (requester, title) it
+    links, and its workaround sent to them."""
+
+    team: str
+    raised_by: str
+    title: str
+    symptoms: str
+    root_cause: str
+    workaround: str
+    priority: str
+    incidents: tuple[tuple[str, str], ...]
+
+
+MAIL_OUTAGE = ProblemSpec(
+    "it", "it.lead", "Outgoing mail rejected by the mail relay",
+    "Outlook leaves messages in the outbox with “sending failed”; webmail is not affected.",
+    "The mail relay's TLS certificate expired during the mail-server move.",
+    "Send from webmail (https://mail.example.com) until the relay is fixed; messages in the outbox "
+    "go out by themselves afterwards.",
+    Priority.P2,
+    (("alice", "Outlook cannot send email"), ("bob", "Emails stuck in my outbox"), ("carol", "邮件发不出去")),
+)
+PROBLEMS = [MAIL_OUTAGE]
 
 
 # --- knowledge base ---------------------------------------------------------------------

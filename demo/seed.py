@@ -27,6 +27,8 @@ from feedback import services as feedback_services
 from feedback.models import Feedback
 from knowledge import services as knowledge
 from knowledge.models import Article, ArticleRevision
+from problems import services as problems
+from problems.models import Problem, ProblemIncident, ProblemStatus
 from refdata import versions
 from servicedesk.names import OTHER_LANGUAGES, name_translations
 from sla.models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard
@@ -60,6 +62,7 @@ from .data import (
     NATIONAL_DAY_2026,
     PASSWORD,
     PEOPLE,
+    PROBLEMS,
     STANDARDS_NAMES,
     TEAM_NAMES,
     TEAM_STANDARD_MINUTES,
@@ -105,6 +108,7 @@ def seed(*, stdout=None) -> SeedReport:
         _seed_survey_settings(report, users["admin"])
         _seed_tickets(report, users, items)
         _seed_feedback(report, users, teams)
+        _seed_problems(report, users, teams)
         _seed_articles(report, users, teams, items)
     return report
 
@@ -353,6 +357,27 @@ def _play(ticket: Ticket, action: str, actor: User, value: str, users: dict[str,
         tickets.comment_create(ticket=ticket, author=actor, body=value, internal=action == "note")
         return Ticket.objects.get(pk=ticket.pk)
     raise ValueError(f"unknown demo step {action!r}")
+
+
+def _seed_problems(report: SeedReport, users: dict[str, User], teams: dict[str, Team]) -> None:
+    """The problem library's demo: each problem raised once, its incidents linked (a demo
+    ticket filed again is linked again) and its workaround sent to those not yet told."""
+    for spec in PROBLEMS:
+        actor = users[spec.raised_by]
+        problem = Problem.objects.filter(team=teams[spec.team], title=spec.title).first()
+        if problem is None:
+            problem = problems.problem_create(
+                actor=actor, team=teams[spec.team], title=spec.title, symptoms=spec.symptoms,
+                root_cause=spec.root_cause, workaround=spec.workaround, priority=spec.priority)
+            problems.problem_update(problem=problem, actor=actor, status=ProblemStatus.KNOWN_ERROR)
+            report.add(Problem)
+        incidents = [Ticket.objects.filter(requester=users[who], title=title).order_by("pk").first()
+                     for who, title in spec.incidents]
+        missing = [t for t in incidents if t is not None and not ProblemIncident.objects.filter(ticket=t).exists()]
+        if missing:
+            problems.problem_link_incidents(problem=problem, tickets=missing, actor=actor)
+            report.add(ProblemIncident, count=len(missing))
+            problems.problem_send_workaround(problem=problem, actor=actor)
 
 
 def _seed_articles(report: SeedReport, users: dict[str, User], teams: dict[str, Team],

@@ -44,6 +44,7 @@ SURVEY_LOW_SCORE = "survey_low_score"
 FEEDBACK_RECEIVED = "feedback_received"
 FEEDBACK_ANSWERED = "feedback_answered"
 FEEDBACK_STATUS = "feedback_status"
+PROBLEM_FLAGGED = "problem_flagged"
 KB_OUTDATED = "kb_outdated"
 KB_REVIEW_DUE = "kb_review_due"
 
@@ -60,6 +61,7 @@ EVENT_LABELS = {
     FEEDBACK_RECEIVED: gettext_lazy("New feedback on my team's service (leads)"),
     FEEDBACK_ANSWERED: gettext_lazy("An answer to my feedback"),
     FEEDBACK_STATUS: gettext_lazy("Status of my feedback changed"),
+    PROBLEM_FLAGGED: gettext_lazy("A hard problem was flagged (service admins)"),
     KB_OUTDATED: gettext_lazy("A reader reported my knowledge article out of date"),
     KB_REVIEW_DUE: gettext_lazy("My knowledge article is due for review"),
     LEAD_DIGEST: gettext_lazy("Daily digest of my team's queue (leads; off unless chosen)"),
@@ -294,6 +296,23 @@ def feedback_status_changed(*, feedback, event_id: int, actor) -> None:
         subject=gettext_lazy("Your %(kind)s to %(team)s: %(status)s"),
         body=gettext_lazy("%(team)s marked the %(kind)s you sent as “%(status)s”. Open it to read their note."),
         context={},
+    )])
+
+
+# --- problems (called by problems.services inside its transaction) --------------------------
+
+def problem_flagged(*, problem, recipients: Iterable, threshold: str, value: int, url: str) -> int:
+    """A hard problem crossed one of its thresholds ("incidents:<n>" or "days:<n>"): the
+    service admins hear about it once, in their language."""
+    kind = threshold.split(":", 1)[0]
+    if kind == "incidents":
+        body = gettext_lazy("Problem %(reference)s “%(title)s” now has %(value)s linked incidents and is still open.")
+    else:
+        body = gettext_lazy("Problem %(reference)s “%(title)s” has been open for %(value)s days.")
+    return enqueue_many([Message(
+        recipients=recipients, event=PROBLEM_FLAGGED, ticket=None, key=f"problem-flag:{problem.pk}:{threshold}",
+        subject=gettext_lazy("[%(reference)s] Hard problem flagged: %(title)s"), body=body,
+        context={"reference": problem.reference, "title": problem.title, "value": value}, url=url,
     )])
 
 

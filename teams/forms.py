@@ -17,6 +17,7 @@ from notifications.services import (
     KB_OUTDATED,
     KB_REVIEW_DUE,
     LEAD_DIGEST,
+    PROBLEM_FLAGGED,
     REQUESTER_REPLY,
     SLA_ESCALATION,
     SLA_WARNING,
@@ -44,6 +45,8 @@ def notification_events_for(user) -> list[str]:
                    KB_OUTDATED, KB_REVIEW_DUE}
     if Membership.Role.LEAD in roles:
         events |= {LEAD_DIGEST, SURVEY_LOW_SCORE, FEEDBACK_RECEIVED}
+    if user.is_admin_role:
+        events.add(PROBLEM_FLAGGED)
     if SLA_ESCALATION not in events and EscalationLevel.notify_users.through.objects.filter(user=user).exists():
         events.add(SLA_ESCALATION)
     return [event for event in EVENT_LABELS if event in events]

@@ -37,6 +37,7 @@ from knowledge import services as kb
 from notifications import digest
 from notifications import services as notify
 from notifications.models import Notification, OutboxMessage, Preference
+from problems import services as problems
 from sla import scanner
 from sla.bookkeeping import ticket_summaries_refresh
 from sla.models import SLAClock
@@ -422,6 +423,26 @@ def rich_world(pinned, world, sla_objects, file_ticket, settings, tmp_path, requ
                                           status="acknowledged", note="Looking into it.")
         w.anonymous_feedback = feedback_services.feedback_create(sender=w.bob, team=w.it, kind="suggestion",
                                                                  text="Open on Saturdays.", anonymous=True)
+    # The problem library: a known error with three incidents (one unlinked), its workaround
+    # sent, flagged on both thresholds; a second problem resolved with its incidents, one of
+    # which cannot move.
+    settings.PROBLEM_FLAG_INCIDENTS = [2]
+    settings.PROBLEM_FLAG_DAYS = [14]
+    with translation.override(language):
+        w.problem = problems.problem_create(actor=w.it_lead, team=w.it, title="Mail server rejects mail",
+                                            symptoms="Outlook: *sending failed*", workaround="Use webmail.",
+                                            from_ticket=w.main)
+        problems.problem_link_incidents(problem=w.problem, tickets=w.bulk[:2], actor=w.it_agent)
+        problems.problem_unlink_incident(problem=w.problem, ticket=w.bulk[1], actor=w.it_agent)
+        problems.problem_update(problem=w.problem, actor=w.it_lead, status="known_error", root_cause="Expired cert",
+                                priority=Priority.P2)
+        problems.problem_send_workaround(problem=w.problem, actor=w.it_lead)
+        problems.problem_publish_article(problem=w.problem, actor=w.it_lead)
+        problems.problems_flag_sweep(now=now + 20 * 24 * hour)
+        w.fixed_problem = problems.problem_create(actor=w.it_lead, team=w.it, title="Printer spooler stuck")
+        problems.problem_link_incidents(problem=w.fixed_problem, tickets=w.bulk[2:4], actor=w.it_agent)
+        services.ticket_transition(ticket=w.bulk[3], to=Status.CANCELLED, actor=w.alice)
+        problems.problem_resolve_incidents(problem=w.fixed_problem, actor=w.it_lead, summary="Spooler restarted.")
     # The knowledge base: a published article with a revision in review, a draft sent back
     # with changes requested, a report that it is out of date and its review reminder.
     with translation.override(language):
@@ -591,6 +612,13 @@ def _pages(w) -> list[Page]:
         Page("it_lead", f"{queue}?{w.saved_query}"),
         Page("it_lead", reverse("team-queue-counts", args=[it])),
         Page("hr_agent", reverse("team-queue", args=[hr])),
+        Page("it_lead", reverse("problem-list")),
+        Page("admin", reverse("problem-list") + "?status="),
+        Page("it_lead", reverse("problem-detail", args=[w.problem.pk])),
+        Page("it_lead", reverse("problem-detail", args=[w.fixed_problem.pk])),
+        Page("it_lead", reverse("problem-new") + f"?ticket={w.on_track.pk}"),
+        Page("it_lead", reverse("problem-edit", args=[w.problem.pk])),
+        Page("alice", reverse("problem-list"), status=404),
     ]
     for ticket in (w.main, w.related, w.on_track, w.at_risk, w.breached, w.paused, w.met, w.met_late,
                    w.stopped, w.resolved):
@@ -666,6 +694,15 @@ def _pages(w) -> list[Page]:
               "expiry_days": "7", "low_score": "2", "reasons": ""}, follow=True),
         Page("admin", reverse("sla:calendar-import", args=[w.calendar.pk]), "post",
              {"import-country": "XX", "import-year": "2026"}, follow=True),
+        Page("it_lead", reverse("problem-new"), "post", {"team": w.it.pk, "title": "", "priority": "P9"}),
+        Page("it_lead", reverse("problem-edit", args=[w.problem.pk]), "post",
+             {"title": "Mail", "priority": "P2", "status": "known_error", "version": 1}, follow=True),
+        Page("it_lead", reverse("problem-send-workaround", args=[w.problem.pk]), "post", {}),
+        Page("it_lead", reverse("problem-link-ticket", args=[w.problem.pk]), "post", {"link-reference": "SD-9",
+                                                                                        "link-version": "1"}),
+        Page("it_lead", reverse("queue-link-problem", args=[it]), "post",
+             {"problem": w.problem.pk, "ticket": [w.bulk[1].pk, w.bulk[2].pk]}, follow=True),
+        Page("it_lead", reverse("problem-resolve", args=[w.problem.pk]), "post", {"summary": "New cert."}),
     ]
     # The knowledge base: readers, writers and the lead, then its actions.
     article, draft = w.article.pk, w.kb_draft.pk
@@ -796,9 +833,10 @@ def test_no_notification_has_an_english_sentence_left(rich_world, pinned, file_t
     # delivery and the notifications in the app
     english_speakers = OutboxMessage.objects.filter(created_at__gte=ticket.created_at).filter(
         Q(ticket__in=[ticket, duplicate, toner]) | Q(ticket=None, event__in=[notify.KB_OUTDATED, notify.KB_REVIEW_DUE]))
+    # (a flagged problem is about no ticket: the world's flags are checked below)
     feedback_events = {notify.FEEDBACK_RECEIVED, notify.FEEDBACK_ANSWERED, notify.FEEDBACK_STATUS}
     assert set(english_speakers.values_list("event", flat=True)) == set(notify.EVENT_LABELS) - {
-        notify.LEAD_DIGEST} - feedback_events
+        notify.LEAD_DIGEST, notify.PROBLEM_FLAGGED} - feedback_events
     assert set(OutboxMessage.objects.values_list("event", flat=True)) == set(notify.EVENT_LABELS)
     assert not OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).exists()
     leaks: dict[str, dict[str, str]] = {}

@@ -65,6 +65,7 @@ class EventKind(models.TextChoices):
     LINK = "link", _("linked")
     MERGED = "merged", _("merged")
     EDITED = "edited", _("edited")
+    PROBLEM = "problem", _("problem")
 
 # The longest resolution summary (a few lines for the requester, not a report).
 RESOLUTION_SUMMARY_MAX = 2000

@@ -220,6 +220,11 @@ def describe_event(event: TicketEvent, *, teams: dict | None = None, standards: 
         if data.get("target_ref"):
             return _("Merged into %(ref)s") % {"ref": data["target_ref"]}
         return _("Merged %(ref)s into this ticket") % {"ref": data.get("source_ref", "?")}
+    if kind == EventKind.PROBLEM:
+        values = {"ref": data.get("ref", "?"), "title": data.get("title", "")}
+        if data.get("action") == "unlinked":
+            return _("Unlinked from problem %(ref)s %(title)s") % values
+        return _("Linked to problem %(ref)s %(title)s") % values
     if kind == EventKind.ESCALATION:
         step = str(data.get("step", ""))
         clock = _label(SLAClock.Kind, data.get("clock"))

@@ -18,6 +18,7 @@ SCHEMA_SETTINGS = {
         "FeedbackKind": "feedback.models.Feedback.Kind",
         "FeedbackStatus": "feedback.models.Feedback.Status",
         "FeedbackEventKind": "feedback.models.FeedbackEvent.Kind",
+        "ProblemStatus": "problems.models.ProblemStatus",
     },
 }
 

@@ -20,6 +20,7 @@ v1 = [
     path("", include("surveys.api.urls")),
     path("", include("feedback.api.urls")),
     path("", include("kbsearch.api_urls")),
+    path("", include("problems.api.urls")),
     path("", include("knowledge.api.urls")),
 ]
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "webhooks",
     "surveys",
     "feedback",
+    "problems",
     "refdata",
     "knowledge",
     "kbsearch",
@@ -329,6 +330,7 @@ SPECTACULAR_SETTINGS = {
         "FeedbackKind": "feedback.models.Feedback.Kind",
         "FeedbackStatus": "feedback.models.Feedback.Status",
         "FeedbackEventKind": "feedback.models.FeedbackEvent.Kind",
+        "ProblemStatus": "problems.models.ProblemStatus",
         "ArticleStatus": "knowledge.models.ArticleStatus",
         "ArticleVisibility": "knowledge.models.Visibility",
         "ArticleRevisionStatus": "knowledge.models.RevisionStatus",
@@ -350,6 +352,16 @@ CELERY_BEAT_SCHEDULE["send-surveys"] = {
     "task": "surveys.tasks.sweep_surveys",
     "schedule": schedule(run_every=SURVEY_SWEEP_INTERVAL_SECONDS),
     "options": {"expires": SURVEY_SWEEP_INTERVAL_SECONDS},
+}
+# The problem library: a problem still open with at least each of these numbers of linked
+# incidents, or open longer than each of these numbers of days, is flagged to the service
+# admins, once per threshold crossed, by the sweep run every PROBLEM_FLAG_INTERVAL_SECONDS.
+PROBLEM_FLAG_INCIDENTS = env.list("PROBLEM_FLAG_INCIDENTS", cast=int, default=[5, 10])
+PROBLEM_FLAG_DAYS = env.list("PROBLEM_FLAG_DAYS", cast=int, default=[14, 30])
+CELERY_BEAT_SCHEDULE["flag-hard-problems"] = {
+    "task": "problems.tasks.flag_hard_problems",
+    "schedule": schedule(run_every=env.float("PROBLEM_FLAG_INTERVAL_SECONDS", default=900.0)),
+    "options": {"expires": 900.0},
 }
 # Knowledge base: owners of articles past their review-by date hear once a week.
 CELERY_BEAT_SCHEDULE["kb-review-reminders"] = {

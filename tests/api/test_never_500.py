@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from feedback.services import feedback_create
 from knowledge import services as kb
+from problems.services import problem_create
 from sla.models import EscalationChain, EscalationLevel
 from surveys.selectors import current_invite, invite_token
 from tests.factories import CalendarFactory, ServiceStandardFactory, survey_defaults_row
@@ -50,6 +51,12 @@ ENDPOINTS = [
     ("post", "/api/v1/feedback/", ["team", "kind", "text", "anonymous"]),
     ("post", "/api/v1/feedback/{feedback}/answer/", ["answer", "status", "note"]),
     ("post", "/api/v1/kb/articles/{article}/solved/", ["filing_session", "service_item"]),
+    ("post", "/api/v1/problems/", ["team", "title", "symptoms", "root_cause", "workaround", "priority", "ticket"]),
+    ("patch", "/api/v1/problems/{problem}/", ["title", "symptoms", "root_cause", "workaround", "priority", "status",
+                                               "version"]),
+    ("post", "/api/v1/problems/{problem}/incidents/", ["ticket", "version"]),
+    ("post", "/api/v1/problems/{problem}/resolve/", ["summary", "versions"]),
+    ("post", "/api/v1/problems/{problem}/send-workaround/", ["version"]),
     ("post", "/api/v1/kb/articles/", ["title", "body", "language", "team", "visibility", "category",
                                       "service_items", "tags", "review_by"]),
     ("patch", "/api/v1/kb/articles/{article}/", ["title", "body", "language", "team", "visibility", "category",
@@ -72,6 +79,9 @@ VALID = {
     "/api/v1/feedback/": lambda o: {"team": o["team"], "kind": "praise", "text": "Thanks"},
     "/api/v1/feedback/{feedback}/answer/": lambda o: {"answer": "Thanks"},
     "/api/v1/kb/articles/{article}/solved/": lambda o: {"filing_session": "6f1c1c52-3a4e-4f7e-9a51-0c2f6a1d2b3c"},
+    "/api/v1/problems/": lambda o: {"team": o["team"], "title": "Mail outage"},
+    "/api/v1/problems/{problem}/": lambda o: {"version": o["problem_version"]},
+    "/api/v1/problems/{problem}/incidents/": lambda o: {"ticket": o["ticket"]},
     "/api/v1/kb/articles/": lambda o: {"title": "T", "language": "en", "team": o["team"]},
     "/api/v1/kb/articles/{article}/feedback/": lambda o: {"helpful": True},
 }
@@ -98,13 +108,15 @@ def test_hostile_values_are_accepted_or_refused_by_name(world, ticket, client_fo
     calendar = CalendarFactory(name="24x7")
     standard = ServiceStandardFactory(team=world.hr, calendar=calendar)
     feedback = feedback_create(sender=world.bob, team=world.it, kind="complaint", text="Slow")
+    problem = problem_create(actor=world.admin, team=world.it, title="Mail server rejects mail")
     objects = {"ticket": ticket.pk, "calendar": calendar.pk, "standard": standard.pk, "feedback": feedback.pk,
+               "problem": problem.pk,
                "article": _published_article(world).pk}
     client = client_for("admin")
     url = path.format(**objects)
     base = VALID.get(path, lambda o: {})(
         {"laptop": world.laptop.pk, "agent": world.it_agent.pk, "calendar": calendar.pk, "version": ticket.version,
-         "team": world.it.pk}
+         "team": world.it.pk, "ticket": ticket.pk, "problem_version": problem.version}
     )
 
     failures = []
@@ -122,6 +134,8 @@ def test_hostile_values_are_accepted_or_refused_by_name(world, ticket, client_fo
                 except (AssertionError, ValueError, KeyError):
                     failures.append((field, repr(value)[:40], response.status_code, response.content[:120]))
             base_version = client.get(f"/api/v1/tickets/{ticket.pk}/").json()["version"]
+            if path == "/api/v1/problems/{problem}/":  # the problem's own version
+                base_version = client.get(url).json()["version"]
             if "version" in base:
                 base["version"] = base_version
 
@@ -157,6 +171,7 @@ def reach(world, ticket):
         "/api/v1/sla/calendars/": calendar.pk,
         "/api/v1/sla/policies/": ServiceStandardFactory(team=world.hr, calendar=calendar).pk,
         "/api/v1/sla/escalation-chains/": chain.pk,
+        "/api/v1/problems/": problem_create(actor=world.admin, team=world.it, title="Mail outage").pk,
         "/api/v1/webhooks/": WebhookEndpoint.objects.create(url="https://h.example.com", events=["ticket.created"],
                                                             secret="s" * 40).pk,
         "/api/v1/feedback/": feedback_create(sender=world.bob, team=world.it, kind="complaint", text="Slow").pk,

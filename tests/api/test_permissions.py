@@ -29,6 +29,7 @@ from rest_framework.schemas.generators import EndpointEnumerator
 from knowledge import services as kb
 from knowledge.models import Visibility
 from notifications.models import Notification
+from problems.services import problem_create
 from refdata import versions
 from sla.standards.chains import chain_save
 from tests.api.conftest import laptop_payload
@@ -69,6 +70,7 @@ TEAM_READ = codes(401, 404, 404, 404, 200, 200, 200)
 ADMIN_CREATE = codes(401, 403, 403, 403, 403, 403, 201)
 ADMIN_DO = codes(401, 403, 403, 403, 403, 403, 200)
 ADMIN_DELETE = codes(401, 403, 403, 403, 403, 403, 204)
+PROBLEM_READ = codes(401, 404, 404, 404, 200, 200, 200)
 # Knowledge articles (knowledge.selectors): the IT team's agents write, its lead publishes;
 # an article one may read but not change is a 403, a draft of another team a 404.
 KB_WRITE_NEW = codes(401, 403, 403, 403, 201, 201, 201)
@@ -108,6 +110,13 @@ def _forget_token(world, objects, user):
 
 def _ticket_version(extra):
     return lambda world, objects, user: {**extra, "version": objects["ticket"].version}
+
+
+def _link_to_problem(world, objects, user):
+    from problems import services as problems
+
+    problems.problem_link_incident(problem=objects["problem"], ticket=objects["ticket"], actor=world.it_lead)
+    objects["problem"].refresh_from_db()
 
 
 V1 = "/api/v1"
@@ -225,6 +234,30 @@ CASES = [
          obj="survey_token", body={"score": 4, "comment": "Fine."},
          effect={"surveys_surveyresponse": 1, "surveys_surveyinvite": CHANGED}),
     Case("survey responses", "get", f"{V1}/surveys/responses/", codes(401, 403, 403, 403, 403, 200, 200)),
+    # --- the problem library (the ticket's team and service admins; requesters never) -------
+    Case("problems", "get", f"{V1}/problems/", EVERYONE),
+    Case("problem create", "post", f"{V1}/problems/", codes(401, 403, 403, 403, 201, 201, 201),
+         body=lambda world, objects, user: {"team": world.it.pk, "title": "Mail outage", "workaround": "Webmail"},
+         effect={"problems_problem": 1, "problems_problemchange": 1}),
+    Case("problem", "get", f"{V1}/problems/{{id}}/", PROBLEM_READ, obj="problem"),
+    Case("problem edit", "patch", f"{V1}/problems/{{id}}/", PROBLEM_READ, obj="problem",
+         body=lambda world, objects, user: {"status": "known_error", "version": objects["problem"].version},
+         effect={"problems_problem": CHANGED, "problems_problemchange": 1}),
+    Case("problem incidents", "get", f"{V1}/problems/{{id}}/incidents/", PROBLEM_READ, obj="problem"),
+    Case("problem link", "post", f"{V1}/problems/{{id}}/incidents/", codes(401, 404, 404, 404, 201, 201, 201),
+         obj="problem", body=lambda world, objects, user: {"ticket": objects["ticket"].pk},
+         effect={"problems_problemincident": 1, "tickets_ticketevent": 1, "tickets_ticket": CHANGED,
+                 "problems_problemchange": 1}),
+    Case("problem unlink", "delete", f"{V1}/problems/{{id}}/incidents/", PROBLEM_READ, obj="problem",
+         body=lambda world, objects, user: {"ticket": objects["ticket"].pk}, prepare=_link_to_problem,
+         effect={"problems_problemincident": -1, "tickets_ticketevent": 1, "problems_problemchange": 1}),
+    Case("problem send workaround", "post", f"{V1}/problems/{{id}}/send-workaround/", PROBLEM_READ,
+         obj="problem", body={}, prepare=_link_to_problem,
+         effect={"tickets_comment": 1, "problems_problemincident": CHANGED, "problems_problemchange": 1,
+                 "notifications_outboxmessage": MORE}),
+    Case("problem resolve", "post", f"{V1}/problems/{{id}}/resolve/", PROBLEM_READ, obj="problem",
+         body={"summary": "The relay's certificate was renewed."}, prepare=_link_to_problem,
+         effect={"problems_problem": CHANGED, "tickets_ticket": CHANGED, "problems_problemchange": 2}),
     # --- knowledge base: an IT article for everyone, an IT draft, an IT article in review -----
     Case("kb articles", "get", f"{V1}/kb/articles/", EVERYONE),
     Case("kb article create", "post", f"{V1}/kb/articles/", KB_WRITE_NEW,
@@ -284,6 +317,8 @@ def objects(world, ticket, personas):
     )
     surveyed, token = _surveyed_ticket(world)
     complaint = feedback_create(sender=world.bob, team=world.it, kind="complaint", text="Slow laptops")
+    problem = problem_create(actor=world.it_lead, team=world.it, title="Mail server rejects mail",
+                             workaround="Use webmail until the fix.")
     kb_article = kb.article_create(actor=world.it_agent, team=world.it, language="en", title="VPN steps",
                                    body="Reconnect.")
     kb.article_submit(article=kb_article, actor=world.it_agent)
@@ -291,7 +326,7 @@ def objects(world, ticket, personas):
     kb_draft = kb.article_create(actor=world.it_agent, team=world.it, language="en", title="Draft", body="Soon.")
     kb_review = kb.article_create(actor=world.it_agent, team=world.it, language="en", title="Review", body="Me.")
     kb.article_submit(article=kb_review, actor=world.it_agent)
-    return {"ticket": ticket, "team": world.it, "department": world.sales, "service_item": world.laptop,
+    return {"problem": problem, "ticket": ticket, "team": world.it, "department": world.sales, "service_item": world.laptop,
             "calendar": calendar, "standard": hr_standard, "chain": chain, "webhook": endpoint,
             "surveyed": surveyed, "survey_token": SimpleNamespace(pk=token),
             "feedback": complaint,

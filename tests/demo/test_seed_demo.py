@@ -262,3 +262,19 @@ def test_bobs_complaint_to_hr_waits_for_the_hr_lead_and_a_praise_was_acted_on():
     assert (complaint.kind, complaint.status, complaint.answer) == ("complaint", "new", "")
     assert praise.status == "acted_on" and praise.answer
     assert [e.new_value for e in praise.events.filter(kind="status")] == ["acknowledged", "acted_on"]
+
+
+def test_the_mail_outage_is_one_known_error_with_three_incidents_told_its_workaround():
+    from problems.models import Problem
+
+    seed()
+
+    problem = Problem.objects.get(title=demo.MAIL_OUTAGE.title)
+    assert problem.status == "known_error"
+    incidents = list(problem.incidents.select_related("ticket__requester"))
+    assert sorted(i.ticket.requester.username for i in incidents) == ["alice", "bob", "carol"]
+    for incident in incidents:
+        reply = incident.ticket.comments.get(is_internal=False)
+        assert demo.MAIL_OUTAGE.workaround in reply.body
+    carols = next(i.ticket for i in incidents if i.ticket.requester.username == "carol")
+    assert carols.comments.get().body.startswith("我们已知道这个问题")

@@ -12,7 +12,7 @@ from sla.selectors import shown_clocks
 from teams.models import User
 from tickets.constants import EventKind
 from tickets.models import NO_DUE, Attachment, ServiceItem, Ticket, TicketEvent
-from tickets.selectors import can_see_internal, tickets_visible_to
+from tickets.selectors import can_see_internal, can_work_ticket, tickets_visible_to
 
 # Tickets without a running clock sort after all others, in both directions.
 NO_DUE_ASCENDING = NO_DUE
@@ -109,11 +109,14 @@ def ticket_attachments(*, ticket: Ticket, user: User) -> QuerySet[Attachment]:
 
 
 def ticket_history(*, ticket: Ticket, user: User) -> QuerySet[TicketEvent]:
-    """A ticket's events; requesters never see those of internal notes."""
+    """A ticket's events; requesters never see those of internal notes, and only the
+    ticket's team sees the problem it is linked to (a problem is its team's own)."""
     qs = ticket.events.select_related("actor").order_by("created_at", "id")
-    if can_see_internal(user=user, ticket=ticket):
+    if can_work_ticket(user=user, ticket=ticket):
         return qs
-    return qs.exclude(kind=EventKind.NOTE)
+    if can_see_internal(user=user, ticket=ticket):
+        return qs.exclude(kind=EventKind.PROBLEM)
+    return qs.exclude(kind__in=[EventKind.NOTE, EventKind.PROBLEM])
 
 
 def active_service_items() -> QuerySet[ServiceItem]:

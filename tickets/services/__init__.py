@@ -8,6 +8,7 @@ history (`TicketEvent`), its SLA clocks and its notifications. Its modules by jo
 - `assignment`: assigning by hand and the team's automatic assignment;
 - `triage`: transfer to another team, bulk changes, collaborators, links and merges;
 - `workspace`: saved views and canned responses;
+- `problems`: linking a ticket to a problem of the problem library, and unlinking it;
 - `base` and `validation`: what the others share.
 
 The names below are the package's public surface (`from tickets import services`).
@@ -24,6 +25,7 @@ from .lifecycle import (
     ticket_update,
     tickets_close_resolved,
 )
+from .problems import ticket_problem_link, ticket_problem_unlink
 from .triage import (
     BULK_ACTIONS,
     BulkResult,
@@ -45,7 +47,8 @@ from .workspace import (
 __all__ = [
     "BULK_ACTIONS", "TITLE_MAX", "UNSET", "BulkResult", "attachment_add", "canned_response_delete", "canned_response_render",
     "canned_response_save", "collaborator_add", "comment_create", "saved_view_delete", "saved_view_save",
-    "ticket_assign", "ticket_create", "ticket_link", "ticket_merge", "ticket_set_priority", "ticket_transfer",
+    "ticket_assign", "ticket_create", "ticket_link", "ticket_merge", "ticket_problem_link", "ticket_problem_unlink",
+    "ticket_set_priority", "ticket_transfer",
     "ticket_transition", "ticket_transition_with_reply", "ticket_update", "tickets_bulk_update",
     "tickets_close_resolved", "validate_item_fields", "validate_upload",
 ]

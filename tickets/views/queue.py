@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from problems.selectors import open_problems_of_team
 from servicedesk.exceptions import ApplicationError
 from servicedesk.keyset import InvalidCursor, keyset_page
 from servicedesk.limits import parse_id
@@ -141,6 +142,8 @@ def team_queue(request: HttpRequest, team_slug: str) -> HttpResponse:
         "next_cursor": page.next_cursor,
         "is_first_page": page.is_first,
         "bulk_form": BulkForm(members=members, teams=other_teams),
+        # The bulk bar's "link to problem…": the team's open problems (no query without rows).
+        "team_problems": list(open_problems_of_team(team_id=team.pk).only("id", "title")[:50]) if rows else [],
         "saved_views": saved,
         "save_form": SavedViewForm(initial={"query": query}),
         "filter_query": query,

@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from kbsearch.selectors import ticket_suggested_articles
+from problems.forms import TicketProblemForm
+from problems.selectors import open_problems_of_team, ticket_problem
 from sla.models import ServiceStandard
 from sla.selectors import shown_clocks, ticket_outcomes
 from sla.states import current_clocks
@@ -161,6 +163,8 @@ def _agent_tools(request: HttpRequest, ticket: Ticket, forms: dict, initial: dic
         or CollaboratorForm(initial=initial, candidates=list(collaborator_candidates(ticket))),
         "transfer_form": forms.get("transfer_form") or TransferForm(initial=initial, teams=list(transfer_teams(ticket))),
         "links": links,
+        "problem": ticket_problem(ticket=ticket),
+        "problem_form": TicketProblemForm(initial=initial, problems=open_problems_of_team(team_id=ticket.team_id)),
         "collaborators": list(ticket.collaborators.select_related("user").order_by("added_at")),
         "other_requests": list(
             visible.filter(requester_id=ticket.requester_id, status__in=OPEN_STATUSES).exclude(pk=ticket.pk)
