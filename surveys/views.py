@@ -105,13 +105,22 @@ def _survey_page(request: HttpRequest, invite: SurveyInvite, token: str) -> Http
     return render(request, "surveys/answer.html", context)
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def survey_score(request: HttpRequest, token: str, score: int) -> HttpResponse:
-    """One click on a score in the mail records it, then the survey page opens for the
-    comment (a used or closed link lands there too and says so)."""
+    """A score link of the mail. Opening it shows a page that sends the score at once (a
+    small script submits its form; without scripts it is one button), so that a mail
+    scanner or link preview that opens every link of a mail records nothing; the POST
+    records the score, then the survey page opens for the comment (a used or closed link
+    lands there too and says so)."""
     invite = _token_invite(request, token)
     if invite is None or not SCORE_MIN <= score <= SCORE_MAX:
         return _invalid_link(request)
+    if request.method != "POST":
+        if invite.state != SurveyInvite.State.SENT:
+            return redirect("survey-token", token=token)
+        with translation.override(invite.requester.language or django_settings.LANGUAGE_CODE):
+            return render(request, "surveys/score_send.html",
+                          {"invite": invite, "ticket": invite.ticket, "token": token, "score": score})
     if invite.state == SurveyInvite.State.SENT:
         try:
             services.survey_answer(invite=invite, score=score, actor=request.user,

@@ -41,4 +41,10 @@
     box.focus();
     box.selectionStart = box.selectionEnd = start + text.length;
   });
+
+  // <form data-autosubmit>: sent as soon as the page opens (a survey score from a mail link:
+  // the person clicked it; a scanner that only fetches the link runs no script).
+  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+    form.submit();
+  });
 })();

@@ -53,10 +53,24 @@ def test_a_tampered_token_opens_nothing(sent_invite):
     assert not SurveyResponse.objects.exists()
 
 
+def test_opening_a_score_link_records_nothing_until_the_page_sends_it(world, sent_invite, clock):
+    # A mail scanner or link preview fetches every link of the mail: that must not answer
+    token = invite_token(sent_invite)
+
+    opened = _client().get(f"/surveys/s/{token}/1/")
+    _client().head(f"/surveys/s/{token}/2/")
+
+    assert not SurveyResponse.objects.exists()
+    assert SurveyInvite.objects.get(pk=sent_invite.pk).state == "sent"
+    # the page a person's browser opens sends the score at once (static/js/app.js)
+    assert opened.status_code == 200
+    assert f'action="/surveys/s/{token}/1/" data-autosubmit'.encode() in opened.content
+
+
 def test_one_click_on_a_score_records_it_without_signing_in(world, sent_invite, clock):
     token = invite_token(sent_invite)
 
-    page = _client().get(f"/surveys/s/{token}/4/", follow=True)
+    page = _client().post(f"/surveys/s/{token}/4/", follow=True)
 
     response = SurveyResponse.objects.get(invite=sent_invite)
     assert (response.score, response.channel, response.respondent_id) == (4, "email", world.alice.pk)
@@ -66,10 +80,10 @@ def test_one_click_on_a_score_records_it_without_signing_in(world, sent_invite, 
 
 def test_the_token_is_single_use(world, sent_invite, clock):
     token = invite_token(sent_invite)
-    _client().get(f"/surveys/s/{token}/5/")
+    _client().post(f"/surveys/s/{token}/5/")
 
     # A second click, even on another score, changes nothing
-    page = _client().get(f"/surveys/s/{token}/1/", follow=True)
+    page = _client().post(f"/surveys/s/{token}/1/", follow=True)
 
     assert SurveyResponse.objects.get(invite=sent_invite).score == 5
     assert SurveyResponse.objects.count() == 1
@@ -78,7 +92,7 @@ def test_the_token_is_single_use(world, sent_invite, clock):
 
 def test_the_comment_can_be_added_for_a_day_then_the_link_says_so(world, sent_invite, clock):
     token = invite_token(sent_invite)
-    _client().get(f"/surveys/s/{token}/4/")
+    _client().post(f"/surveys/s/{token}/4/")
 
     clock.advance(hours=23)
     saved = _client().post(f"/surveys/s/{token}/", {"comment": "Quick and kind.", "reason": ""}, follow=True)
@@ -95,7 +109,7 @@ def test_an_expired_link_says_so_politely_and_records_nothing(world, sent_invite
     token = invite_token(sent_invite)
     clock.advance(days=7, seconds=1)
 
-    click = _client().get(f"/surveys/s/{token}/5/", follow=True)
+    click = _client().post(f"/surveys/s/{token}/5/", follow=True)
 
     assert click.status_code == 200 and b"this survey has expired" in click.content.lower()
     assert not SurveyResponse.objects.exists()
@@ -104,7 +118,7 @@ def test_an_expired_link_says_so_politely_and_records_nothing(world, sent_invite
 def test_a_low_score_click_asks_for_the_reason_and_comment_on_the_page(world, sent_invite, clock):
     token = invite_token(sent_invite)
 
-    page = _client().get(f"/surveys/s/{token}/1/", follow=True)
+    page = _client().post(f"/surveys/s/{token}/1/", follow=True)
     without = _client().post(f"/surveys/s/{token}/", {"comment": "", "reason": ""})
     with_both = _client().post(f"/surveys/s/{token}/", {"comment": "Took a week.", "reason": "slow"})
 
@@ -230,7 +244,7 @@ def test_the_snapshot_reads_the_outcomes_in_force_including_next_responses(world
 def test_an_agent_cannot_answer_a_survey_of_their_teams_ticket(world, sent_invite, clock):
     token = invite_token(sent_invite)
 
-    page = _client(world.it_agent).get(f"/surveys/s/{token}/5/")
+    page = _client(world.it_agent).post(f"/surveys/s/{token}/5/")
     with pytest.raises(services.ApplicationError) as refused:
         services.survey_answer(invite=sent_invite, score=5, actor=world.it_agent)
 
