@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from servicedesk.claims import Claim, claim_due
 from servicedesk.exceptions import ApplicationError
-from teams.models import Membership
+from teams.models import Membership, User
 
 from .models import Notification, OutboxMessage, Preference
 from .selectors import delivery_preferences, new_ticket_audience
@@ -258,9 +258,13 @@ def _feedback_message(*, user, feedback, event: str, key: str, subject, body, co
 
 
 def feedback_received(*, feedback) -> None:
-    """Tell the team's leads that feedback came in; an anonymous one without its sender."""
-    leads = [m.user for m in Membership.objects.filter(team_id=feedback.team_id, role=Membership.Role.LEAD)
+    """Tell the team's leads that feedback came in; an anonymous one without its sender. A
+    team without a lead: the service admins are told instead (they may see the sender)."""
+    leads = [m.user for m in Membership.objects.filter(team_id=feedback.team_id, role=Membership.Role.LEAD,
+                                                        user__is_active=True)
              .select_related("user").order_by("user_id")]
+    if not leads:
+        leads = list(User.objects.filter(is_active=True, is_service_admin=True).order_by("pk"))
     if feedback.anonymous:
         subject = gettext_lazy("%(team)s: new anonymous %(kind)s")
         body = gettext_lazy("Someone sent %(team)s a %(kind)s without their name. Open it to read and answer.")

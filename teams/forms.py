@@ -46,7 +46,7 @@ def notification_events_for(user) -> list[str]:
     if Membership.Role.LEAD in roles:
         events |= {LEAD_DIGEST, SURVEY_LOW_SCORE, FEEDBACK_RECEIVED}
     if user.is_admin_role:
-        events.add(PROBLEM_FLAGGED)
+        events |= {PROBLEM_FLAGGED, FEEDBACK_RECEIVED}  # the feedback of a team without a lead
     if SLA_ESCALATION not in events and EscalationLevel.notify_users.through.objects.filter(user=user).exists():
         events.add(SLA_ESCALATION)
     return [event for event in EVENT_LABELS if event in events]

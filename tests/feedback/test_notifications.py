@@ -68,3 +68,12 @@ def test_the_leads_of_the_team_only_are_told(world, send, hr_lead):
     told = set(OutboxMessage.objects.filter(event=notify.FEEDBACK_RECEIVED).values_list("recipient__username",
                                                                                           flat=True))
     assert told == {"hr.lead"}
+
+
+def test_feedback_to_a_team_without_a_lead_goes_to_the_service_admins(world, send):
+    # HR has no lead in this world: nobody would hear of it otherwise
+    send(world.bob, world.hr, kind="complaint")
+
+    told = set(OutboxMessage.objects.filter(event=notify.FEEDBACK_RECEIVED).values_list("recipient__username",
+                                                                                          flat=True))
+    assert told == {"admin"}
