@@ -292,8 +292,9 @@ def problem_unlink_incident(*, problem: Problem, ticket: Ticket, actor: User,
 def workaround_reply(problem: Problem, requester: User) -> str:
     """The public reply that carries the workaround, introduced in the requester's language."""
     with translation.override(requester.language or settings.LANGUAGE_CODE):
-        intro = _("We know this problem (%(ref)s) and are working on its cause. Until it is fixed, this helps:") % {
-            "ref": problem.reference}
+        # No problem reference: requesters cannot open a problem (its page is staff-only);
+        # the reference stays in the staff-facing histories (the ticket's link, the problem's).
+        intro = _("We know this problem and are working on its cause. Until it is fixed, this helps:")
     return f"{intro}\n\n{problem.workaround}"
 
 
@@ -311,8 +312,10 @@ def problem_send_workaround(*, problem: Problem, actor: User,
     _require_team_staff(problem.team_id, actor)
     if not problem.workaround.strip():
         raise ApplicationError(_("Write the workaround first."), field_errors={"workaround": _("Empty.")})
-    if problem.status == ProblemStatus.CLOSED:
-        raise ApplicationError(_("A closed problem cannot send its workaround."), field_errors={"status": _("Closed.")})
+    if not problem.is_open:
+        message = _("A %(status)s problem sends no workaround: its incidents are resolved with it. "
+                    "Reopen it first.") % {"status": ProblemStatus(problem.status).label}
+        raise ApplicationError(message, field_errors={"status": message})
     outcomes = []
     links = list(problem.incidents.select_related("ticket__requester").order_by("linked_at", "id"))
     for link in links:
@@ -355,6 +358,10 @@ def problem_resolve_incidents(*, problem: Problem, actor: User, summary: str = "
     if problem.status == ProblemStatus.CLOSED:
         raise ApplicationError(_("A closed problem cannot resolve its incidents."),
                                field_errors={"status": _("Closed.")})
+    if problem.status == ProblemStatus.RESOLVED and not problem.incidents.filter(
+            ticket__status__in=OPEN_STATUSES).exists():
+        message = _("This problem is resolved and none of its incidents is open: nothing left to resolve.")
+        raise ApplicationError(message, field_errors={"status": message})
     if problem.status != ProblemStatus.RESOLVED:
         old = problem.status
         _save(problem, *_move(problem, ProblemStatus.RESOLVED, timezone.now()))

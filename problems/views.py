@@ -149,10 +149,15 @@ def render_problem_page(request: HttpRequest, problem: Problem, *, outcomes=None
                         link_form=None, resolve_form=None) -> HttpResponse:
     incidents = list(selectors.problem_incidents(problem=problem, user=request.user))
     history = [(change, describe_change(change)) for change in selectors.problem_history(problem=problem)]
+    open_incidents = sum(1 for i in incidents if i.ticket.is_open)
     return render(request, "problems/problem_detail.html", {
         "problem": problem,
         "incidents": incidents,
-        "open_incidents": sum(1 for i in incidents if i.ticket.is_open),
+        "open_incidents": open_incidents,
+        # Only what the services still allow: the workaround goes out while the problem is
+        # worked; a resolved problem resolves only incidents still open (reopened, refused).
+        "can_send_workaround": problem.is_open,
+        "can_resolve": problem.is_open or (problem.status == ProblemStatus.RESOLVED and open_incidents > 0),
         "history": history,
         "flags": list(selectors.problem_flags(problem=problem)),
         "outcomes": outcomes,

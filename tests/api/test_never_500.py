@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from feedback.services import feedback_create
 from knowledge import services as kb
-from problems.services import problem_create
+from problems.services import problem_create, problem_update
 from sla.models import EscalationChain, EscalationLevel
 from surveys.selectors import current_invite, invite_token
 from tests.factories import CalendarFactory, ServiceStandardFactory, survey_defaults_row
@@ -128,6 +128,8 @@ def test_hostile_values_are_accepted_or_refused_by_name(world, ticket, client_fo
             if response.status_code in (200, 201):
                 if path == "/api/v1/sla/policies/{standard}/":  # an edit is a new version, with a new id
                     url = path.format(**{**objects, "standard": response.json()["id"]})
+                if path == "/api/v1/problems/{problem}/resolve/":  # resolved: reopened for the next value
+                    problem_update(problem=problem, actor=world.admin, status="investigating")
             elif response.status_code != 400 or response.json().get("detail") != WHOLE_BODY_REFUSALS.get(path):
                 try:
                     assert_names_the_field(response, field)
