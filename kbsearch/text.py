@@ -18,6 +18,8 @@ for highlighting.
 - `highlight(text, q)`: an escaped snippet of `text` around the first match, every match
   in `<mark>`.
 - `plain_text(markdown)`: what a reader reads of an article body, its Markdown markup gone.
+- `chinese_script(text)`: "zh-hans" or "zh-hant" for a Chinese text (by its script),
+  None for a text without Chinese.
 - `excerpt(body, q)`: the excerpt of an article body shown with a search result or a
   suggestion (the portal, the suggestions while filing, the API's `snippet_html`): its
   plain text, highlighted.
@@ -223,3 +225,14 @@ def excerpt(body: str, q: str, *, length: int = 160) -> SafeString:
     """The excerpt of an article body shown with a result: its plain text around the first
     match of `q`, escaped, the matches in `<mark>`. Every excerpt is made here."""
     return highlight(plain_text(body), q, length=length)
+
+
+def chinese_script(text: str) -> str | None:
+    """The language code of a Chinese text by its script: "zh-hant" when a noticeable share
+    of its Chinese characters are traditional-only (螢幕一直閃爍), "zh-hans" otherwise; None
+    when the text has no Chinese at all."""
+    han = "".join(ch for ch in (text or "") if _has_han(ch))
+    if not han:
+        return None
+    traditional = sum(1 for ch, simplified in zip(han, fold(han), strict=False) if ch != simplified)
+    return "zh-hant" if traditional and traditional * 20 >= len(han) else "zh-hans"

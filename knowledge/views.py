@@ -240,7 +240,7 @@ def kb_article_new(request: HttpRequest) -> HttpResponse:
     else:
         initial = {"language": translation.get_language(), "visibility": "everyone"}
         if ticket is not None:
-            initial |= services.article_prefill_from_ticket(ticket=ticket, language=translation.get_language())
+            initial |= services.article_prefill_from_ticket(ticket=ticket, fallback_language=translation.get_language())
             initial |= {"team": ticket.team_id, "source_ticket": ticket.pk,
                         "category": ticket.service_item.category_id, "service_items": [ticket.service_item_id]}
         form = ArticleForm(initial=initial, user=request.user)
