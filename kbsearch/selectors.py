@@ -27,7 +27,7 @@ from servicedesk.search import fold
 from teams.models import User
 
 from .models import ArticleSearchDocument
-from .text import highlight, like_terms, tsquery
+from .text import excerpt, highlight, like_terms, tsquery
 
 SEARCH_LIMIT = 200
 BODY_CANDIDATES = 500
@@ -180,7 +180,7 @@ def search_results(*, user: User, q: str, language: str | None, service_item_id:
             continue
         results.append(SearchResult(
             article=article, revision=revision, title_html=highlight(revision.title, q, length=200),
-            snippet_html=highlight(revision.body, q), for_service_item=for_item.get(article.pk, False),
+            snippet_html=excerpt(revision.body, q), for_service_item=for_item.get(article.pk, False),
         ))
     return results
 

@@ -17,12 +17,20 @@ for highlighting.
   prefix while it is still being typed.
 - `highlight(text, q)`: an escaped snippet of `text` around the first match, every match
   in `<mark>`.
+- `plain_text(markdown)`: what a reader reads of an article body, its Markdown markup gone.
+- `chinese_script(text)`: "zh-hans" or "zh-hant" for a Chinese text (by its script),
+  None for a text without Chinese.
+- `excerpt(body, q)`: the excerpt of an article body shown with a search result or a
+  suggestion (the portal, the suggestions while filing, the API's `snippet_html`): its
+  plain text, highlighted.
 """
 
 import logging
 import re
 from functools import lru_cache
+from html.parser import HTMLParser
 
+import markdown
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -172,3 +180,59 @@ def highlight(text: str, q: str, *, length: int = 160) -> SafeString:
     if end < len(text):
         pieces.append("…")
     return mark_safe("".join(pieces))  # noqa: S308 - every piece of user text is escaped above
+
+
+_BLOCK_TAGS = frozenset("p br hr li ul ol pre blockquote h1 h2 h3 h4 h5 h6 table thead tbody tr th td div".split())
+_SKIPPED_TAGS = frozenset(("script", "style"))
+
+
+class _TextOf(HTMLParser):
+    """The text of an HTML fragment, a space between blocks."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIPPED_TAGS:
+            self.skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in _SKIPPED_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def plain_text(text: str) -> str:
+    """The plain text of a Markdown body on one line: headings, list markers, emphasis and
+    code fences gone, a link as its text. Not escaped (`highlight` escapes it)."""
+    html = markdown.markdown(text or "", extensions=["fenced_code", "tables", "sane_lists"])
+    parser = _TextOf()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+def excerpt(body: str, q: str, *, length: int = 160) -> SafeString:
+    """The excerpt of an article body shown with a result: its plain text around the first
+    match of `q`, escaped, the matches in `<mark>`. Every excerpt is made here."""
+    return highlight(plain_text(body), q, length=length)
+
+
+def chinese_script(text: str) -> str | None:
+    """The language code of a Chinese text by its script: "zh-hant" when a noticeable share
+    of its Chinese characters are traditional-only (螢幕一直閃爍), "zh-hans" otherwise; None
+    when the text has no Chinese at all."""
+    han = "".join(ch for ch in (text or "") if _has_han(ch))
+    if not han:
+        return None
+    traditional = sum(1 for ch, simplified in zip(han, fold(han), strict=False) if ch != simplified)
+    return "zh-hant" if traditional and traditional * 20 >= len(han) else "zh-hans"

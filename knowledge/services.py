@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from kbsearch.indexing import article_search_index
+from kbsearch.text import chinese_script
 from notifications import services as notify
 from servicedesk.exceptions import ApplicationError, ConflictError
 from servicedesk.text import multi_line, one_line_field
@@ -354,9 +355,24 @@ def article_viewed(*, article: Article, ticket: Ticket | None = None, actor: Use
         article_ticket_link(ticket=ticket, article=article, how=ArticleTicketLink.How.VIEWED, actor=actor)
 
 
-def article_prefill_from_ticket(*, ticket: Ticket, language: str) -> dict[str, str]:
+def _known_language(code: str | None) -> str | None:
+    return code if code in LANGUAGES else None
+
+
+def article_language_for(*, text: str, person: User | None, fallback: str | None = None) -> str:
+    """The language of an article written from someone's text (a ticket, a problem): the
+    script of the text when it is Chinese (简 or 繁), otherwise that person's profile
+    language, otherwise `fallback` (the writer's current language), otherwise the default."""
+    return (chinese_script(text) or _known_language(getattr(person, "language", None))
+            or _known_language((fallback or "").lower()) or settings.LANGUAGE_CODE)
+
+
+def article_prefill_from_ticket(*, ticket: Ticket, fallback_language: str | None = None) -> dict[str, str]:
     """Title and body of a new article written from a resolved ticket: the ticket's title,
-    its description as the problem and its resolution summary as the solution."""
+    its description as the problem and its resolution summary as the solution, in the
+    language of the ticket (`article_language_for`: its text, its requester), the headings too."""
+    language = article_language_for(text=f"{ticket.title}\n{ticket.description}\n{ticket.resolution_summary}",
+                                    person=ticket.requester, fallback=fallback_language)
     with override(language):
         problem, resolution = _("Problem"), _("Resolution")
     body = f"## {problem}\n\n{ticket.description.strip()}\n\n## {resolution}\n\n{ticket.resolution_summary.strip()}\n"
@@ -371,7 +387,8 @@ def article_create_from_problem(*, problem_title: str, symptoms: str, workaround
     sent for review and, when the actor may publish (the team lead, a service admin),
     published at once. Takes plain values so that the problem library needs no import
     of ours beyond this function."""
-    language = language or getattr(actor, "language", None) or settings.LANGUAGE_CODE
+    language = language or article_language_for(
+        text="\n".join((problem_title, symptoms, root_cause, workaround)), person=actor)
     with override(language):
         headings = (_("Symptoms"), _("Root cause"), _("Workaround"))
     parts = [f"## {headings[0]}\n\n{multi_line(symptoms).strip()}"]

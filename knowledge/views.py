@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from kbsearch.selectors import ranked_articles
-from kbsearch.text import highlight
+from kbsearch.text import excerpt, highlight
 from servicedesk.exceptions import ApplicationError
 from teams.selectors import is_agent
 from tickets.models import ServiceCategory, Ticket
@@ -124,7 +124,7 @@ def kb_search(request: HttpRequest) -> HttpResponse:
             user=request.user, articles=ranked_articles(user=request.user, q=query, limit=RESULTS)))
         for article in articles:  # search: the matches marked (kbsearch.text.highlight)
             article.title_html = highlight(article.shown.title, query, length=200) if article.shown else ""
-            article.snippet_html = highlight(article.shown.body, query) if article.shown else ""
+            article.snippet_html = excerpt(article.shown.body, query) if article.shown else ""
     return render(request, "knowledge/search.html", {"q": query, "articles": articles})
 
 
@@ -240,7 +240,7 @@ def kb_article_new(request: HttpRequest) -> HttpResponse:
     else:
         initial = {"language": translation.get_language(), "visibility": "everyone"}
         if ticket is not None:
-            initial |= services.article_prefill_from_ticket(ticket=ticket, language=translation.get_language())
+            initial |= services.article_prefill_from_ticket(ticket=ticket, fallback_language=translation.get_language())
             initial |= {"team": ticket.team_id, "source_ticket": ticket.pk,
                         "category": ticket.service_item.category_id, "service_items": [ticket.service_item_id]}
         form = ArticleForm(initial=initial, user=request.user)

@@ -42,12 +42,13 @@ def test_the_search_index_is_a_tsvector_with_weights(world, known):
 
 
 def test_results_are_highlighted_and_escaped(world):
-    publish(team=world.it, language="en", title="<script>x</script> Printers", body="Add <b>printers</b> here.")
+    publish(team=world.it, language="en", title="<script>x</script> Printers",
+            body="Add <b>printers</b> & `a<b` here.<script>alert(1)</script>")
 
     [result] = search_results(user=world.alice, q="printer", language="en")
 
     assert result.title_html == "&lt;script&gt;x&lt;/script&gt; <mark>Printers</mark>"
-    assert result.snippet_html == "Add &lt;b&gt;<mark>printers</mark>&lt;/b&gt; here."
+    assert result.snippet_html == "Add <mark>printers</mark> &amp; a&lt;b here."
 
 
 def test_results_are_in_the_readers_language(world):
@@ -160,3 +161,28 @@ def test_the_results_page_highlights_the_matches(client, world, known):
     html = client.get("/kb/search/", {"q": "闪烁"}).content.decode()
 
     assert "显示器<mark>闪烁</mark>怎么办" in html
+
+
+MARKDOWN_BODY = ("## 症状\n\nVPN 客户端**一直**连不上。\n\n## 排查步骤\n\n1. 打开 [设置页](https://example.com/vpn)\n"
+                 "2. 选 _重新连接_\n\n```\nvpn --reset\n```\n\n- 还不行就提交工单\n")
+MARKDOWN_EXCERPT = ("症状 <mark>VPN</mark> 客户端一直连不上。 排查步骤 打开 设置页 选 重新连接 <mark>vpn</mark> --reset "
+                    "还不行就提交工单")
+
+
+def test_excerpts_are_the_plain_text_of_the_markdown_everywhere(client, world):
+    from rest_framework.test import APIClient
+
+    publish(team=world.it, language="zh-hans", title="VPN 连不上怎么办", body=MARKDOWN_BODY)
+    api = APIClient()
+    api.force_authenticate(world.alice)
+    client.force_login(world.alice)
+
+    [result] = search_results(user=world.alice, q="vpn", language="zh-hans")
+    [suggestion] = article_suggestions(user=world.alice, q="vpn", language="zh-hans")
+    [row] = api.get("/api/v1/kb/suggest/", {"q": "vpn"}, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    page = client.get("/kb/search/", {"q": "vpn"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    suggested = client.get("/kb/suggest/", {"title": "vpn"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert result.snippet_html == suggestion.snippet_html == row["snippet_html"] == MARKDOWN_EXCERPT
+    assert MARKDOWN_EXCERPT in page and MARKDOWN_EXCERPT in suggested
+    assert "##" not in page and "```" not in page and "](" not in suggested

@@ -1,6 +1,16 @@
 """The pure text pipeline of the knowledge-base search (kbsearch.text)."""
 
-from kbsearch.text import highlight, like_terms, query_terms, segment, stem, tsquery
+from kbsearch.text import (
+    chinese_script,
+    excerpt,
+    highlight,
+    like_terms,
+    plain_text,
+    query_terms,
+    segment,
+    stem,
+    tsquery,
+)
 
 
 def test_segment_cuts_a_chinese_word_out_of_a_longer_one():
@@ -58,3 +68,22 @@ def test_highlight_cuts_a_long_text_around_the_first_match():
 
 def test_highlight_without_a_match_is_the_escaped_start():
     assert highlight("a < b", "zzz") == "a &lt; b"
+
+
+def test_plain_text_drops_the_markdown_markup():
+    body = ("# Title\n\n## Problem\n\nThe **screen** _flickers_, see [the guide](https://x.example/g).\n\n"
+            "1. Open `settings`\n2. Update\n\n* one\n* two\n\n```python\nprint(1)\n```\n\n> quoted &amp; done\n")
+
+    assert plain_text(body) == ("Title Problem The screen flickers, see the guide. Open settings Update one two "
+                                "print(1) quoted & done")
+
+
+def test_an_excerpt_is_the_plain_text_escaped_and_highlighted():
+    assert excerpt("## 问题\n\n屏幕**閃爍** <i>x</i> & 1 < 2", "闪烁") == "问题 屏幕<mark>閃爍</mark> x &amp; 1 &lt; 2"
+
+
+def test_chinese_script_tells_simplified_from_traditional():
+    assert chinese_script("螢幕一直閃爍，外接螢幕正常。") == "zh-hant"
+    assert chinese_script("显示器闪烁怎么办") == "zh-hans"
+    assert chinese_script("VPN 客户端连不上") == "zh-hans"
+    assert chinese_script("Screen flickers") is None

@@ -1,5 +1,6 @@
 """The demo knowledge base the README tour reads: 《VPN 无法连接的排查步骤》 published for
-everyone by IT in three languages, a 繁體 HR article, an agents-only one and one in review."""
+everyone by IT in three languages, 《显示器闪烁怎么办》 in 简体 (found by 閃爍 in 繁體), a 繁體
+HR article, an agents-only one and one in review."""
 
 from io import StringIO
 
@@ -26,5 +27,19 @@ def test_the_demo_seeds_the_vpn_article_and_its_neighbours_once():
     assert sorted(r.language for r in vpn.live_revisions) == ["en", "zh-hans", "zh-hant"]
     assert any(pick_revision(a.live_revisions, "zh-hant").language == "zh-hant" and a.team.slug == "hr"
                for a in listed)
-    assert Article.objects.count() == 5
+    assert Article.objects.count() == 6
     assert [a.status for a in review_queue(user=it_lead)] == [ArticleStatus.IN_REVIEW]
+
+
+def test_the_demo_shows_that_a_traditional_query_finds_a_simplified_article():
+    from kbsearch.selectors import search_results
+
+    call_command("seed_demo", stdout=StringIO())
+    bob = User.objects.get(username="bob")
+
+    results = search_results(user=bob, q="閃爍", language="zh-hant")
+
+    flicker = [r for r in results if r.revision.title == "显示器闪烁怎么办"]
+    assert flicker and flicker[0].revision.language == "zh-hans"
+    assert flicker[0].article.visibility == "everyone" and flicker[0].article.status == ArticleStatus.PUBLISHED
+    assert "显示器<mark>闪烁</mark>怎么办" == flicker[0].title_html

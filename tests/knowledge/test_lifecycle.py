@@ -148,6 +148,27 @@ def test_a_known_error_from_an_agent_waits_for_the_lead(world, clock):
     assert article.revisions.get().body == "## 症状\n\nOffline.\n\n## 临时解决方案\n\nRestart."
 
 
+def test_a_known_error_in_chinese_is_an_article_in_the_script_of_its_text(world, clock):
+    world.it_lead.language = "en"
+    world.it_lead.save(update_fields=["language"])
+    article = services.article_create_from_problem(
+        problem_title="螢幕一直閃爍", symptoms="筆電螢幕一直閃爍。", workaround="更新顯示卡驅動程式。", team=world.it,
+        actor=world.it_lead)
+    revision = article.revisions.get()
+    assert revision.language == "zh-hant"
+    assert revision.body == "## 症狀\n\n筆電螢幕一直閃爍。\n\n## 暫時解決方案\n\n更新顯示卡驅動程式。"
+
+
+def test_a_known_error_without_chinese_is_in_the_actor_s_language(world, clock):
+    world.it_lead.language = "zh-hans"
+    world.it_lead.save(update_fields=["language"])
+    article = services.article_create_from_problem(
+        problem_title="Printer offline", symptoms="Offline.", workaround="Restart.", team=world.it,
+        actor=world.it_lead)
+    assert article.revisions.get().language == "zh-hans"
+    assert article.revisions.get().body.startswith("## 症状\n\nOffline.")
+
+
 def test_the_database_refuses_to_change_a_revision_s_text(kb, world):
     revision = kb.it_everyone.revisions.get(status=RevisionStatus.PUBLISHED)
     with pytest.raises(IntegrityError), transaction.atomic():

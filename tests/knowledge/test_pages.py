@@ -16,11 +16,11 @@ def _client(user) -> Client:
     return client
 
 
-def _resolved_ticket(world, file_ticket):
-    ticket = file_ticket(title="Printer jams on tray 2", description="Paper jams every time I print.")
+def _resolved_ticket(world, file_ticket, requester=None, title="Printer jams on tray 2",
+                     description="Paper jams every time I print.", summary="Replaced the pickup roller of tray 2."):
+    ticket = file_ticket(requester=requester, title=title, description=description)
     ticket_services.ticket_transition_with_reply(
-        ticket=ticket, to=Status.RESOLVED, actor=world.it_agent, comment="Fixed.",
-        resolution_summary="Replaced the pickup roller of tray 2.")
+        ticket=ticket, to=Status.RESOLVED, actor=world.it_agent, comment="Fixed.", resolution_summary=summary)
     ticket.refresh_from_db()
     return ticket
 
@@ -35,6 +35,44 @@ def test_writing_from_a_ticket_prefills_title_problem_and_resolution(world, file
     assert form.initial["body"] == ("## Problem\n\nPaper jams every time I print.\n\n"
                                     "## Resolution\n\nReplaced the pickup roller of tray 2.\n")
     assert form.initial["team"] == world.it.pk and form.initial["service_items"] == [world.laptop.pk]
+
+
+def test_an_article_from_a_chinese_ticket_is_in_the_script_of_its_text_headings_too(world, file_ticket, clock):
+    world.bob.language = "en"  # the requester's profile says English, the ticket is in 繁體
+    world.bob.save(update_fields=["language"])
+    ticket = _resolved_ticket(world, file_ticket, requester=world.bob, title="螢幕一直閃爍",
+                              description="筆電螢幕從昨天開始一直閃爍，外接螢幕正常。", summary="更新顯示卡驅動程式後螢幕不再閃爍。")
+
+    page = _client(world.it_agent).get(reverse("kb-article-new") + f"?ticket={ticket.pk}")
+
+    form = page.context["form"]
+    assert form.initial["language"] == "zh-hant"
+    assert form.initial["body"] == ("## 問題\n\n筆電螢幕從昨天開始一直閃爍，外接螢幕正常。\n\n"
+                                    "## 解決\n\n更新顯示卡驅動程式後螢幕不再閃爍。\n")
+    assert 'value="zh-hant" selected' in page.content.decode()
+
+
+def test_an_article_from_a_ticket_without_chinese_is_in_the_requester_s_language(world, file_ticket, clock):
+    world.bob.language = "zh-hans"
+    world.bob.save(update_fields=["language"])
+    ticket = _resolved_ticket(world, file_ticket, requester=world.bob)
+
+    form = _client(world.it_agent).get(reverse("kb-article-new") + f"?ticket={ticket.pk}").context["form"]
+
+    assert form.initial["language"] == "zh-hans"
+    assert form.initial["body"].startswith("## 问题\n\nPaper jams every time I print.\n\n## 解决\n\n")
+
+
+def test_an_article_from_a_ticket_falls_back_to_the_agent_s_language(world, file_ticket, clock):
+    ticket = _resolved_ticket(world, file_ticket, requester=world.bob)
+    type(world.bob).objects.filter(pk=world.bob.pk).update(language="")  # no profile language
+    world.it_agent.language = "zh-hant"  # the page is in the agent's language
+    world.it_agent.save(update_fields=["language"])
+
+    page = _client(world.it_agent).get(reverse("kb-article-new") + f"?ticket={ticket.pk}")
+
+    assert page.context["form"].initial["language"] == "zh-hant"
+    assert page.context["form"].initial["body"].startswith("## 問題\n\n")
 
 
 def test_an_article_written_from_a_ticket_links_back_to_it(world, file_ticket, clock):
