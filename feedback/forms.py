@@ -3,6 +3,7 @@ team, the attachment's type and size, status moves) are `feedback.services`', wh
 ApplicationError is put back on these forms' fields."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.forms import MultiLineField
@@ -51,10 +52,13 @@ class FeedbackAnswerForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, allowed_statuses=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Keep the status"))] + [
-            (value, Feedback.Status(value).label) for value in allowed_statuses]
+            (value, capfirst(Feedback.Status(value).label)) for value in allowed_statuses]
 
 
 class TeamFeedbackFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + Feedback.Kind.choices)
+    # Capitalised as the table and the counts show them.
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=[("", _("All kinds"))] + [(v, capfirst(label)) for v, label in Feedback.Kind.choices])
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All statuses"))] + Feedback.Status.choices)
+                               choices=[("", _("All statuses"))]
+                               + [(v, capfirst(label)) for v, label in Feedback.Status.choices])

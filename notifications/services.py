@@ -118,6 +118,8 @@ class Message:
     # else than a ticket (a knowledge article) the values of its placeholders.
     url: str | None = None
     context: dict | None = None
+    # The in-app text when it must differ from the mail's (the mail has links the app has not).
+    in_app_body: str | None = None
 
 
 def enqueue(*, recipients: Iterable, event: str, ticket, key: str, subject: str, body: str,
@@ -164,10 +166,11 @@ def enqueue_many(messages: list[Message], *, prefs: dict[tuple[int, str], str] |
         language = user.language or settings.LANGUAGE_CODE
         subject = one_line(translated(message.subject, language) % context)[:255]
         body = translated(message.body, language) % context
+        in_app_body = translated(message.in_app_body, language) % context if message.in_app_body else body
         for channel in _channels_for(user, message.event, prefs):
             rows.append(OutboxMessage(
                 channel=channel, recipient_id=user.pk, address=user.email if channel == "email" else "",
-                event=message.event, subject=subject, body=body, url=url,
+                event=message.event, subject=subject, body=body if channel == "email" else in_app_body, url=url,
                 ticket_id=ticket.pk if ticket is not None else None,
                 dedupe_key=f"{message.key}:{user.pk}:{channel}"[:200], state=OutboxMessage.State.PENDING,
                 attempts=0, next_attempt_at=now, last_error="", created_at=now,

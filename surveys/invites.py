@@ -98,6 +98,10 @@ INVITE_SUBJECT = gettext_lazy("[%(reference)s] How did we do? %(title)s")
 INVITE_BODY = gettext_lazy(
     "Your request %(reference)s %(title)s was resolved. How satisfied are you with how it was handled? "
     "One click on a score below records it; you can add a comment afterwards.")
+# The in-app notification has no score links: it opens the survey page.
+INVITE_IN_APP_BODY = gettext_lazy(
+    "Your request %(reference)s %(title)s was resolved. How satisfied are you with how it was handled? "
+    "Open the survey to give a score and a comment.")
 
 
 def invites_send(invites: Sequence[SurveyInvite], *, now: dt.datetime,
@@ -126,7 +130,8 @@ def invites_send(invites: Sequence[SurveyInvite], *, now: dt.datetime,
         token = tokens.make_token(invite_id=invite.pk, ticket_id=invite.ticket_id, cycle=invite.cycle)
         messages.append(notify.Message(
             recipients=[invite.ticket.requester], event=notify.SURVEY_INVITE, ticket=invite.ticket,
-            key=f"survey:{invite.pk}", subject=INVITE_SUBJECT, body=INVITE_BODY, url=survey_url(token)))
+            key=f"survey:{invite.pk}", subject=INVITE_SUBJECT, body=INVITE_BODY, url=survey_url(token),
+            in_app_body=INVITE_IN_APP_BODY))
     for days, ids in by_expiry.items():
         SurveyInvite.objects.filter(pk__in=ids, state=SurveyInvite.State.SCHEDULED).update(
             state=SurveyInvite.State.SENT, sent_at=now, expires_at=now + dt.timedelta(days=days))

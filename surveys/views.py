@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from servicedesk.exceptions import ApplicationError
+from teams.middleware import activate_user_timezone
 from teams.models import Team
 from tickets.models import Ticket
 from tickets.selectors import ticket_for_user
@@ -56,7 +57,9 @@ def survey_token(request: HttpRequest, token: str) -> HttpResponse:
     invite = _token_invite(request, token)
     if invite is None:
         return _invalid_link(request)
-    # The requester's language, whoever's browser opens the mail.
+    # The requester's language and time zone, whoever's browser opens the mail (the
+    # middleware puts the zone back after the response).
+    activate_user_timezone(invite.requester)
     with translation.override(invite.requester.language or django_settings.LANGUAGE_CODE):
         return _survey_page(request, invite, token)
 

@@ -116,7 +116,7 @@ def test_the_mail_and_its_link_speak_the_recipients_language(world, scheduled, c
     assert [score for _base, score in links] == ["1", "2", "3", "4", "5"]
     assert all(f"/{n}/" in sent.body for n in "12345")
     # and the page a score link opens (signed out) is in her language too
-    page = Client().get(urlsplit(links[3][0]).path + "4/", follow=True)
+    page = Client().post(urlsplit(links[3][0]).path + "4/", follow=True)  # the page sends the score
     assert page.status_code == 200
     assert page_words in page.content.decode() and "4" in page.content.decode()
     assert SurveyInvite.objects.get(pk=scheduled.pk).response.score == 4
