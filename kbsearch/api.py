@@ -58,6 +58,7 @@ class SuggestView(ApiView, APIView):
     """Up to five published articles visible to the caller for a request being filed."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = None  # five at most: a plain list
 
     @extend_schema(
         summary="Articles that may answer a request being filed (five at most, the service item's first)",

@@ -193,8 +193,9 @@ def readable_text(html: str) -> str:
 
 
 # The world's own data that holds a word of a label: the first name of the chain of
-# `sla_objects`, which the change log keeps after the world renames it.
-DATA_TEXT = ["Standard escalation"]
+# `sla_objects`, which the change log keeps after the world renames it; the English name of
+# a default survey reason, which the survey settings page edits beside its Chinese names.
+DATA_TEXT = ["Standard escalation", "The problem is not really solved"]
 
 
 def english_left(text: str) -> dict[str, str]:

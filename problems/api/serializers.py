@@ -86,7 +86,7 @@ class ResolveSerializer(serializers.Serializer):
                                                "is refused (reported), the others go on.")
 
 
-class OutcomeSerializer(serializers.Serializer):
+class IncidentOutcomeSerializer(serializers.Serializer):
     ticket = serializers.IntegerField(source="ticket_id")
     reference = serializers.CharField()
     title = serializers.CharField()

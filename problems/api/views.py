@@ -22,8 +22,8 @@ from .. import selectors, services
 from ..models import Problem, ProblemStatus
 from .serializers import (
     IncidentLinkSerializer,
+    IncidentOutcomeSerializer,
     IncidentSerializer,
-    OutcomeSerializer,
     ProblemCreateSerializer,
     ProblemSerializer,
     ProblemUpdateSerializer,
@@ -148,7 +148,7 @@ class ProblemViewSet(ApiView, viewsets.GenericViewSet):
 
     @extend_schema(summary="Send the workaround: one public reply to every linked open incident that has "
                            "not had this workaround yet; what happened to each",
-                   request=SendWorkaroundSerializer, responses={200: OutcomeSerializer(many=True), **ERRORS, **CONFLICT})
+                   request=SendWorkaroundSerializer, responses={200: IncidentOutcomeSerializer(many=True), **ERRORS, **CONFLICT})
     @action(detail=True, methods=["post"], url_path="send-workaround")
     def send_workaround(self, request: Request, pk=None) -> Response:
         problem = self.get_problem()
@@ -156,11 +156,11 @@ class ProblemViewSet(ApiView, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         outcomes = services.problem_send_workaround(problem=problem, actor=request.user,
                                                     expected_version=serializer.validated_data.get("version"))
-        return Response(OutcomeSerializer(outcomes, many=True).data)
+        return Response(IncidentOutcomeSerializer(outcomes, many=True).data)
 
     @extend_schema(summary="Resolve with the problem: the problem and each linked incident; those that "
                            "cannot move are refused and reported, the others go on",
-                   request=ResolveSerializer, responses={200: OutcomeSerializer(many=True), **ERRORS})
+                   request=ResolveSerializer, responses={200: IncidentOutcomeSerializer(many=True), **ERRORS})
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk=None) -> Response:
         problem = self.get_problem()
@@ -169,4 +169,4 @@ class ProblemViewSet(ApiView, viewsets.GenericViewSet):
         versions = {row["ticket"]: row["version"] for row in serializer.validated_data["versions"]}
         outcomes = services.problem_resolve_incidents(problem=problem, actor=request.user,
                                                       summary=serializer.validated_data["summary"], versions=versions)
-        return Response(OutcomeSerializer(outcomes, many=True).data)
+        return Response(IncidentOutcomeSerializer(outcomes, many=True).data)
