@@ -1,6 +1,7 @@
 """Fixtures of the API tests: token-authenticated clients per role and a ticket with a
 public reply, an internal note (with a file) and SLA clocks."""
 
+import functools
 import socket
 
 import pytest
@@ -55,19 +56,21 @@ def dns(monkeypatch):
     return fake
 
 
+def token_client(world, role) -> APIClient:
+    """An APIClient sending the token of `role` (a name in `world`, or a user); "anonymous"
+    sends none."""
+    client = APIClient()
+    if role != "anonymous":
+        user = getattr(world, role) if isinstance(role, str) else role
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
 @pytest.fixture
 def client_for(world):
     """`client_for("alice")` → an APIClient sending alice's token; "anonymous" sends none."""
-
-    def _client(role):
-        client = APIClient()
-        if role != "anonymous":
-            user = getattr(world, role) if isinstance(role, str) else role
-            token, _created = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return _client
+    return functools.partial(token_client, world)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 resolving a ticket as the IT agent."""
 
 import datetime as dt
+import functools
 
 import pytest
 from django.utils import timezone
@@ -64,18 +65,9 @@ def reopen(world):
 @pytest.fixture
 def api_for(world):
     """`api_for("alice")` → an APIClient with alice's token; "anonymous" sends none."""
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
+    from tests.api.conftest import token_client
 
-    def _client(role):
-        client = APIClient()
-        if role != "anonymous":
-            user = getattr(world, role) if isinstance(role, str) else role
-            token, _created = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return _client
+    return functools.partial(token_client, world)
 
 
 @pytest.fixture

@@ -4,35 +4,14 @@ The clock is pinned (`timezone.now()`)."""
 
 import datetime as dt
 
-import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from tests.factories import ServiceStandardFactory
+from tests.sla import next_response_fixtures as shared
 from tickets import services
 
-T0 = dt.datetime(2026, 9, 21, 8, 0, tzinfo=dt.UTC)  # Monday
-
-
-@pytest.fixture
-def now(monkeypatch, settings):
-    settings.TIME_ZONE = "UTC"
-
-    class Pinned:
-        at = T0
-
-        def __call__(self):
-            return self.at
-
-    pinned = Pinned()
-    monkeypatch.setattr(timezone, "now", pinned)
-    return pinned
-
-
-@pytest.fixture
-def nr_standard(world):
-    return ServiceStandardFactory(team=world.it, first_response_minutes=60, next_response_minutes=30,
-                                  resolution_minutes=480)
+T0 = shared.T0
+now = shared.now  # fixtures shared with the other next-response tests
+nr_standard = shared.nr_standard
 
 
 def _exchange(world, now, ticket):
