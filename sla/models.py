@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.names import Translated
@@ -400,6 +401,9 @@ class SLAOutcome(models.Model):
     reason = models.CharField(max_length=500, blank=True, default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", db_index=False)
+    # When the row was last written (inserted, or given its completion): the reports' rollup
+    # re-rolls the days of the rows written since its last run.
+    written_at = models.DateTimeField(default=now)
 
     objects = OutcomeQuerySet.as_manager()
 
@@ -415,6 +419,7 @@ class SLAOutcome(models.Model):
         indexes = [
             models.Index(fields=["team", "decided_at"], name="sla_outcome_team_decided"),
             models.Index(fields=["kind", "decided_at"], name="sla_outcome_kind_decided"),
+            models.Index(fields=["written_at"], name="sla_outcome_written"),
             # Corrections are few: only they are indexed by the row they correct.
             models.Index(fields=["corrects"], condition=Q(corrects__isnull=False), name="sla_outcome_corrections"),
         ]

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
+from django.utils import timezone
 
 from .models import SLAClock, SLAOutcome
 from .sql import outcomes_breached_insert
@@ -44,6 +45,7 @@ def _completion(clock: SLAClock) -> dict:
         "wall_seconds": _seconds((clock.stopped_at - clock.started_at).total_seconds()),
         "paused_seconds": _seconds(clock.paused_seconds),
         "breached_by_seconds": 0 if clock.state == SLAClock.State.MET else max(0, business - clock.target_minutes * 60),
+        "written_at": timezone.now(),
     }
 
 
@@ -56,6 +58,7 @@ def outcome_of(clock: SLAClock, ticket, *, at: dt.datetime) -> SLAOutcome:
         priority=ticket.priority, requester_department_id=ticket.requester_department_id,
         assignee_id=ticket.assignee_id, started_at=clock.started_at, due_at=clock.due_at,
         target_minutes=clock.target_minutes, met=clock.state == SLAClock.State.MET, decided_at=at,
+        written_at=timezone.now(),
     )
     if clock.stopped_at is not None:
         for name, value in _completion(clock).items():
@@ -126,5 +129,6 @@ def sla_outcome_correct(*, outcome: SLAOutcome, actor, reason: str, **changes) -
     if outcome.corrections.exists():
         raise ValueError("correct the row in force: this one was corrected already")
     values = {f.attname: getattr(outcome, f.attname) for f in SLAOutcome._meta.concrete_fields if not f.primary_key}
-    values.update(changes, corrects_id=outcome.pk, reason=reason, recorded_by_id=actor.pk if actor else None)
+    values.update(changes, corrects_id=outcome.pk, reason=reason, recorded_by_id=actor.pk if actor else None,
+                  written_at=timezone.now())
     return SLAOutcome.objects.create(**values)

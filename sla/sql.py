@@ -23,6 +23,7 @@ documented `_meta` API, quoted by the connection.
 import datetime as dt
 
 from django.db import connection
+from django.utils import timezone
 
 from .models import Escalation, ServiceStandard, SLAClock, SLAOutcome
 
@@ -91,7 +92,7 @@ def outcomes_breached_insert(clock_ids: list[int], decided_at: dt.datetime) -> N
         "requester_department": f"t.{col(ticket, 'requester_department')}",
         "assignee": f"t.{col(ticket, 'assignee')}", "started_at": f"c.{col(clock, 'started_at')}",
         "due_at": f"c.{col(clock, 'due_at')}", "target_minutes": f"c.{col(clock, 'target_minutes')}",
-        "met": "FALSE", "decided_at": "%s", "reason": "''",
+        "met": "FALSE", "decided_at": "%s", "reason": "''", "written_at": "%s",
     }
     sql = (
         f"INSERT INTO {quote(out.db_table)} ({', '.join(col(out, name) for name in values)}) "  # noqa: S608
@@ -101,4 +102,4 @@ def outcomes_breached_insert(clock_ids: list[int], decided_at: dt.datetime) -> N
         f"WHERE c.{quote(clock.pk.column)} = ANY(%s) ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [decided_at, list(clock_ids)])
+        cursor.execute(sql, [decided_at, timezone.now(), list(clock_ids)])

@@ -109,6 +109,8 @@ class SurveyInvite(models.Model):
             models.Index(fields=["expires_at"], condition=Q(state="sent"), name="survey_invite_expiring"),
             # The cooldown: a requester's recent invites.
             models.Index(fields=["requester", "created_at"], name="survey_invite_requester"),
+            # The reports' rollup: invites sent on a day.
+            models.Index(fields=["sent_at"], condition=Q(sent_at__isnull=False), name="survey_invite_sent"),
         ]
 
     def __str__(self) -> str:
@@ -155,7 +157,11 @@ class SurveyResponse(models.Model):
             models.CheckConstraint(condition=Q(score__gte=SCORE_MIN, score__lte=SCORE_MAX),
                                    name="survey_response_score_range"),
         ]
-        indexes = [models.Index(fields=["team", "answered_at"], name="survey_response_team_answered")]
+        indexes = [
+            models.Index(fields=["team", "answered_at"], name="survey_response_team_answered"),
+            # The reports' rollup: responses answered on a day.
+            models.Index(fields=["answered_at"], name="survey_response_answered"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}/{self.cycle}: {self.score}"

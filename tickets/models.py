@@ -282,7 +282,11 @@ class TicketEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_created")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="event_ticket_created"),
+            # The reports' rollup: which tickets changed since its last run.
+            models.Index(fields=["created_at"], name="event_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind}"

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "refdata",
     "knowledge",
     "kbsearch",
+    "reports",
     "demo",
 ]
 
@@ -369,6 +370,23 @@ CELERY_BEAT_SCHEDULE["kb-review-reminders"] = {
     "schedule": crontab(day_of_week=env.int("KB_REVIEW_REMINDER_WEEKDAY", default=1),
                         hour=env.int("KB_REVIEW_REMINDER_HOUR_UTC", default=1), minute=15),
 }
+# Reports (reports/): days are cut in this time zone; the rollup folds what was written since
+# its last run (less the lag, for transactions that commit late) every few minutes, and the
+# last days once more every night.
+REPORT_TIME_ZONE = env("REPORT_TIME_ZONE", default="Asia/Shanghai")
+REPORT_ROLLUP_INTERVAL_SECONDS = env.float("REPORT_ROLLUP_INTERVAL_SECONDS", default=300.0)
+REPORT_ROLLUP_LAG_SECONDS = env.int("REPORT_ROLLUP_LAG_SECONDS", default=900)
+REPORT_ROLLUP_NIGHTLY_DAYS = env.int("REPORT_ROLLUP_NIGHTLY_DAYS", default=3)
+CELERY_BEAT_SCHEDULE["reports-rollup"] = {
+    "task": "reports.tasks.rollup_reports",
+    "schedule": schedule(run_every=REPORT_ROLLUP_INTERVAL_SECONDS),
+    "options": {"expires": REPORT_ROLLUP_INTERVAL_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["reports-rollup-nightly"] = {
+    "task": "reports.tasks.rollup_recent_days",
+    "schedule": crontab(hour=env.int("REPORT_ROLLUP_NIGHTLY_HOUR_UTC", default=19), minute=5),
+}
+
 CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {
     "task": "webhooks.tasks.deliver_webhooks",
     "schedule": schedule(run_every=env.float("WEBHOOK_DELIVERY_INTERVAL_SECONDS", default=10.0)),

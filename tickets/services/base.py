@@ -14,7 +14,8 @@ from ..selectors import can_work_ticket
 
 
 def record_event(ticket: Ticket, actor: User | None, kind: str, **data: Any) -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, actor=actor, kind=kind, data=data)
+    # `now` read here, not the field's default: the same clock as the change it records.
+    return TicketEvent.objects.create(ticket=ticket, actor=actor, kind=kind, data=data, created_at=timezone.now())
 
 
 def _refuse_if_stale(locked: Ticket, expected_version: int | None) -> None:

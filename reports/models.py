@@ -1,0 +1,128 @@
+"""Daily rollups: what the reports read instead of the raw tables.
+
+One row per (report day, team, service item, priority, requester department, assignee) and
+source: tickets (filed, resolved, reopened, first-contact resolutions), SLA outcomes (per target
+kind: met / decided, sums of seconds, and a histogram of durations for the percentiles) and
+satisfaction surveys (sent, answered, positive, score sum). The rows of a day are rebuilt as a
+whole from the raw rows by `reports.rollup` (so running it twice changes nothing); days are cut
+in `settings.REPORT_TIME_ZONE`. See reports/definitions.py for what each figure counts.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tickets.constants import Priority
+
+
+class RollupDims(models.Model):
+    """The dimensions every rollup row is cut by. Foreign keys without database constraints of
+    their own (`db_constraint=False`): a rollup row is derived data, rebuilt from the raw rows,
+    and must not stop a user or a service item from being deleted."""
+
+    day = models.DateField()
+    team = models.ForeignKey("teams.Team", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    service_item = models.ForeignKey("tickets.ServiceItem", null=True, on_delete=models.DO_NOTHING,
+                                     related_name="+", db_constraint=False, db_index=False)
+    priority = models.CharField(max_length=2, choices=Priority.choices)
+    department = models.ForeignKey("teams.Department", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                                   db_constraint=False, db_index=False)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING,
+                                 related_name="+", db_constraint=False, db_index=False)
+
+    DIMENSIONS = ("team_id", "service_item_id", "priority", "department_id", "assignee_id")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id} {self.service_item_id}/{self.priority}/{self.department_id}/{self.assignee_id}"
+
+
+class TicketRollup(RollupDims):
+    """Tickets of a day, by the ticket's team, service item, priority, department and assignee
+    as they stand when the day is rolled up."""
+
+    created = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    first_contact = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["team", "day"], name="ticket_rollup_team_day"),
+            models.Index(fields=["department", "day"], name="ticket_rollup_dept_day"),
+            models.Index(fields=["assignee", "day"], name="ticket_rollup_assignee_day"),
+            models.Index(fields=["day"], name="ticket_rollup_day"),
+        ]
+
+
+class OutcomeRollup(RollupDims):
+    """SLA outcomes (in force) decided on a day, per target kind, cut by the ticket as it
+    stood when the cycle was decided. `timed` counts the cycles whose durations are known (a
+    breached cycle's only once its late work is done); the sums and the histogram cover those."""
+
+    kind = models.CharField(max_length=15)
+    met = models.PositiveIntegerField(default=0)
+    decided = models.PositiveIntegerField(default=0)
+    timed = models.PositiveIntegerField(default=0)
+    business_seconds = models.PositiveBigIntegerField(default=0)
+    wall_seconds = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["team", "day"], name="outcome_rollup_team_day"),
+            models.Index(fields=["department", "day"], name="outcome_rollup_dept_day"),
+            models.Index(fields=["assignee", "day"], name="outcome_rollup_assignee_day"),
+            models.Index(fields=["day"], name="outcome_rollup_day"),
+        ]
+
+
+class OutcomeBucket(models.Model):
+    """One histogram bucket of an outcome rollup row: how many of its timed cycles took a
+    duration in that bucket (reports.definitions.BUCKET_EDGES), in business or wall time."""
+
+    class Measure(models.TextChoices):
+        BUSINESS = "b", _("business time")
+        WALL = "w", _("wall time")
+
+    # DO_NOTHING: the rollup deletes a day's buckets first, then its rows, each in one statement.
+    rollup = models.ForeignKey(OutcomeRollup, on_delete=models.DO_NOTHING, related_name="buckets")
+    measure = models.CharField(max_length=1, choices=Measure.choices)
+    bucket = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.rollup_id} {self.measure}{self.bucket}: {self.count}"
+
+
+class SurveyRollup(RollupDims):
+    """Satisfaction surveys of a day: invites sent that day, responses answered that day (by
+    the response's snapshot of the ticket; the department is the ticket's), positive ones
+    (score ≥ POSITIVE_SCORE) and the sum of scores."""
+
+    sent = models.PositiveIntegerField(default=0)
+    responses = models.PositiveIntegerField(default=0)
+    positive = models.PositiveIntegerField(default=0)
+    score_sum = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["team", "day"], name="survey_rollup_team_day"),
+            models.Index(fields=["department", "day"], name="survey_rollup_dept_day"),
+            models.Index(fields=["assignee", "day"], name="survey_rollup_assignee_day"),
+        ]
+
+
+class RollupState(models.Model):
+    """The rollup's bookkeeping (one row, locked while a run works): up to when the raw rows
+    have been folded in (`as_of`, what the reports say they are complete to) and the time zone
+    the days were cut in (a change of REPORT_TIME_ZONE needs `manage.py reports_rebuild`)."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    as_of = models.DateTimeField(null=True)
+    time_zone = models.CharField(max_length=64, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.as_of}"

@@ -1,0 +1,350 @@
+"""Folding the raw rows into the daily rollups (reports.models), incrementally and idempotently.
+
+A day's rows of one source are always rebuilt as a whole from the raw rows of that day, in one
+transaction: so running a fold twice changes nothing, and a late row (an outcome written
+today for a cycle decided yesterday, a ticket moved to another team) lands in its day the next
+time that day is folded. Which days to fold is found from what was written since the last run
+(`RollupState.as_of`, less `REPORT_ROLLUP_LAG_SECONDS` for transactions that committed late):
+
+- outcomes: the decided day of every row written since (`SLAOutcome.written_at`: inserted or
+  given its completion);
+- tickets: every day a ticket changed since counts in (the day it was filed, the days it was
+  resolved or reopened), found through its events (`TicketEvent.created_at`);
+- surveys: the days of invites sent and responses answered since.
+
+Runs hold the `RollupState` row locked, so two runs (two beats) never fold at once; the second
+waits and then finds nothing new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from sla.models import SLAOutcome
+from surveys.models import SurveyInvite, SurveyResponse
+from tickets.constants import Status
+from tickets.models import Comment, Ticket, TicketEvent
+
+from . import definitions as d
+from .models import OutcomeBucket, OutcomeRollup, RollupState, SurveyRollup, TicketRollup
+
+STATE_NAME = "daily"
+CHUNK = 5_000
+Dims = tuple  # (team_id, service_item_id, priority, department_id, assignee_id)
+
+
+def report_zone() -> ZoneInfo:
+    """The time zone report days are cut in."""
+    return ZoneInfo(settings.REPORT_TIME_ZONE)
+
+
+def _chunks(values: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _days_of(instants: Iterable[dt.datetime], zone: ZoneInfo) -> set[dt.date]:
+    return {d.local_day(instant, zone) for instant in instants if instant is not None}
+
+
+# ---------------------------------------------------------------------------------------------
+# Tickets
+
+
+def _ticket_dims(ticket_ids: Iterable[int]) -> dict[int, Dims]:
+    dims: dict[int, Dims] = {}
+    for chunk in _chunks(list(set(ticket_ids))):
+        for row in Ticket.objects.filter(pk__in=chunk).values_list(
+            "pk", "team_id", "service_item_id", "priority", "requester_department_id", "assignee_id",
+            "resolution_cycle", "requester_id",
+        ):
+            dims[row[0]] = row[1:]
+    return dims
+
+
+def _public_team_replies(tickets: dict[int, tuple]) -> dict[int, int]:
+    """Public replies by anyone but the requester, per ticket."""
+    counts: dict[int, int] = defaultdict(int)
+    for chunk in _chunks(list(tickets)):
+        rows = (Comment.objects.filter(ticket_id__in=chunk, is_internal=False)
+                .values_list("ticket_id", "author_id"))
+        for ticket_id, author_id in rows:
+            if author_id != tickets[ticket_id][-1]:
+                counts[ticket_id] += 1
+    return counts
+
+
+def fold_tickets(day: dt.date, zone: ZoneInfo) -> list[TicketRollup]:
+    """The ticket rollup rows of one day (unsaved)."""
+    start, end = d.day_range(day, day, zone)
+    rows: dict[Dims, TicketRollup] = {}
+
+    def row(dims: Dims) -> TicketRollup:
+        if dims not in rows:
+            rows[dims] = TicketRollup(day=day, team_id=dims[0], service_item_id=dims[1], priority=dims[2],
+                                      department_id=dims[3], assignee_id=dims[4])
+        return rows[dims]
+
+    created = (Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
+               .values_list("team_id", "service_item_id", "priority", "requester_department_id", "assignee_id")
+               .annotate(n=Count("pk")).order_by())
+    for *dims, n in created:
+        row(tuple(dims)).created += n
+
+    status_events = list(
+        TicketEvent.objects.filter(kind="status", created_at__gte=start, created_at__lt=end)
+        .filter(Q(data__new=Status.RESOLVED) | Q(data__old=Status.RESOLVED, data__new=Status.OPEN))
+        .values_list("ticket_id", "created_at", "data")
+    )
+    tickets = _ticket_dims(ticket_id for ticket_id, _, _ in status_events)
+    resolved = [(tid, at) for tid, at, data in status_events if data.get("new") == Status.RESOLVED and tid in tickets]
+    reopens = [(tid, at) for tid, at, data in status_events if data.get("new") == Status.OPEN and tid in tickets]
+
+    once = {tid: dims for tid, dims in tickets.items() if dims[5] == 1}
+    replies = _public_team_replies({tid: tickets[tid] for tid, _ in resolved if tid in once})
+    for tid, _at in resolved:
+        dims = tickets[tid]
+        target = row(dims[:5])
+        target.resolved += 1
+        if d.is_first_contact(public_team_replies=replies.get(tid, 0), cycles=dims[5]):
+            target.first_contact += 1
+
+    if reopens:
+        # The resolution each reopen undid: the ticket's last resolution before it.
+        earlier = defaultdict(list)
+        for chunk in _chunks(sorted({tid for tid, _ in reopens})):
+            for tid, at in (TicketEvent.objects.filter(ticket_id__in=chunk, kind="status", data__new=Status.RESOLVED,
+                                                       created_at__lt=end)
+                            .values_list("ticket_id", "created_at")):
+                earlier[tid].append(at)
+        for tid, at in reopens:
+            before = [r for r in earlier[tid] if r <= at]
+            if d.reopened_in_window(max(before) if before else None, at):
+                row(tickets[tid][:5]).reopened += 1
+    return list(rows.values())
+
+
+def ticket_days_touched(since: dt.datetime, zone: ZoneInfo) -> set[dt.date]:
+    """Every day that a ticket changed since `since` counts in."""
+    ticket_ids = list(TicketEvent.objects.filter(created_at__gte=since).values_list("ticket_id", flat=True).distinct())
+    days: set[dt.date] = set()
+    for chunk in _chunks(ticket_ids):
+        days |= _days_of(Ticket.objects.filter(pk__in=chunk).values_list("created_at", flat=True), zone)
+        days |= _days_of(TicketEvent.objects.filter(ticket_id__in=chunk, kind="status")
+                         .values_list("created_at", flat=True), zone)
+    return days
+
+
+# ---------------------------------------------------------------------------------------------
+# SLA outcomes
+
+
+@dataclass
+class _OutcomeAcc:
+    row: OutcomeRollup
+    business: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    wall: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def fold_outcomes(day: dt.date, zone: ZoneInfo) -> list[_OutcomeAcc]:
+    """The outcome rollup rows of one day with their histograms (unsaved)."""
+    start, end = d.day_range(day, day, zone)
+    rows: dict[tuple, _OutcomeAcc] = {}
+    outcomes = (SLAOutcome.objects.in_force()
+                .filter(kind__in=d.TARGET_KINDS, decided_at__gte=start, decided_at__lt=end)
+                .values_list("kind", "team_id", "service_item_id", "priority", "requester_department_id",
+                             "assignee_id", "met", "business_seconds", "wall_seconds")
+                .order_by())
+    for kind, team, item, priority, dept, assignee, met, business, wall in outcomes.iterator(chunk_size=CHUNK):
+        key = (kind, team, item, priority, dept, assignee)
+        acc = rows.get(key)
+        if acc is None:
+            acc = rows[key] = _OutcomeAcc(OutcomeRollup(day=day, kind=kind, team_id=team, service_item_id=item,
+                                                        priority=priority, department_id=dept, assignee_id=assignee))
+        acc.row.decided += 1
+        acc.row.met += bool(met)
+        if business is not None and wall is not None:
+            acc.row.timed += 1
+            acc.row.business_seconds += business
+            acc.row.wall_seconds += wall
+            acc.business[d.duration_bucket(business)] += 1
+            acc.wall[d.duration_bucket(wall)] += 1
+    return list(rows.values())
+
+
+def outcome_days_touched(since: dt.datetime, zone: ZoneInfo) -> set[dt.date]:
+    return _days_of(SLAOutcome.objects.filter(written_at__gte=since).values_list("decided_at", flat=True)
+                    .distinct(), zone)
+
+
+# ---------------------------------------------------------------------------------------------
+# Surveys
+
+
+def fold_surveys(day: dt.date, zone: ZoneInfo) -> list[SurveyRollup]:
+    start, end = d.day_range(day, day, zone)
+    rows: dict[Dims, SurveyRollup] = {}
+
+    def row(dims: Dims) -> SurveyRollup:
+        if dims not in rows:
+            rows[dims] = SurveyRollup(day=day, team_id=dims[0], service_item_id=dims[1], priority=dims[2],
+                                      department_id=dims[3], assignee_id=dims[4])
+        return rows[dims]
+
+    sent = (SurveyInvite.objects.filter(sent_at__gte=start, sent_at__lt=end)
+            .values_list("team_id", "ticket__service_item_id", "ticket__priority", "ticket__requester_department_id",
+                         "ticket__assignee_id")
+            .annotate(n=Count("pk")).order_by())
+    for *dims, n in sent:
+        row(tuple(dims)).sent += n
+    answered = (SurveyResponse.objects.filter(answered_at__gte=start, answered_at__lt=end)
+                .values_list("team_id", "service_item_id", "priority", "ticket__requester_department_id",
+                             "assignee_id", "score"))
+    for *dims, score in answered:
+        target = row(tuple(dims))
+        target.responses += 1
+        target.score_sum += score
+        target.positive += score >= d.POSITIVE_SCORE
+    return list(rows.values())
+
+
+def survey_days_touched(since: dt.datetime, zone: ZoneInfo) -> set[dt.date]:
+    return (_days_of(SurveyInvite.objects.filter(sent_at__gte=since).values_list("sent_at", flat=True), zone)
+            | _days_of(SurveyResponse.objects.filter(answered_at__gte=since).values_list("answered_at", flat=True),
+                       zone))
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing days
+
+
+def _write_tickets(days: set[dt.date], zone: ZoneInfo) -> int:
+    written = 0
+    for day in sorted(days):
+        rows = fold_tickets(day, zone)
+        TicketRollup.objects.filter(day=day).delete()
+        TicketRollup.objects.bulk_create(rows, batch_size=1000)
+        written += len(rows)
+    return written
+
+
+def _write_outcomes(days: set[dt.date], zone: ZoneInfo) -> int:
+    written = 0
+    for day in sorted(days):
+        accs = fold_outcomes(day, zone)
+        OutcomeBucket.objects.filter(rollup__day=day).delete()
+        OutcomeRollup.objects.filter(day=day).delete()
+        saved = OutcomeRollup.objects.bulk_create([acc.row for acc in accs], batch_size=1000)
+        buckets = []
+        for acc, row in zip(accs, saved, strict=True):
+            for measure, histogram in ((OutcomeBucket.Measure.BUSINESS, acc.business),
+                                       (OutcomeBucket.Measure.WALL, acc.wall)):
+                buckets += [OutcomeBucket(rollup_id=row.pk, measure=measure, bucket=b, count=n)
+                            for b, n in histogram.items()]
+        OutcomeBucket.objects.bulk_create(buckets, batch_size=2000)
+        written += len(accs)
+    return written
+
+
+def _write_surveys(days: set[dt.date], zone: ZoneInfo) -> int:
+    written = 0
+    for day in sorted(days):
+        rows = fold_surveys(day, zone)
+        SurveyRollup.objects.filter(day=day).delete()
+        SurveyRollup.objects.bulk_create(rows, batch_size=1000)
+        written += len(rows)
+    return written
+
+
+@dataclass
+class RollupRun:
+    """What one run folded: the days per source and the rows written."""
+
+    ticket_days: set[dt.date] = field(default_factory=set)
+    outcome_days: set[dt.date] = field(default_factory=set)
+    survey_days: set[dt.date] = field(default_factory=set)
+    rows: int = 0
+    as_of: dt.datetime | None = None
+
+
+def _locked_state() -> RollupState:
+    RollupState.objects.get_or_create(name=STATE_NAME)
+    return RollupState.objects.select_for_update().get(name=STATE_NAME)
+
+
+def _first_day(zone: ZoneInfo) -> dt.date | None:
+    first = Ticket.objects.aggregate(first=Min("created_at"))["first"]
+    return d.local_day(first, zone) if first else None
+
+
+def _all_days(zone: ZoneInfo, until: dt.datetime) -> set[dt.date]:
+    first = _first_day(zone)
+    if first is None:
+        return set()
+    last = d.local_day(until, zone)
+    return {first + dt.timedelta(days=n) for n in range((last - first).days + 1)}
+
+
+@transaction.atomic
+def rollup_pending(*, now: dt.datetime | None = None) -> RollupRun:
+    """Fold everything written since the last run (the beat's task). The first run, or a run
+    after REPORT_TIME_ZONE changed, rebuilds every day."""
+    now = now or timezone.now()
+    zone = report_zone()
+    state = _locked_state()
+    run = RollupRun(as_of=now)
+    if state.as_of is None or state.time_zone != str(zone):
+        days = _all_days(zone, now)
+        run.ticket_days = run.outcome_days = run.survey_days = days
+        _clear_all()
+    else:
+        since = state.as_of - dt.timedelta(seconds=settings.REPORT_ROLLUP_LAG_SECONDS)
+        run.ticket_days = ticket_days_touched(since, zone)
+        run.outcome_days = outcome_days_touched(since, zone)
+        run.survey_days = survey_days_touched(since, zone)
+    run.rows = (_write_tickets(run.ticket_days, zone) + _write_outcomes(run.outcome_days, zone)
+                + _write_surveys(run.survey_days, zone))
+    state.as_of, state.time_zone = now, str(zone)
+    state.save(update_fields=["as_of", "time_zone", "updated_at"])
+    return run
+
+
+@transaction.atomic
+def rollup_days(*, first: dt.date, last: dt.date, now: dt.datetime | None = None) -> RollupRun:
+    """Fold the days first … last again from the raw rows (all sources): the nightly safety
+    net over the last days, and `manage.py reports_rebuild --from --to`."""
+    zone = report_zone()
+    _locked_state()
+    days = {first + dt.timedelta(days=n) for n in range((last - first).days + 1)}
+    run = RollupRun(ticket_days=days, outcome_days=days, survey_days=days)
+    run.rows = _write_tickets(days, zone) + _write_outcomes(days, zone) + _write_surveys(days, zone)
+    return run
+
+
+def _clear_all() -> None:
+    OutcomeBucket.objects.all().delete()
+    for model in (OutcomeRollup, TicketRollup, SurveyRollup):
+        model.objects.all().delete()
+
+
+@transaction.atomic
+def rollup_rebuild(*, now: dt.datetime | None = None) -> RollupRun:
+    """Every day again from the raw rows (after a change of REPORT_TIME_ZONE, or to check)."""
+    state = _locked_state()
+    state.as_of = None
+    state.save(update_fields=["as_of", "updated_at"])
+    return rollup_pending(now=now)
+
+
+def rollup_as_of() -> dt.datetime | None:
+    """Up to when the rollups are complete (None before the first run)."""
+    return RollupState.objects.filter(name=STATE_NAME).values_list("as_of", flat=True).first()

@@ -1,0 +1,283 @@
+"""Reads of the report figures: every page, the API, the exports, the summary mails and the
+quarterly review ask here. They read the daily rollups (reports.models), never the raw
+tables, except the backlog (open tickets now) and the feedback counts (few rows).
+
+Who may see which scope is decided by reports.access, not here: these functions take a
+scope that the caller already checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from feedback.selectors import feedback_counts
+from tickets.constants import OPEN_STATUSES
+from tickets.models import ServiceItem, Ticket
+
+from . import definitions as d
+from .models import OutcomeBucket, OutcomeRollup, SurveyRollup, TicketRollup
+from .rollup import report_zone, rollup_as_of
+
+# A scope's filters as the rollup rows name them, and as the ticket rows do.
+_ROLLUP_FIELD = {"service_item_id": "service_item_id", "priority": "priority",
+                 "department_id": "department_id", "assignee_id": "assignee_id"}
+_TICKET_FIELD = {"service_item_id": "service_item_id", "priority": "priority",
+                 "department_id": "requester_department_id", "assignee_id": "assignee_id"}
+# What a breakdown can be grouped by (rollup field names).
+BREAKDOWNS = ("team_id", "service_item_id", "priority", "department_id", "assignee_id")
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Which work a report counts: the teams (None: every team), and optionally one
+    requesting department, service item, service category, priority and assignee."""
+
+    team_ids: tuple[int, ...] | None = None
+    department_id: int | None = None
+    service_item_id: int | None = None
+    category_id: int | None = None
+    priority: str | None = None
+    assignee_id: int | None = None
+
+    def narrowed(self, **changes) -> ReportScope:
+        return replace(self, **changes)
+
+    def rollup_q(self, period: d.Period) -> Q:
+        q = Q(day__gte=period.first, day__lte=period.last)
+        if self.team_ids is not None:
+            q &= Q(team_id__in=self.team_ids)
+        for name, column in _ROLLUP_FIELD.items():
+            if getattr(self, name) is not None:
+                q &= Q(**{column: getattr(self, name)})
+        if self.category_id is not None:
+            q &= Q(service_item_id__in=_category_items(self.category_id))
+        return q
+
+    def ticket_q(self) -> Q:
+        q = Q()
+        if self.team_ids is not None:
+            q &= Q(team_id__in=self.team_ids)
+        for name, column in _TICKET_FIELD.items():
+            if getattr(self, name) is not None:
+                q &= Q(**{column: getattr(self, name)})
+        if self.category_id is not None:
+            q &= Q(service_item__category_id=self.category_id)
+        return q
+
+
+def _category_items(category_id: int) -> QuerySet:
+    return ServiceItem.objects.filter(category_id=category_id).values("pk")
+
+
+# ---------------------------------------------------------------------------------------------
+# The figures of one scope and period
+
+
+def _sla_entry(met: int, decided: int, timed: int, business: dict[int, int], wall: dict[int, int]) -> dict:
+    return {
+        "met": met, "decided": decided, "compliance": d.ratio(met, decided), "timed": timed,
+        "p50_business_seconds": d.percentile_from_histogram(business, 0.5),
+        "p90_business_seconds": d.percentile_from_histogram(business, 0.9),
+        "p50_wall_seconds": d.percentile_from_histogram(wall, 0.5),
+        "p90_wall_seconds": d.percentile_from_histogram(wall, 0.9),
+    }
+
+
+def _satisfaction_entry(sent: int, responses: int, positive: int, score_sum: int) -> dict:
+    return {
+        "sent": sent, "responses": responses, "positive": positive,
+        "positive_share": d.ratio(positive, responses),
+        "mean": round(score_sum / responses, 2) if responses else None,
+        "response_rate": d.ratio(responses, sent),
+    }
+
+
+def _zero(value) -> int:
+    return value or 0
+
+
+def report_summary(*, scope: ReportScope, period: d.Period, now: dt.datetime | None = None,
+                   with_backlog: bool = True, with_feedback: bool = True) -> dict:
+    """Every figure of the reports for a scope and period (days inclusive, in the report time
+    zone), each with its counts. See reports.definitions and the README for what they count."""
+    now = now or timezone.now()
+    zone = report_zone()
+    q = scope.rollup_q(period)
+    tickets = TicketRollup.objects.filter(q).aggregate(
+        created=Sum("created"), resolved=Sum("resolved"), reopened=Sum("reopened"),
+        first_contact=Sum("first_contact"))
+    resolved = _zero(tickets["resolved"])
+    sla = {}
+    rows = (OutcomeRollup.objects.filter(q).values("kind")
+            .annotate(met=Sum("met"), decided=Sum("decided"), timed=Sum("timed")).order_by())
+    by_kind = {row["kind"]: row for row in rows}
+    histograms: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+    buckets = (OutcomeBucket.objects.filter(rollup__in=OutcomeRollup.objects.filter(q))
+               .values("rollup__kind", "measure", "bucket").annotate(n=Sum("count")).order_by())
+    for row in buckets:
+        histograms[(row["rollup__kind"], row["measure"])][row["bucket"]] = row["n"]
+    for kind in d.TARGET_KINDS:
+        row = by_kind.get(kind, {})
+        sla[kind] = _sla_entry(_zero(row.get("met")), _zero(row.get("decided")), _zero(row.get("timed")),
+                               histograms[(kind, OutcomeBucket.Measure.BUSINESS)],
+                               histograms[(kind, OutcomeBucket.Measure.WALL)])
+    surveys = SurveyRollup.objects.filter(q).aggregate(
+        sent=Sum("sent"), responses=Sum("responses"), positive=Sum("positive"), score_sum=Sum("score_sum"))
+    start, end = d.day_range(period.first, period.last, zone)
+    summary = {
+        "period": {"from": period.first, "to": period.last, "time_zone": str(zone)},
+        "as_of": rollup_as_of(),
+        "created": _zero(tickets["created"]),
+        "resolved": resolved,
+        "reopened": _zero(tickets["reopened"]),
+        "first_contact": {"count": _zero(tickets["first_contact"]), "resolved": resolved,
+                          "rate": d.ratio(_zero(tickets["first_contact"]), resolved)},
+        "sla": sla,
+        "satisfaction": _satisfaction_entry(*(_zero(surveys[k]) for k in ("sent", "responses", "positive",
+                                                                           "score_sum"))),
+    }
+    if with_backlog:
+        summary["backlog"] = backlog(scope=scope, now=now, zone=zone)
+    if with_feedback:
+        summary["feedback"] = _feedback(scope, start, end)
+    return summary
+
+
+def _feedback(scope: ReportScope, start: dt.datetime, end: dt.datetime) -> dict | None:
+    """Feedback sent to the scope's teams in the period, by kind and status (feedback is about
+    a team, not a service item or a person: None when the scope is narrower than teams)."""
+    if any(getattr(scope, name) is not None for name in ("department_id", "service_item_id", "category_id",
+                                                           "priority", "assignee_id")):
+        return None
+    counts = feedback_counts(team_ids=list(scope.team_ids) if scope.team_ids is not None else None,
+                             start=start, end=end)
+    total: dict = {"total": 0, "kind": defaultdict(int), "status": defaultdict(int)}
+    for team_counts in counts.values():
+        total["total"] += team_counts["total"]
+        for key in ("kind", "status"):
+            for name, n in team_counts[key].items():
+                total[key][name] += n
+    return {"total": total["total"], "kind": dict(total["kind"]), "status": dict(total["status"])}
+
+
+def backlog(*, scope: ReportScope, now: dt.datetime, zone: ZoneInfo | None = None) -> dict:
+    """Open tickets now (new, open, pending) and their age in whole days since filing, in
+    the buckets of reports.definitions.AGE_BUCKETS. One query."""
+    zone = zone or report_zone()
+    today_start = d.day_start(d.local_day(now, zone), zone)
+    whens = {}
+    for key, first, last in d.AGE_BUCKETS:
+        # Filed on the day `first` days ago or before, and after the day `last` days ago.
+        cond = Q(created_at__lt=today_start - dt.timedelta(days=first - 1)) if first else Q()
+        if last is not None:
+            cond &= Q(created_at__gte=today_start - dt.timedelta(days=last))
+        whens[key] = Count("pk", filter=cond)
+    counts = (Ticket.objects.filter(scope.ticket_q(), status__in=OPEN_STATUSES)
+              .aggregate(total=Count("pk"), **{f"age_{k.replace('-', '_').replace('+', 'plus')}": w
+                                               for k, w in whens.items()}))
+    return {"total": counts["total"],
+            "age": {key: counts[f"age_{key.replace('-', '_').replace('+', 'plus')}"] for key, _, _ in d.AGE_BUCKETS}}
+
+
+# ---------------------------------------------------------------------------------------------
+# Breakdowns and trends
+
+
+def report_breakdown(*, scope: ReportScope, period: d.Period, by: str) -> dict:
+    """The figures per value of one dimension (team, service item, priority, department or
+    assignee) for a scope and period: {value: {created, resolved, reopened, first_contact,
+    sla: {kind: {met, decided, compliance, p50_business_seconds}}, satisfaction}}; the
+    percentiles per value from the histograms. A handful of GROUP BY queries."""
+    if by not in BREAKDOWNS:
+        raise ValueError(f"cannot break down by {by}")
+    q = scope.rollup_q(period)
+    result: dict = defaultdict(lambda: {
+        "created": 0, "resolved": 0, "reopened": 0, "first_contact": 0,
+        "sla": {kind: _sla_entry(0, 0, 0, {}, {}) for kind in d.TARGET_KINDS},
+        "satisfaction": _satisfaction_entry(0, 0, 0, 0),
+    })
+    for row in (TicketRollup.objects.filter(q).values(by)
+                .annotate(created=Sum("created"), resolved=Sum("resolved"), reopened=Sum("reopened"),
+                          first_contact=Sum("first_contact")).order_by()):
+        result[row[by]].update({k: row[k] for k in ("created", "resolved", "reopened", "first_contact")})
+    histograms: dict[tuple, dict[int, int]] = defaultdict(dict)
+    for row in (OutcomeBucket.objects.filter(rollup__in=OutcomeRollup.objects.filter(q))
+                .values(f"rollup__{by}", "rollup__kind", "measure", "bucket").annotate(n=Sum("count")).order_by()):
+        histograms[(row[f"rollup__{by}"], row["rollup__kind"], row["measure"])][row["bucket"]] = row["n"]
+    for row in (OutcomeRollup.objects.filter(q).values(by, "kind")
+                .annotate(met=Sum("met"), decided=Sum("decided"), timed=Sum("timed")).order_by()):
+        key = row[by]
+        result[key]["sla"][row["kind"]] = _sla_entry(
+            row["met"], row["decided"], row["timed"],
+            histograms[(key, row["kind"], OutcomeBucket.Measure.BUSINESS)],
+            histograms[(key, row["kind"], OutcomeBucket.Measure.WALL)])
+    for row in (SurveyRollup.objects.filter(q).values(by)
+                .annotate(sent=Sum("sent"), responses=Sum("responses"), positive=Sum("positive"),
+                          score_sum=Sum("score_sum")).order_by()):
+        result[row[by]]["satisfaction"] = _satisfaction_entry(row["sent"], row["responses"], row["positive"],
+                                                              row["score_sum"])
+    return dict(result)
+
+
+def backlog_by(*, scope: ReportScope, by: str) -> dict:
+    """Open tickets now per value of one dimension (e.g. each member's load)."""
+    field = {"team_id": "team_id", **_TICKET_FIELD}[by]
+    rows = (Ticket.objects.filter(scope.ticket_q(), status__in=OPEN_STATUSES).values(field)
+            .annotate(n=Count("pk")).order_by())
+    return {row[field]: row["n"] for row in rows}
+
+
+def report_trend(*, scope: ReportScope, last: dt.date, weeks: int = 12) -> list[dict]:
+    """Weekly figures (Monday … Sunday) of the `weeks` weeks ending with the week of `last`:
+    per week created, resolved, SLA met / decided per kind, satisfaction positive / responses.
+    Plain sums, no percentiles: a few GROUP BY queries whatever the number of weeks."""
+    first_week = d.week_start(last) - dt.timedelta(weeks=weeks - 1)
+    period = d.Period(first_week, d.week_start(last) + dt.timedelta(days=6))
+    starts = [first_week + dt.timedelta(weeks=n) for n in range(weeks)]
+    return _bucketed(scope, period, starts, lambda day: d.week_start(day))
+
+
+def report_quarters(*, scope: ReportScope, last: dt.date, quarters: int = 4) -> list[dict]:
+    """The same figures per calendar quarter, the `quarters` quarters ending with `last`'s."""
+    starts = []
+    day = d.quarter_start(last)
+    for _ in range(quarters):
+        starts.insert(0, day)
+        day = d.quarter_start(day - dt.timedelta(days=1))
+    period = d.Period(starts[0], d.quarter_of(last).last)
+    return _bucketed(scope, period, starts, d.quarter_start)
+
+
+def _bucketed(scope: ReportScope, period: d.Period, starts: list[dt.date], bucket_of) -> list[dict]:
+    q = scope.rollup_q(period)
+    out = {start: {"start": start, "created": 0, "resolved": 0,
+                   "sla": {kind: {"met": 0, "decided": 0, "compliance": None} for kind in d.TARGET_KINDS},
+                   "satisfaction": {"responses": 0, "positive": 0, "positive_share": None}} for start in starts}
+    for row in (TicketRollup.objects.filter(q).values("day")
+                .annotate(created=Sum("created"), resolved=Sum("resolved")).order_by()):
+        entry = out[bucket_of(row["day"])]
+        entry["created"] += row["created"]
+        entry["resolved"] += row["resolved"]
+    for row in (OutcomeRollup.objects.filter(q).values("day", "kind")
+                .annotate(met=Sum("met"), decided=Sum("decided")).order_by()):
+        entry = out[bucket_of(row["day"])]["sla"][row["kind"]]
+        entry["met"] += row["met"]
+        entry["decided"] += row["decided"]
+    for row in (SurveyRollup.objects.filter(q).values("day")
+                .annotate(responses=Sum("responses"), positive=Sum("positive")).order_by()):
+        entry = out[bucket_of(row["day"])]["satisfaction"]
+        entry["responses"] += row["responses"]
+        entry["positive"] += row["positive"]
+    for entry in out.values():
+        for kind_entry in entry["sla"].values():
+            kind_entry["compliance"] = d.ratio(kind_entry["met"], kind_entry["decided"])
+        sat = entry["satisfaction"]
+        sat["positive_share"] = d.ratio(sat["positive"], sat["responses"])
+    return [out[start] for start in starts]
+
