@@ -14,17 +14,10 @@ import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
 
-from teams.models import Membership, Team, User
+from teams.models import Team, User
+from teams.selectors import led_team_ids
 
 from .models import Feedback, FeedbackEvent
-
-
-def led_team_ids(*, user: User) -> list[int]:
-    """The teams a user leads (whose feedback they handle)."""
-    if not user.is_authenticated:
-        return []
-    return list(Membership.objects.filter(user_id=user.pk, role=Membership.Role.LEAD)
-                .order_by("team_id").values_list("team_id", flat=True))
 
 
 def feedback_visible_to(*, user: User) -> QuerySet[Feedback]:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, Q, QuerySet
 
 from sla.models import SLAClock, SLAOutcome
-from teams.models import Membership, User
+from teams.models import User
+from teams.selectors import led_team_ids
 from tickets.models import Ticket
 
 from . import tokens
@@ -71,15 +72,9 @@ def cycle_sla_met(*, ticket: Ticket, cycle: int) -> dict[str, bool | None]:
             "next_response": next_met}
 
 
-def lead_team_ids(*, user: User) -> list[int]:
-    if not user.is_authenticated:
-        return []
-    return list(Membership.objects.filter(user=user, role=Membership.Role.LEAD).values_list("team_id", flat=True))
-
-
 def can_read_team_surveys(*, user: User, team_id: int) -> bool:
     """Leads of the team and service admins read its responses and follow-ups."""
-    return user.is_authenticated and (user.is_admin_role or team_id in lead_team_ids(user=user))
+    return user.is_authenticated and (user.is_admin_role or team_id in led_team_ids(user=user))
 
 
 def responses_visible_to(*, user: User, team_id: int | None = None, start: dt.datetime | None = None,
@@ -90,7 +85,7 @@ def responses_visible_to(*, user: User, team_id: int | None = None, start: dt.da
     if not user.is_authenticated:
         return qs.none()
     if not user.is_admin_role:
-        qs = qs.filter(team_id__in=lead_team_ids(user=user))
+        qs = qs.filter(team_id__in=led_team_ids(user=user))
     if team_id is not None:
         qs = qs.filter(team_id=team_id)
     if start is not None:
@@ -103,7 +98,7 @@ def responses_visible_to(*, user: User, team_id: int | None = None, start: dt.da
 def respondent_hidden(*, user: User, team_id: int, settings: SurveySettings) -> bool:
     """Whether `user` may not see who gave a score: agents of an anonymous team (leads and
     service admins follow low scores up, so they see the requester)."""
-    return settings.anonymous and not user.is_admin_role and team_id not in lead_team_ids(user=user)
+    return settings.anonymous and not user.is_admin_role and team_id not in led_team_ids(user=user)
 
 
 @dataclass

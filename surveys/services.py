@@ -14,11 +14,12 @@ from servicedesk.exceptions import ApplicationError
 from servicedesk.names import OTHER_LANGUAGES
 from servicedesk.text import multi_line
 from teams.models import Membership, Team, User
+from teams.selectors import led_team_ids
 from tickets.services.validation import Refusals
 
 from .invites import invites_expire, invites_send
 from .models import SCORE_MAX, SCORE_MIN, SurveyFollowUp, SurveyInvite, SurveyReason, SurveyResponse, SurveySettings
-from .selectors import cycle_sla_met, lead_team_ids, survey_reasons_for, survey_settings_for
+from .selectors import cycle_sla_met, survey_reasons_for, survey_settings_for
 
 EDIT_WINDOW = dt.timedelta(hours=24)
 COMMENT_MAX = 4000
@@ -162,7 +163,7 @@ def survey_response_update(*, response: SurveyResponse, comment: str, reason: st
 def survey_follow_up_done(*, follow_up: SurveyFollowUp, actor: User, note: str) -> SurveyFollowUp:
     """The lead (or a service admin) closes the follow-up of a low score with a note."""
     follow_up = SurveyFollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    if not (actor.is_admin_role or follow_up.team_id in lead_team_ids(user=actor)):
+    if not (actor.is_admin_role or follow_up.team_id in led_team_ids(user=actor)):
         raise ApplicationError(_("Only the team lead can close this follow-up."), code="permission_denied")
     if follow_up.state == SurveyFollowUp.State.DONE:
         raise ApplicationError(_("This follow-up is already done."), field_errors={"note": _("Already done.")})

@@ -32,6 +32,15 @@ def is_team_member(*, user: User, team_id: int) -> bool:
     return team_id in user_team_ids(user=user)
 
 
+def led_team_ids(*, user: User) -> list[int]:
+    """The teams a user leads (lead membership): whose feedback, surveys, reports and
+    members' scorecards they see."""
+    if not user.is_authenticated:
+        return []
+    return list(Membership.objects.filter(user_id=user.pk, role=Membership.Role.LEAD)
+                .order_by("team_id").values_list("team_id", flat=True))
+
+
 def is_team_lead(*, user: User, team_id: int) -> bool:
     return Membership.objects.filter(user=user, team_id=team_id, role=Membership.Role.LEAD).exists()
 

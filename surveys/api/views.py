@@ -20,6 +20,7 @@ from servicedesk.api.views import ApiView
 from servicedesk.limits import parse_id
 from surveys import selectors, services
 from surveys.models import SurveyResponse
+from teams.selectors import led_team_ids
 from tickets.models import Ticket
 from tickets.selectors import ticket_for_user
 
@@ -90,7 +91,7 @@ class SurveyResponseListView(ApiView, generics.ListAPIView):
 
     def get_queryset(self):
         user = self.request.user
-        if not (user.is_admin_role or selectors.lead_team_ids(user=user)):
+        if not (user.is_admin_role or led_team_ids(user=user)):
             raise PermissionDenied(_("Team leads and service admins read survey responses."))
         team_id = None
         raw_team = self.request.query_params.get("team")

@@ -4,6 +4,7 @@ and for the service team the survey's history with the follow-up of a low score.
 from django import template
 from django.utils import timezone
 
+from teams.selectors import led_team_ids
 from tickets.selectors import can_work_ticket
 
 from .. import selectors
@@ -37,7 +38,7 @@ def survey_panel(context, ticket):
     if not can_work_ticket(user=user, ticket=ticket):
         return base
     follow_ups = {f.response_id: f for f in selectors.ticket_follow_ups(ticket=ticket)}
-    can_close = user.is_admin_role or ticket.team_id in selectors.lead_team_ids(user=user)
+    can_close = user.is_admin_role or ticket.team_id in led_team_ids(user=user)
     rows = []
     for invite in invites:
         response = getattr(invite, "response", None)
