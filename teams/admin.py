@@ -22,9 +22,10 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ("name", "code")
+    list_display = ("name", "code", "head")
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
+    autocomplete_fields = ("head",)
 
 
 @admin.register(Team)

@@ -13,6 +13,10 @@ class Department(Translated):
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     code = models.SlugField(_("code"), max_length=40, unique=True)
+    # The department head sees the department report: the service the department's employees
+    # received from every service team (reports.access).
+    head = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("department head"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="headed_departments")
 
     class Meta:
         ordering = ["name"]
