@@ -7,7 +7,7 @@ from reports import definitions as d
 from reports.models import OutcomeRollup, TicketRollup
 from reports.rollup import rollup_pending
 from reports.selectors import ReportScope, report_summary
-from tests.sla.outcome_drivers import MINUTE, T0, clock, fresh, standard  # noqa: F401
+from tests.sla.outcome_drivers import MINUTE, T0, fresh
 from tickets import services
 from tickets.constants import Status
 
