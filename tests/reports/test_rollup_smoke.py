@@ -34,3 +34,20 @@ def test_a_resolved_ticket_is_counted_once_in_its_day(world, file_ticket, clock,
     other = report_summary(scope=ReportScope(team_ids=(world.it.pk,)), period=d.Period(day + dt.timedelta(days=1),
                                                                                          day + dt.timedelta(days=1)))
     assert other["created"] == 0 and other["sla"]["first_response"]["compliance"] is None
+
+
+def test_every_table_builds_from_the_rollups(world, file_ticket, clock, standard, settings):
+    from reports.tables import TABLES
+
+    settings.REPORT_TIME_ZONE = "UTC"
+    ticket = file_ticket()
+    clock.set(T0 + 10 * MINUTE)
+    services.comment_create(ticket=fresh(ticket), author=world.it_agent, body="Try again")
+    rollup_pending()
+    day = T0.date()
+    for key, build in TABLES.items():
+        table = build(ReportScope(team_ids=(world.it.pk,)), d.Period(day, day), T0)
+        assert all(len(row) == len(table.columns) for row in table.rows), key
+    by_service = TABLES["by_service_item"](ReportScope(team_ids=(world.it.pk,)), d.Period(day, day), T0)
+    assert by_service.row_keys == [world.laptop.pk]
+    assert by_service.rows[0][1] == 1  # created
