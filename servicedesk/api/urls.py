@@ -22,6 +22,7 @@ v1 = [
     path("", include("kbsearch.api_urls")),
     path("", include("problems.api.urls")),
     path("", include("knowledge.api.urls")),
+    path("reports/", include("reports.api_urls")),
 ]
 
 urlpatterns = [
