@@ -3,5 +3,4 @@ lists, exports and subscriptions (each views module adds its own routes here).""
 
 from django.urls import path  # noqa: F401
 
-
 urlpatterns: list = []
