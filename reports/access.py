@@ -36,9 +36,15 @@ def scorecard_members(*, user: User, team: Team) -> QuerySet[User]:
     """The members of `team` whose scorecard the user may see: all of them for an admin or
     the team's lead, the user themself for a member, nobody for anyone else (a peer never)."""
     members = User.objects.filter(memberships__team=team).distinct().order_by("username")
-    if user.is_admin_role or team.pk in led_team_ids(user=user):
+    if can_see_all_scorecards(user=user, team=team):
         return members
     return members.filter(pk=user.pk)
+
+
+def can_see_all_scorecards(*, user: User, team: Team) -> bool:
+    """Whether the user sees every member's scorecard of `team` (the members page): an
+    admin or the team's lead."""
+    return user.is_authenticated and (user.is_admin_role or team.pk in led_team_ids(user=user))
 
 
 def can_see_scorecard(*, user: User, team: Team, member: User) -> bool:

@@ -1,5 +1,9 @@
 """Report endpoints under /api/v1/reports/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .api.members import MemberScorecardsView
+
+urlpatterns: list = [
+    path("members/", MemberScorecardsView.as_view(), name="api-report-members"),
+]

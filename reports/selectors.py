@@ -21,6 +21,7 @@ from tickets.constants import OPEN_STATUSES
 from tickets.models import ServiceItem, Ticket
 
 from . import definitions as d
+from .knowledge import knowledge_summary
 from .models import OutcomeBucket, OutcomeRollup, SurveyRollup, TicketRollup
 from .rollup import report_zone, rollup_as_of
 
@@ -103,9 +104,10 @@ def _zero(value) -> int:
 
 
 def report_summary(*, scope: ReportScope, period: d.Period, now: dt.datetime | None = None,
-                   with_backlog: bool = True, with_feedback: bool = True) -> dict:
+                   with_backlog: bool = True, with_feedback: bool = True, with_knowledge: bool = True) -> dict:
     """Every figure of the reports for a scope and period (days inclusive, in the report time
-    zone), each with its counts. See reports.definitions and the README for what they count."""
+    zone), each with its counts. See reports.definitions and the README for what they count;
+    the knowledge-base figures (`knowledge`) are reports.knowledge's."""
     now = now or timezone.now()
     zone = report_zone()
     q = scope.rollup_q(period)
@@ -146,14 +148,29 @@ def report_summary(*, scope: ReportScope, period: d.Period, now: dt.datetime | N
         summary["backlog"] = backlog(scope=scope, now=now, zone=zone)
     if with_feedback:
         summary["feedback"] = _feedback(scope, start, end)
+    if with_knowledge:
+        summary["knowledge"] = _knowledge(scope, start, end)
     return summary
+
+
+def _narrower_than_teams(scope: ReportScope) -> bool:
+    return any(getattr(scope, name) is not None for name in ("department_id", "service_item_id", "category_id",
+                                                             "priority", "assignee_id"))
+
+
+def _knowledge(scope: ReportScope, start: dt.datetime, end: dt.datetime) -> dict | None:
+    """The knowledge-base figures of the scope's teams' articles (an article belongs to a
+    team, not to a service item, a department or a person: None when the scope is narrower
+    than teams; a member's own are on their scorecard)."""
+    if _narrower_than_teams(scope):
+        return None
+    return knowledge_summary(team_ids=scope.team_ids, start=start, end=end)
 
 
 def _feedback(scope: ReportScope, start: dt.datetime, end: dt.datetime) -> dict | None:
     """Feedback sent to the scope's teams in the period, by kind and status (feedback is about
     a team, not a service item or a person: None when the scope is narrower than teams)."""
-    if any(getattr(scope, name) is not None for name in ("department_id", "service_item_id", "category_id",
-                                                           "priority", "assignee_id")):
+    if _narrower_than_teams(scope):
         return None
     counts = feedback_counts(team_ids=list(scope.team_ids) if scope.team_ids is not None else None,
                              start=start, end=end)

@@ -16,11 +16,13 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import Department, Team, User
+from teams.selectors import team_members
 from tickets.constants import Priority
 from tickets.models import ServiceItem
 
 from . import definitions as d
-from .selectors import ReportScope, report_breakdown, report_summary
+from .scorecards import TeamScorecards, team_scorecards
+from .selectors import ReportScope, report_breakdown, report_summary, report_trend
 
 # Column kinds: how a value is shown and exported.
 TEXT, COUNT, RATIO, SECONDS, NUMBER, DATE = "text", "count", "ratio", "seconds", "number", "date"
@@ -98,6 +100,8 @@ def summary_table(summary: dict) -> Table:
     add([_("Survey response rate"), sat["response_rate"], sat["sent"], FIGURE_HELP["response_rate"]])
     if "backlog" in summary:
         add([_("Backlog now"), summary["backlog"]["total"], None, FIGURE_HELP["backlog"]])
+    if summary.get("knowledge"):
+        table.rows.extend(knowledge_rows(summary["knowledge"]))
     return table
 
 
@@ -176,3 +180,165 @@ TABLES: dict[str, Callable[[ReportScope, d.Period, dt.datetime], Table]] = {
     "by_department": _breakdown("department_id"),
     "by_assignee": _breakdown("assignee_id"),
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# The knowledge base's figures (reports.knowledge) and member scorecards (reports.scorecards)
+
+KNOWLEDGE_HELP = {
+    "written": _("Articles written in the period (their first revision)."),
+    "published": _("Articles published for the first time in the period."),
+    "views": _("Views of the articles opened from a ticket in the period, once per ticket and article "
+               "(the only views with a date)."),
+    "views_all_time": _("Every view of the articles since they were written, whatever the period "
+                        "(the knowledge base keeps one counter per article, without dates)."),
+    "helpful": _("“Helpful” answers out of all helpful / not helpful answers given in the period."),
+    "deflections": _("Requests not filed because one of the articles solved them, in the period."),
+    "solved": _("Tickets whose requester marked one of the articles as having solved the request, in the period."),
+    "used_in_reply": _("Tickets where one of the articles was linked from a reply in the period."),
+}
+
+
+def knowledge_rows(knowledge: dict) -> list[list[Any]]:
+    """The summary table's rows of the knowledge-base figures (figure, value, n, help)."""
+    helpful = knowledge["helpful"]
+    return [
+        [_("Articles written"), knowledge["written"], None, KNOWLEDGE_HELP["written"]],
+        [_("Articles published"), knowledge["published"], None, KNOWLEDGE_HELP["published"]],
+        [_("Article views from tickets"), knowledge["views"], None, KNOWLEDGE_HELP["views"]],
+        [_("Article views, all time"), knowledge["views_all_time"], None, KNOWLEDGE_HELP["views_all_time"]],
+        [_("Articles found helpful"), helpful["share"], helpful["answers"], KNOWLEDGE_HELP["helpful"]],
+        [_("Deflections"), knowledge["deflections"], None, KNOWLEDGE_HELP["deflections"]],
+        [_("Tickets solved by an article"), knowledge["solved"], None, KNOWLEDGE_HELP["solved"]],
+        [_("Articles used in replies"), knowledge["used_in_reply"], None, KNOWLEDGE_HELP["used_in_reply"]],
+    ]
+
+
+SMALL_N_NOTE = _("few cases: read with care")
+
+SCORECARD_HELP = {
+    "load": _("Tickets open now (new, open or waiting on the requester) assigned to the member; "
+              "for the team, all its open tickets."),
+    "reopen_rate": _("Reopens within %(days)d days of the resolution, out of the resolutions in the period.")
+    % {"days": d.REOPEN_WINDOW_DAYS},
+    "kb_written": _("Articles of the team the member wrote, created in the period."),
+}
+
+# Which of a scorecard's `few_cases` keys each column's figure is counted over.
+SCORECARD_CASES = {
+    "resolved": "resolved", "reopen_rate": "resolved", "first_contact_rate": "resolved",
+    **{f"{kind}_compliance": kind for kind in d.TARGET_KINDS},
+    **{f"{kind}_decided": kind for kind in d.TARGET_KINDS},
+    "first_response_p50": "first_response_p50",
+    "satisfied": "satisfaction", "mean": "satisfaction", "responses": "satisfaction",
+    "kb_helpful": "helpful", "kb_helpful_answers": "helpful",
+}
+
+FEW_CASES_LABELS = {
+    "resolved": _("resolved"), "first_response": KIND_LABELS["first_response"],
+    "next_response": KIND_LABELS["next_response"], "resolution": KIND_LABELS["resolution"],
+    "first_response_p50": _("first response p50"), "satisfaction": _("satisfaction"),
+    "helpful": _("articles found helpful"),
+}
+
+
+def scorecard_columns() -> list[Column]:
+    columns = [Column("name", _("Member"), TEXT),
+               Column("load", _("Open tickets now"), COUNT, SCORECARD_HELP["load"]),
+               Column("resolved", _("Resolved"), COUNT, FIGURE_HELP["resolved"]),
+               Column("reopen_rate", _("Reopen rate"), RATIO, SCORECARD_HELP["reopen_rate"]),
+               Column("first_contact_rate", _("First-contact resolution"), RATIO, FIGURE_HELP["first_contact"])]
+    for kind in d.TARGET_KINDS:
+        label = KIND_LABELS[kind]
+        columns += [Column(f"{kind}_compliance", _("%(target)s: compliance") % {"target": label}, RATIO,
+                           FIGURE_HELP["compliance"]),
+                    Column(f"{kind}_decided", _("%(target)s: decided (n)") % {"target": label})]
+    columns += [
+        Column("first_response_p50", _("First response p50 (business time)"), SECONDS, FIGURE_HELP["p50"]),
+        Column("satisfied", _("Satisfied (4–5)"), RATIO, FIGURE_HELP["satisfaction"]),
+        Column("mean", _("Mean score"), NUMBER, FIGURE_HELP["mean"]),
+        Column("responses", _("Survey responses (n)")),
+        Column("kb_written", _("Articles written"), COUNT, SCORECARD_HELP["kb_written"]),
+        Column("kb_published", _("Articles published"), COUNT, KNOWLEDGE_HELP["published"]),
+        Column("kb_used_in_reply", _("Articles used in replies"), COUNT, KNOWLEDGE_HELP["used_in_reply"]),
+        Column("kb_solved", _("Tickets solved by an article"), COUNT, KNOWLEDGE_HELP["solved"]),
+        Column("kb_deflections", _("Deflections"), COUNT, KNOWLEDGE_HELP["deflections"]),
+        Column("kb_views", _("Article views from tickets"), COUNT, KNOWLEDGE_HELP["views"]),
+        Column("kb_helpful", _("Articles found helpful"), RATIO, KNOWLEDGE_HELP["helpful"]),
+        Column("kb_helpful_answers", _("Helpful answers (n)")),
+        Column("note", _("Note"), TEXT),
+    ]
+    return columns
+
+
+def few_cases_note(card: dict) -> str:
+    if not card["few_cases"]:
+        return ""
+    names = ", ".join(str(FEW_CASES_LABELS[key]) for key in card["few_cases"])
+    return f"{SMALL_N_NOTE} ({names})"
+
+
+def scorecard_row(name: Any, card: dict) -> list[Any]:
+    """One scorecard as a row of scorecard_columns()."""
+    row = [name, card["load"], card["resolved"], card["reopen_rate"], card["first_contact"]["rate"]]
+    for kind in d.TARGET_KINDS:
+        row += [card["sla"][kind]["compliance"], card["sla"][kind]["decided"]]
+    sat, kb = card["satisfaction"], card["knowledge"]
+    row += [card["first_response_p50_business_seconds"], sat["positive_share"], sat["mean"], sat["responses"],
+            kb["written"], kb["published"], kb["used_in_reply"], kb["solved"], kb["deflections"], kb["views"],
+            kb["helpful"]["share"], kb["helpful"]["answers"], few_cases_note(card)]
+    return row
+
+
+def members_table(cards: TeamScorecards) -> Table:
+    """The team's row first, then one row per member (reports.scorecards.TeamScorecards);
+    row keys: None for the team, else the member's id."""
+    team = Team.objects.get(pk=cards.team_id)
+    table = Table(key="members", title=_("Member scorecards"), columns=scorecard_columns(),
+                  notes=[_("A note marks figures counted over fewer than %(n)d cases.") % {"n": d.SMALL_N}])
+    table.rows.append(scorecard_row(_("Team: %(team)s") % {"team": team.tr("name")}, cards.team))
+    table.row_keys.append(None)
+    for member, card in cards.members:
+        table.rows.append(scorecard_row(member.display_name, card))
+        table.row_keys.append(member.pk)
+    return table
+
+
+def member_trend_table(trend: list[dict]) -> Table:
+    """A member's compliance per week: week, resolved, per target kind compliance and n."""
+    columns = [Column("week", _("Week of"), DATE), Column("resolved", _("Resolved"))]
+    for kind in d.TARGET_KINDS:
+        label = KIND_LABELS[kind]
+        columns += [Column(f"{kind}_compliance", _("%(target)s: compliance") % {"target": label}, RATIO,
+                           FIGURE_HELP["compliance"]),
+                    Column(f"{kind}_decided", _("%(target)s: decided (n)") % {"target": label})]
+    table = Table(key="member_trend", title=_("Compliance over 12 weeks"), columns=columns)
+    for week in trend:
+        row = [week["start"], week["resolved"]]
+        for kind in d.TARGET_KINDS:
+            row += [week["sla"][kind]["compliance"], week["sla"][kind]["decided"]]
+        table.rows.append(row)
+        table.row_keys.append(week["start"])
+    return table
+
+
+def _members(scope: ReportScope, period: d.Period, now: dt.datetime) -> Table:
+    """The members table of the scope's one team (all its members, or the scope's assignee
+    alone): whoever exports it checked reports.access first."""
+    team = Team.objects.get(pk=scope.team_ids[0])
+    members = team_members(team=team)
+    if scope.assignee_id is not None:
+        members = members.filter(pk=scope.assignee_id)
+    return members_table(team_scorecards(team=team, members=members, period=period, now=now))
+
+
+TABLES["members"] = _members
+
+
+def _member_trend(scope: ReportScope, period: d.Period, now: dt.datetime) -> Table:
+    """The scope's compliance per week over the 12 weeks ending with the period's last week
+    (a member's when the scope has an assignee)."""
+    return member_trend_table(report_trend(scope=scope, last=period.last))
+
+
+TABLES["member_trend"] = _member_trend
