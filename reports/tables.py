@@ -235,7 +235,7 @@ SCORECARD_CASES = {
 }
 
 FEW_CASES_LABELS = {
-    "resolved": _("resolved"), "first_response": KIND_LABELS["first_response"],
+    "resolved": _("resolutions"), "first_response": KIND_LABELS["first_response"],
     "next_response": KIND_LABELS["next_response"], "resolution": KIND_LABELS["resolution"],
     "first_response_p50": _("first response p50"), "satisfaction": _("satisfaction"),
     "helpful": _("articles found helpful"),
@@ -245,7 +245,7 @@ FEW_CASES_LABELS = {
 def scorecard_columns() -> list[Column]:
     columns = [Column("name", _("Member"), TEXT),
                Column("load", _("Open tickets now"), COUNT, SCORECARD_HELP["load"]),
-               Column("resolved", _("Resolved"), COUNT, FIGURE_HELP["resolved"]),
+               Column("resolved", _("Resolutions"), COUNT, FIGURE_HELP["resolved"]),
                Column("reopen_rate", _("Reopen rate"), RATIO, SCORECARD_HELP["reopen_rate"]),
                Column("first_contact_rate", _("First-contact resolution"), RATIO, FIGURE_HELP["first_contact"])]
     for kind in d.TARGET_KINDS:
@@ -306,7 +306,7 @@ def members_table(cards: TeamScorecards) -> Table:
 
 def member_trend_table(trend: list[dict]) -> Table:
     """A member's compliance per week: week, resolved, per target kind compliance and n."""
-    columns = [Column("week", _("Week of"), DATE), Column("resolved", _("Resolved"))]
+    columns = [Column("week", _("Week of"), DATE), Column("resolved", _("Resolutions"))]
     for kind in d.TARGET_KINDS:
         label = KIND_LABELS[kind]
         columns += [Column(f"{kind}_compliance", _("%(target)s: compliance") % {"target": label}, RATIO,

@@ -38,6 +38,7 @@ from notifications import digest
 from notifications import services as notify
 from notifications.models import Notification, OutboxMessage, Preference
 from problems import services as problems
+from reports.rollup import rollup_pending
 from sla import scanner
 from sla.bookkeeping import ticket_summaries_refresh
 from sla.models import SLAClock
@@ -467,6 +468,7 @@ def rich_world(pinned, world, sla_objects, file_ticket, settings, tmp_path, requ
     Preference.objects.create(user=w.it_lead, event=notify.LEAD_DIGEST, delivery=Preference.Delivery.BOTH)
     digest.lead_digests_enqueue(now=now)
     notify.deliver_outbox(now=now + 100 * hour, batch_size=10_000)
+    rollup_pending(now=now + 100 * hour)  # the reports' figures
     return w
 
 
@@ -704,6 +706,11 @@ def _pages(w) -> list[Page]:
         Page("it_lead", reverse("queue-link-problem", args=[it]), "post",
              {"problem": w.problem.pk, "ticket": [w.bulk[1].pk, w.bulk[2].pk]}, follow=True),
         Page("it_lead", reverse("problem-resolve", args=[w.problem.pk]), "post", {"summary": "New cert."}),
+        # Member scorecards (the rollups folded first, so that figures and notes show).
+        Page("it_lead", reverse("report-members", args=[it]) + "?from=2026-01-01&to=2026-12-31"),
+        Page("it_agent", reverse("report-member", args=[it, w.it_agent.username]) + "?from=2026-01-01&to=2026-12-31"),
+        Page("it_lead", reverse("report-member", args=[it, w.it_agent.username]) + "?from=2026-02-01&to=2026-01-01",
+             status=400),
     ]
     # The knowledge base: readers, writers and the lead, then its actions.
     article, draft = w.article.pk, w.kb_draft.pk

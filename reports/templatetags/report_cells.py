@@ -1,28 +1,18 @@
 """How a report table's value looks on a page, by its column's kind (reports.tables): a
-share as a whole percentage, a duration in days, hours and minutes, nothing counted as a dash."""
+share as a whole percentage, a duration in hours and minutes (as the targets read), nothing
+counted as a dash."""
 
 import datetime as dt
 
 from django import template
 from django.utils import formats
-from django.utils.translation import gettext as _
 
 from reports import tables
+from tickets.presentation import format_business_minutes
 
 register = template.Library()
 
 NOTHING = "–"
-
-
-def duration_text(seconds: float) -> str:
-    minutes = int(round(seconds / 60))
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
-    if hours:
-        return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
-    return _("%(m)d min") % {"m": minutes}
 
 
 @register.filter
@@ -32,8 +22,8 @@ def cell(value, kind: str) -> str:
         return NOTHING if kind != tables.TEXT else ""
     if kind == tables.RATIO:
         return f"{formats.number_format(round(100 * value))} %"
-    if kind == tables.SECONDS:
-        return duration_text(value)
+    if kind == tables.SECONDS:  # the report tables' durations are business time: hours, never days
+        return format_business_minutes(round(value / 60))
     if kind == tables.NUMBER:
         return formats.number_format(value, 2) if isinstance(value, float) else formats.number_format(value)
     if kind == tables.DATE and isinstance(value, dt.date):
