@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import Department, Team, User
@@ -53,12 +54,18 @@ class Table:
     notes: list[Any] = field(default_factory=list)
 
 
+def filled(message, **values):
+    """A lazy translation whose placeholders are filled when it is shown: `%` on a lazy
+    string translates it at once, at import, in English."""
+    return lazy(lambda: str(message) % values, str)()
+
+
 # What each figure counts (the pages show it beside the figure; the README repeats it).
 FIGURE_HELP = {
     "created": _("Tickets filed in the period."),
     "resolved": _("Resolutions in the period (a ticket resolved, reopened and resolved again counts twice)."),
-    "reopened": _("Reopens in the period that came within %(days)d days of the resolution they undid.")
-    % {"days": d.REOPEN_WINDOW_DAYS},
+    "reopened": filled(_("Reopens in the period that came within %(days)d days of the resolution they undid."),
+                       days=d.REOPEN_WINDOW_DAYS),
     "backlog": _("Tickets open now (new, open or waiting on the requester), by days since filing."),
     "first_contact": _("Resolutions with at most one public reply from the team, never reopened, "
                        "out of all resolutions."),
@@ -66,8 +73,8 @@ FIGURE_HELP = {
                     "(met, or past their due time)."),
     "p50": _("Half of the timed cycles took at most this long (to within one histogram bucket)."),
     "p90": _("Nine in ten timed cycles took at most this long (to within one histogram bucket)."),
-    "satisfaction": _("Survey responses scoring %(score)d or 5, out of the responses answered in the period.")
-    % {"score": d.POSITIVE_SCORE},
+    "satisfaction": filled(_("Survey responses scoring %(score)d or 5, out of the responses answered in the "
+                             "period."), score=d.POSITIVE_SCORE),
     "response_rate": _("Responses answered, out of surveys sent in the period."),
     "mean": _("Mean score (1–5) of the responses answered in the period."),
 }
@@ -219,8 +226,8 @@ SMALL_N_NOTE = _("few cases: read with care")
 SCORECARD_HELP = {
     "load": _("Tickets open now (new, open or waiting on the requester) assigned to the member; "
               "for the team, all its open tickets."),
-    "reopen_rate": _("Reopens within %(days)d days of the resolution, out of the resolutions in the period.")
-    % {"days": d.REOPEN_WINDOW_DAYS},
+    "reopen_rate": filled(_("Reopens within %(days)d days of the resolution, out of the resolutions in the period."),
+                          days=d.REOPEN_WINDOW_DAYS),
     "kb_written": _("Articles of the team the member wrote, created in the period."),
 }
 

@@ -44,6 +44,14 @@ def _presets(request: HttpRequest) -> list[dict]:
     return out
 
 
+# Columns the exports write and the pages leave out (the page marks few cases with a *).
+PAGE_HIDDEN = ("note",)
+
+
+def _columns(table: Table) -> list:
+    return [column for column in table.columns if column.key not in PAGE_HIDDEN]
+
+
 def _rows(table: Table, cards: list[dict], links: list[str | None]) -> list[dict]:
     """The table's rows for the partial: each cell with its kind, and whether its figure was
     counted over few cases."""
@@ -52,7 +60,7 @@ def _rows(table: Table, cards: list[dict], links: list[str | None]) -> list[dict
         few = set(card["few_cases"]) if card else set()
         rows.append({"link": link, "cells": [
             {"value": value, "kind": column.kind, "few": SCORECARD_CASES.get(column.key) in few}
-            for value, column in zip(row, table.columns, strict=True)]})
+            for value, column in zip(row, table.columns, strict=True) if column.key not in PAGE_HIDDEN]})
     return rows
 
 
@@ -84,7 +92,8 @@ def report_members(request: HttpRequest, team_slug: str) -> HttpResponse:
     links = [None] + [reverse("report-member", args=[team.slug, member.username]) + "?" + request.GET.urlencode()
                       for member, _card in cards.members]
     context.update({
-        "table": table, "rows": _rows(table, [cards.team] + [card for _m, card in cards.members], links),
+        "table": table, "columns": _columns(table),
+        "rows": _rows(table, [cards.team] + [card for _m, card in cards.members], links),
         "as_of": cards.as_of, "export_query": urlencode({"team": team.pk, **_period_query(form)}),
     })
     return render(request, "reports/members.html", context)
@@ -130,7 +139,8 @@ def report_member(request: HttpRequest, team_slug: str, username: str) -> HttpRe
     trend = member_trend_table(member_trend(team=team, member=member, last=period.last))
     context.update({
         "table": table, "lines": _side_by_side(table, cards), "as_of": cards.as_of,
-        "trend": trend, "trend_rows": _rows(trend, [None] * len(trend.rows), [None] * len(trend.rows)),
+        "trend": trend, "trend_columns": _columns(trend),
+        "trend_rows": _rows(trend, [None] * len(trend.rows), [None] * len(trend.rows)),
         "export_query": urlencode({"team": team.pk, "assignee": member.pk, **_period_query(form)}),
         "can_see_all": can_see_all_scorecards(user=request.user, team=team),
     })

@@ -145,3 +145,20 @@ def test_a_bad_period_on_the_page_is_a_400_with_the_message(client, people):
 
     assert response.status_code == 400
     assert "The period ends before it starts." in response.content.decode()
+
+
+def test_the_members_page_and_the_api_take_as_many_queries_for_many_members(client, people, file_ticket, clock,
+                                                                              standard, settings,
+                                                                              django_assert_max_num_queries):
+    build_week(people, file_ticket, clock, settings)
+    client.force_login(people.it_lead)
+    url = reverse("report-members", args=["it"])
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    for n in range(10):
+        MembershipFactory(user=UserFactory(username=f"it.more{n}"), team=people.it)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get(API, {"team": people.it.pk}).json()) == 13

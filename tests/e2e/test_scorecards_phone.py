@@ -1,0 +1,58 @@
+"""The member scorecard pages in a browser, at a desktop's size and a phone's (390×844), in
+English and 繁體中文: nothing to pan to sideways (the wide members table scrolls in its own
+strip), the period presets and the scorecard within the screen's width, and no script or
+style refused by the Content-Security-Policy. Screenshots in /tmp/scorecard-shots/."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from reports.rollup import rollup_pending
+from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.test_phone_layout import OVERFLOW, within_width
+from tickets import services
+from tickets.constants import Status
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/tmp/scorecard-shots")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_scorecard_pages_fit_the_screen(world, file_ticket, open_page, language, viewport, settings):
+    settings.REPORT_TIME_ZONE = "UTC"
+    for n in range(3):
+        ticket = file_ticket(title=f"Laptop {n}")
+        services.ticket_assign(ticket=ticket, assignee=world.it_agent, actor=world.it_lead)
+        if n:
+            services.comment_create(ticket=ticket, author=world.it_agent, body="On it")
+            services.ticket_transition(ticket=ticket, to=Status.RESOLVED, actor=world.it_agent)
+    rollup_pending()
+    today = dt.datetime.now(dt.UTC).date()
+    period = f"?from={today - dt.timedelta(days=6)}&to={today}"
+    SHOTS.mkdir(exist_ok=True)
+    page = open_page(world.it_lead, language=language, viewport=viewport)
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    found = []
+    for name, path, primary in [
+        ("members", f"/reports/teams/it/members/{period}", "#table-members th[scope=row] a"),
+        ("member", f"/reports/teams/it/members/it.agent/{period}", "#table-scorecard"),
+    ]:
+        response = page.goto(path)
+        assert response.status == 200, f"{path}: {response.status}"
+        page.wait_for_load_state("networkidle")
+        measured = page.evaluate(OVERFLOW)
+        if measured["scrollWidth"] > viewport["width"]:
+            found.append(f"{name}: the page is {measured['scrollWidth']} px wide")
+        found += [f"{name}: {text} sticks out" for text in measured["beyond"]]
+        if viewport == PHONE and (why := within_width(page, "main .chip")):
+            found.append(f"{name}: {why}")
+        assert page.locator(primary).count() >= 1, f"{name}: {primary} missing"
+        page.screenshot(path=SHOTS / f"{language}-{viewport['width']}-{name}.png", full_page=True)
+
+    assert not found, "\n".join(found)
+    assert not refused, refused
