@@ -22,6 +22,9 @@ from .selectors import ReportScope
 
 # The longest period one report covers.
 MAX_PERIOD_DAYS = 3 * 366
+# The days a report may name: the arithmetic around them (a default end a week later, the
+# instant a day ends) stays within Python's dates, so a date like 9999-12-31 is a 400, not a 500.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
 
 
 class ReportFilterForm(forms.Form):
@@ -65,6 +68,20 @@ class ReportFilterForm(forms.Form):
         if department is None:
             self.out_of_reach = True
         return department
+
+    def _clean_day(self, name: str) -> dt.date | None:
+        day = self.cleaned_data.get(name)
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise forms.ValidationError(_("Choose a day from %(first)s to %(last)s.")
+                                        % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+                                        code="out_of_range")
+        return day
+
+    def clean_from_(self) -> dt.date | None:
+        return self._clean_day("from_")
+
+    def clean_to(self) -> dt.date | None:
+        return self._clean_day("to")
 
     def clean(self):
         data = super().clean()

@@ -278,6 +278,9 @@ CASES = [
          body={}, effect={"knowledge_article": CHANGED}),
     Case("kb article feedback", "post", f"{V1}/kb/articles/{{id}}/feedback/", EVERYONE,
          obj="kb_article", body={"helpful": True}, effect={"knowledge_articlefeedback": 1}),
+    # --- reports: IT's member scorecards (its lead and admins all, an IT agent their own) -------
+    Case("report members", "get", f"{V1}/reports/members/", codes(401, 404, 404, 404, 200, 200, 200),
+         body=lambda world, objects, user: {"team": world.it.pk}),
     # --- the schema and its pages ------------------------------------------------------------
     # --- knowledge-base search ---------------------------------------------------------------
     # "This solved it" on the IT team's own article (visibility "team"): out of the
