@@ -331,7 +331,10 @@ def member_trend_table(trend: list[dict]) -> Table:
 
 def _members(scope: ReportScope, period: d.Period, now: dt.datetime) -> Table:
     """The members table of the scope's one team (all its members, or the scope's assignee
-    alone): whoever exports it checked reports.access first."""
+    alone): whoever exports it checked reports.access first (can_see_all_scorecards, or
+    can_see_scorecard for the assignee)."""
+    if scope.team_ids is None or len(scope.team_ids) != 1:
+        raise ValueError("the members table is one team's: give one team")
     team = Team.objects.get(pk=scope.team_ids[0])
     members = team_members(team=team)
     if scope.assignee_id is not None:
