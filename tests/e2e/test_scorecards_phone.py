@@ -10,6 +10,7 @@ import pytest
 
 from reports.rollup import rollup_pending
 from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.test_accessibility import BLOCKING, axe_violations, describe
 from tests.e2e.test_phone_layout import OVERFLOW, within_width
 from tickets import services
 from tickets.constants import Status
@@ -19,9 +20,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/scorecard-shots")
 
 
-@pytest.mark.parametrize("language", ["en", "zh-hant"])
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_the_scorecard_pages_fit_the_screen(world, file_ticket, open_page, language, viewport, settings):
+def _work(world, file_ticket, settings) -> str:
+    """Three of it.agent's tickets today, two answered and resolved, rolled up; the query
+    string of the week ending today."""
     settings.REPORT_TIME_ZONE = "UTC"
     for n in range(3):
         ticket = file_ticket(title=f"Laptop {n}")
@@ -31,7 +32,13 @@ def test_the_scorecard_pages_fit_the_screen(world, file_ticket, open_page, langu
             services.ticket_transition(ticket=ticket, to=Status.RESOLVED, actor=world.it_agent)
     rollup_pending()
     today = dt.datetime.now(dt.UTC).date()
-    period = f"?from={today - dt.timedelta(days=6)}&to={today}"
+    return f"?from={today - dt.timedelta(days=6)}&to={today}"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_scorecard_pages_fit_the_screen(world, file_ticket, open_page, language, viewport, settings):
+    period = _work(world, file_ticket, settings)
     SHOTS.mkdir(exist_ok=True)
     page = open_page(world.it_lead, language=language, viewport=viewport)
     refused = []
@@ -56,3 +63,16 @@ def test_the_scorecard_pages_fit_the_screen(world, file_ticket, open_page, langu
 
     assert not found, "\n".join(found)
     assert not refused, refused
+
+
+def test_the_scorecard_pages_have_no_serious_accessibility_violation(world, file_ticket, open_page, settings):
+    period = _work(world, file_ticket, settings)
+    page = open_page(world.it_lead, viewport=DESKTOP, bypass_csp=True)
+    problems = []
+    for path in (f"/reports/teams/it/members/{period}", f"/reports/teams/it/members/it.agent/{period}"):
+        assert page.goto(path).status == 200
+        page.wait_for_load_state("networkidle")
+        problems += [describe(path, violation) for violation in axe_violations(page)
+                     if violation["impact"] in BLOCKING]
+
+    assert not problems, "\n".join(problems)
