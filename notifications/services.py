@@ -47,6 +47,7 @@ FEEDBACK_STATUS = "feedback_status"
 PROBLEM_FLAGGED = "problem_flagged"
 KB_OUTDATED = "kb_outdated"
 KB_REVIEW_DUE = "kb_review_due"
+REPORT_SUMMARY = "report_summary"
 
 EVENT_LABELS = {
     TICKET_CREATED: gettext_lazy("New ticket in my team's queue"),
@@ -65,6 +66,7 @@ EVENT_LABELS = {
     KB_OUTDATED: gettext_lazy("A reader reported my knowledge article out of date"),
     KB_REVIEW_DUE: gettext_lazy("My knowledge article is due for review"),
     LEAD_DIGEST: gettext_lazy("Daily digest of my team's queue (leads; off unless chosen)"),
+    REPORT_SUMMARY: gettext_lazy("Report summaries I subscribed to"),
 }
 
 

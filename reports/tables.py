@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import Department, Team, User
@@ -49,14 +50,22 @@ class Table:
     # Per row, optional ids the pages use for drill-down links (same length as rows).
     row_keys: list[Any] = field(default_factory=list)
     notes: list[Any] = field(default_factory=list)
+    # Per row, how its NUMBER cells look when a column mixes figures of several kinds (the
+    # summary's value column: counts, ratios, durations); empty: the columns' kinds.
+    row_kinds: list[str] = field(default_factory=list)
+
+
+def _lazy_format(text, values: dict):
+    """`text % values`, translated when shown (a lazy string's % translates at once, at import)."""
+    return lazy(lambda: str(text) % values, str)()
 
 
 # What each figure counts (the pages show it beside the figure; the README repeats it).
 FIGURE_HELP = {
     "created": _("Tickets filed in the period."),
     "resolved": _("Resolutions in the period (a ticket resolved, reopened and resolved again counts twice)."),
-    "reopened": _("Reopens in the period that came within %(days)d days of the resolution they undid.")
-    % {"days": d.REOPEN_WINDOW_DAYS},
+    "reopened": _lazy_format(_("Reopens in the period that came within %(days)d days of the resolution they undid."),
+                             {"days": d.REOPEN_WINDOW_DAYS}),
     "backlog": _("Tickets open now (new, open or waiting on the requester), by days since filing."),
     "first_contact": _("Resolutions with at most one public reply from the team, never reopened, "
                        "out of all resolutions."),
@@ -64,8 +73,9 @@ FIGURE_HELP = {
                     "(met, or past their due time)."),
     "p50": _("Half of the timed cycles took at most this long (to within one histogram bucket)."),
     "p90": _("Nine in ten timed cycles took at most this long (to within one histogram bucket)."),
-    "satisfaction": _("Survey responses scoring %(score)d or 5, out of the responses answered in the period.")
-    % {"score": d.POSITIVE_SCORE},
+    "satisfaction": _lazy_format(
+        _("Survey responses scoring %(score)d or 5, out of the responses answered in the period."),
+        {"score": d.POSITIVE_SCORE}),
     "response_rate": _("Responses answered, out of surveys sent in the period."),
     "mean": _("Mean score (1–5) of the responses answered in the period."),
 }
@@ -77,25 +87,29 @@ def summary_table(summary: dict) -> Table:
         Column("figure", _("Figure"), TEXT), Column("value", _("Value"), NUMBER),
         Column("n", _("Out of (n)"), COUNT), Column("help", _("What it counts"), TEXT),
     ])
-    add = table.rows.append
+
+    def add(row: list, kind: str = COUNT) -> None:
+        table.rows.append(row)
+        table.row_kinds.append(kind)
+
     add([_("Created"), summary["created"], None, FIGURE_HELP["created"]])
     add([_("Resolved"), summary["resolved"], None, FIGURE_HELP["resolved"]])
     add([_("Reopened"), summary["reopened"], summary["resolved"], FIGURE_HELP["reopened"]])
     fc = summary["first_contact"]
-    add([_("First-contact resolution"), fc["rate"], fc["resolved"], FIGURE_HELP["first_contact"]])
+    add([_("First-contact resolution"), fc["rate"], fc["resolved"], FIGURE_HELP["first_contact"]], RATIO)
     for kind in d.TARGET_KINDS:
         entry = summary["sla"][kind]
         label = KIND_LABELS[kind]
         add([_("%(target)s: compliance") % {"target": label}, entry["compliance"], entry["decided"],
-             FIGURE_HELP["compliance"]])
+             FIGURE_HELP["compliance"]], RATIO)
         for p in ("p50", "p90"):
             for measure, measure_label in (("business", _("business time")), ("wall", _("wall time"))):
                 add([_("%(target)s: %(p)s, %(measure)s") % {"target": label, "p": p, "measure": measure_label},
-                     entry[f"{p}_{measure}_seconds"], entry["timed"], FIGURE_HELP[p]])
+                     entry[f"{p}_{measure}_seconds"], entry["timed"], FIGURE_HELP[p]], SECONDS)
     sat = summary["satisfaction"]
-    add([_("Satisfied (4–5)"), sat["positive_share"], sat["responses"], FIGURE_HELP["satisfaction"]])
-    add([_("Mean score"), sat["mean"], sat["responses"], FIGURE_HELP["mean"]])
-    add([_("Survey response rate"), sat["response_rate"], sat["sent"], FIGURE_HELP["response_rate"]])
+    add([_("Satisfied (4–5)"), sat["positive_share"], sat["responses"], FIGURE_HELP["satisfaction"]], RATIO)
+    add([_("Mean score"), sat["mean"], sat["responses"], FIGURE_HELP["mean"]], NUMBER)
+    add([_("Survey response rate"), sat["response_rate"], sat["sent"], FIGURE_HELP["response_rate"]], RATIO)
     if "backlog" in summary:
         add([_("Backlog now"), summary["backlog"]["total"], None, FIGURE_HELP["backlog"]])
     return table

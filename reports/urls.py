@@ -1,6 +1,15 @@
 """Report pages under /reports/ (URL names start with "report"): team and department reports, member scorecards, drill-down
 lists, exports and subscriptions (each views module adds its own routes here)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import exports, subscriptions
+
+urlpatterns: list = [
+    # exports and subscriptions (reports.views.exports, reports.views.subscriptions)
+    path("export/<slug:table>.<slug:fmt>", exports.report_export, name="report-export"),
+    path("exports/<int:pk>/", exports.report_export_job, name="report-export-job"),
+    path("exports/<int:pk>/download/", exports.report_export_download, name="report-export-download"),
+    path("subscriptions/", subscriptions.report_subscriptions, name="report-subscriptions"),
+    path("subscriptions/<int:pk>/stop/", subscriptions.report_subscription_stop, name="report-subscription-stop"),
+]
