@@ -11,6 +11,7 @@ in `settings.REPORT_TIME_ZONE`. See reports/definitions.py for what each figure 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tickets.constants import Priority
 
@@ -137,10 +138,10 @@ class ExportJob(models.Model):
     older than settings.EXPORT_KEEP_DAYS."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+        QUEUED = "queued", pgettext_lazy("export job", "queued")
+        RUNNING = "running", pgettext_lazy("export job", "running")
+        DONE = "done", pgettext_lazy("export job", "done")
+        FAILED = "failed", pgettext_lazy("export job", "failed")
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"

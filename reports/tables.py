@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from teams.models import Department, Team, User
 from tickets.constants import Priority
@@ -81,6 +82,14 @@ FIGURE_HELP = {
 }
 
 
+# The counts' names ("Created" as a figure, not the date a ticket was created).
+FIGURE_LABELS = {
+    "created": pgettext_lazy("report figure", "Created"),
+    "resolved": pgettext_lazy("report figure", "Resolved"),
+    "reopened": pgettext_lazy("report figure", "Reopened"),
+}
+
+
 def summary_table(summary: dict) -> Table:
     """Figure | value | out of (n) | what it counts."""
     table = Table(key="summary", title=_("Summary"), columns=[
@@ -92,9 +101,9 @@ def summary_table(summary: dict) -> Table:
         table.rows.append(row)
         table.row_kinds.append(kind)
 
-    add([_("Created"), summary["created"], None, FIGURE_HELP["created"]])
-    add([_("Resolved"), summary["resolved"], None, FIGURE_HELP["resolved"]])
-    add([_("Reopened"), summary["reopened"], summary["resolved"], FIGURE_HELP["reopened"]])
+    add([FIGURE_LABELS["created"], summary["created"], None, FIGURE_HELP["created"]])
+    add([FIGURE_LABELS["resolved"], summary["resolved"], None, FIGURE_HELP["resolved"]])
+    add([FIGURE_LABELS["reopened"], summary["reopened"], summary["resolved"], FIGURE_HELP["reopened"]])
     fc = summary["first_contact"]
     add([_("First-contact resolution"), fc["rate"], fc["resolved"], FIGURE_HELP["first_contact"]], RATIO)
     for kind in d.TARGET_KINDS:
@@ -140,8 +149,8 @@ def breakdown_table(breakdown: dict, by: str) -> Table:
     """One row per team / service / priority / department / assignee: tickets, compliance per
     target with its n, p50 first response, satisfaction with its n. Rows with the most
     breaches first (which service items miss their targets most)."""
-    columns = [Column("name", BREAKDOWN_TITLES[by], TEXT), Column("created", _("Created")),
-               Column("resolved", _("Resolved")), Column("reopened", _("Reopened"))]
+    columns = [Column("name", BREAKDOWN_TITLES[by], TEXT), Column("created", FIGURE_LABELS["created"]),
+               Column("resolved", FIGURE_LABELS["resolved"]), Column("reopened", FIGURE_LABELS["reopened"])]
     for kind in d.TARGET_KINDS:
         label = KIND_LABELS[kind]
         columns += [Column(f"{kind}_breached", _("%(target)s: breached") % {"target": label}),
