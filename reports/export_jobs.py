@@ -28,9 +28,6 @@ from .models import ExportJob
 
 logger = logging.getLogger(__name__)
 
-# A queued job that no worker took within this long is sent to the workers again by the sweep
-# (the broker was down when it was written, or its message was lost).
-REQUEUE_AFTER = dt.timedelta(minutes=5)
 
 
 @transaction.atomic
@@ -91,7 +88,10 @@ def export_jobs_sweep(*, now: dt.datetime | None = None) -> tuple[int, list[int]
         job.file.delete(save=False)
         ExportJob.objects.filter(pk=job.pk).update(file="", file_deleted=True)
         deleted += 1
-    stale = list(ExportJob.objects.filter(state=ExportJob.State.QUEUED, created_at__lt=now - REQUEUE_AFTER)
+    # A queued job that no worker took in time (the broker was down when it was written, or
+    # its message was lost) is sent to the workers again.
+    requeue_after = dt.timedelta(seconds=settings.EXPORT_REQUEUE_SECONDS)
+    stale = list(ExportJob.objects.filter(state=ExportJob.State.QUEUED, created_at__lte=now - requeue_after)
                  .values_list("pk", flat=True))
     return deleted, stale
 

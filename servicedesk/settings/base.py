@@ -392,6 +392,8 @@ CELERY_BEAT_SCHEDULE["reports-rollup-nightly"] = {
 # kept this many days. Report subscriptions: the beat sends each due summary mail once.
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=5000)
 EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+# The sweep sends a job still queued after this long to the workers again (a lost message).
+EXPORT_REQUEUE_SECONDS = env.int("EXPORT_REQUEUE_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE["reports-export-sweep"] = {
     "task": "reports.tasks.sweep_exports",
     "schedule": schedule(run_every=env.float("EXPORT_SWEEP_INTERVAL_SECONDS", default=3600.0)),
