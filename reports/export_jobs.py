@@ -58,7 +58,9 @@ def export_job_build(*, job_id: int) -> bool:
             with tempfile.TemporaryFile() as tmp:
                 done = write_export(sheet, job.format, tmp, zone=zone, progress=progress)
                 tmp.seek(0)
-                job.file.save(sheet.filename(job.format), File(tmp, name=sheet.filename(job.format)), save=False)
+                # In a folder of the job's own: the file keeps its name (no suffix against a clash).
+                name = sheet.filename(job.format)
+                job.file.save(f"{job.pk}/{name}", File(tmp, name=name), save=False)
     except (OutOfReach, ApplicationError) as exc:
         _fail(job, "out of reach" if isinstance(exc, OutOfReach) else str(exc))
         return True

@@ -284,3 +284,15 @@ def test_a_job_whose_requester_lost_the_report_fails_without_a_file(seeded):
     export_job_build(job_id=job.pk)
     job.refresh_from_db()
     assert job.state == "failed" and not job.file
+
+
+def test_the_export_links_carry_the_pages_query_string(rf):
+    from django.template.loader import render_to_string
+
+    from reports.tables import Table
+
+    request = rf.get("/reports/teams/it/", {"team": "3", "from": "2026-09-21", "to": "2026-09-27"})
+    for table in (Table(key="by_priority", title="", columns=[]), "by_priority"):
+        html = render_to_string("reports/partials/export_links.html", {"table": table, "request": request})
+        assert 'href="/reports/export/by_priority.csv?team=3&amp;from=2026-09-21&amp;to=2026-09-27"' in html
+        assert 'href="/reports/export/by_priority.xlsx?team=3&amp;from=2026-09-21&amp;to=2026-09-27"' in html
