@@ -265,29 +265,56 @@ def _csv_cell(value: Any, kind: str, zone: ZoneInfo) -> Any:
 
 
 _XLSX_FORMATS = {RATIO: "0.0%", SECONDS: "[h]:mm", COUNT: "0"}
+_XLSX_DATETIME, _XLSX_DATE = "yyyy-mm-dd hh:mm", "yyyy-mm-dd"
 
 
 def _xlsx_cell(ws, value: Any, kind: str, zone: ZoneInfo, font: Font | None = None) -> WriteOnlyCell:
-    if value is None:
-        cell = WriteOnlyCell(ws, value=None)
-    elif kind == SECONDS:
-        cell = WriteOnlyCell(ws, value=value / 86400.0)  # a spreadsheet duration is a fraction of a day
-    elif kind == DATE and isinstance(value, dt.datetime):
-        cell = WriteOnlyCell(ws, value=value.astimezone(zone).replace(tzinfo=None))
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    elif kind == DATE:
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = "yyyy-mm-dd"
-    elif kind in (RATIO, COUNT, NUMBER) and isinstance(value, int | float):
-        cell = WriteOnlyCell(ws, value=int(value) if kind == COUNT else value)
-    else:
-        cell = WriteOnlyCell(ws, value=_text(value))
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-    if kind in _XLSX_FORMATS and value is not None:
-        cell.number_format = _XLSX_FORMATS[kind]
-    if font is not None:
-        cell.font = font
-    return cell
+    """One styled cell (the header block, and tables whose rows mix kinds)."""
+    return _XlsxColumn(ws, kind, zone, font)(value, always_cell=True)
+
+
+class _XlsxColumn:
+    """Writes the values of one column: plain values where no format is needed, else one
+    styled cell of its own, reused row after row (a write-only sheet writes each row as it
+    is appended), so that 100,000 rows do not make a million cell objects."""
+
+    def __init__(self, ws, kind: str, zone: ZoneInfo, font: Font | None = None):
+        self.kind, self.zone = kind, zone
+        self.cells = {}
+        for name, number_format in (("value", _XLSX_FORMATS.get(kind)), ("datetime", _XLSX_DATETIME),
+                                    ("date", _XLSX_DATE), ("text", None)):
+            cell = WriteOnlyCell(ws)
+            if number_format:
+                cell.number_format = number_format
+            if font is not None:
+                cell.font = font
+            self.cells[name] = cell
+        self.styled = font is not None
+
+    def _cell(self, name: str, value: Any) -> WriteOnlyCell:
+        cell = self.cells[name]
+        cell.value = value
+        if name == "text":
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+        return cell
+
+    def __call__(self, value: Any, *, always_cell: bool = False) -> Any:
+        kind = self.kind
+        if value is None:
+            return self._cell("value", None) if always_cell else None
+        if kind == SECONDS:
+            return self._cell("value", value / 86400.0)  # a spreadsheet duration is a fraction of a day
+        if kind == DATE:
+            if isinstance(value, dt.datetime):
+                return self._cell("datetime", value.astimezone(self.zone).replace(tzinfo=None))
+            return self._cell("date", value)
+        if kind in (RATIO, COUNT, NUMBER) and isinstance(value, int | float):
+            value = int(value) if kind == COUNT else value
+            return self._cell("value", value) if always_cell or self.styled or kind != NUMBER else value
+        text = _text(value)
+        if always_cell or self.styled or text.startswith("="):
+            return self._cell("text", text)
+        return text
 
 
 def _kinds(sheet: Sheet, index: int) -> list[str]:
@@ -338,10 +365,21 @@ def write_xlsx(sheet: Sheet, out: BinaryIO, *, zone: ZoneInfo, progress: Callabl
         ws.append([_xlsx_cell(ws, label, TEXT, zone), _xlsx_cell(ws, help_text, TEXT, zone)])
     ws.append([])
     ws.append([_xlsx_cell(ws, str(column.label), TEXT, zone, bold) for column in sheet.columns])
+    columns: dict[tuple[int, str], _XlsxColumn] = {}
+
+    def writer(index: int, kind: str) -> _XlsxColumn:
+        if (index, kind) not in columns:
+            columns[(index, kind)] = _XlsxColumn(ws, kind, zone)
+        return columns[(index, kind)]
+
     done = 0
+    plain = [writer(i, column.kind) for i, column in enumerate(sheet.columns)]
     for done, row in enumerate(sheet.rows, start=1):
-        kinds = _kinds(sheet, done - 1)
-        ws.append([_xlsx_cell(ws, value, kind, zone) for value, kind in zip(row, kinds, strict=True)])
+        if sheet.row_kinds:
+            writers = [writer(i, kind) for i, kind in enumerate(_kinds(sheet, done - 1))]
+        else:
+            writers = plain
+        ws.append([write(value) for write, value in zip(writers, row, strict=True)])
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done)
     workbook.save(out)

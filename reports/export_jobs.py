@@ -28,6 +28,9 @@ from .models import ExportJob
 
 logger = logging.getLogger(__name__)
 
+# A job still running after this long was interrupted (the 100,000-row export takes under a minute).
+RUNNING_AT_MOST = dt.timedelta(hours=1)
+
 
 
 @transaction.atomic
@@ -80,8 +83,8 @@ def _fail(job: ExportJob, error: str) -> None:
 
 def export_jobs_sweep(*, now: dt.datetime | None = None) -> tuple[int, list[int]]:
     """Delete the files of jobs older than settings.EXPORT_KEEP_DAYS (the row stays, marked,
-    so that its page says the file is gone); returns how many, and the ids of queued jobs no
-    worker took in time (the task sends them again)."""
+    so that its page says the file is gone), fail jobs interrupted while running; returns how
+    many files, and the ids of queued jobs no worker took in time (the task sends them again)."""
     now = now or timezone.now()
     old = ExportJob.objects.filter(created_at__lt=now - dt.timedelta(days=settings.EXPORT_KEEP_DAYS),
                                    file_deleted=False).exclude(file="")
@@ -90,6 +93,10 @@ def export_jobs_sweep(*, now: dt.datetime | None = None) -> tuple[int, list[int]
         job.file.delete(save=False)
         ExportJob.objects.filter(pk=job.pk).update(file="", file_deleted=True)
         deleted += 1
+    # A job whose worker died while building it (nothing builds it any more): failed, so that
+    # its page says so and the requester asks again.
+    ExportJob.objects.filter(state=ExportJob.State.RUNNING, started_at__lt=now - RUNNING_AT_MOST).update(
+        state=ExportJob.State.FAILED, error="interrupted", finished_at=now)
     # A queued job that no worker took in time (the broker was down when it was written, or
     # its message was lost) is sent to the workers again.
     requeue_after = dt.timedelta(seconds=settings.EXPORT_REQUEUE_SECONDS)

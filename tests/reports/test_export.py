@@ -296,3 +296,18 @@ def test_the_export_links_carry_the_pages_query_string(rf):
         html = render_to_string("reports/partials/export_links.html", {"table": table, "request": request})
         assert 'href="/reports/export/by_priority.csv?team=3&amp;from=2026-09-21&amp;to=2026-09-27"' in html
         assert 'href="/reports/export/by_priority.xlsx?team=3&amp;from=2026-09-21&amp;to=2026-09-27"' in html
+
+
+def test_the_sweep_fails_a_job_whose_worker_died_and_resends_a_lost_one(world, settings):
+    settings.EXPORT_REQUEUE_SECONDS = 300
+    running = ExportJob.objects.create(requested_by=world.it_lead, table="summary", query="", format="csv",
+                                       language="en", time_zone="UTC", created_at=T0, state="running",
+                                       started_at=T0)
+    lost = ExportJob.objects.create(requested_by=world.it_lead, table="summary", query="", format="csv",
+                                    language="en", time_zone="UTC", created_at=T0)
+    fresh_job = ExportJob.objects.create(requested_by=world.it_lead, table="summary", query="", format="csv",
+                                         language="en", time_zone="UTC", created_at=T0 + dt.timedelta(hours=2))
+    _deleted, stale = export_jobs_sweep(now=T0 + dt.timedelta(hours=2, minutes=1))
+    assert stale == [lost.pk] and fresh_job.pk not in stale
+    running.refresh_from_db()
+    assert (running.state, running.error) == ("failed", "interrupted")
