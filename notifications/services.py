@@ -65,8 +65,9 @@ EVENT_LABELS = {
     PROBLEM_FLAGGED: gettext_lazy("A hard problem was flagged (service admins)"),
     KB_OUTDATED: gettext_lazy("A reader reported my knowledge article out of date"),
     KB_REVIEW_DUE: gettext_lazy("My knowledge article is due for review"),
-    LEAD_DIGEST: gettext_lazy("Daily digest of my team's queue (leads; off unless chosen)"),
+    # Not offered on the profile (teams.forms): the subscription page starts and stops them.
     REPORT_SUMMARY: gettext_lazy("Report summaries I subscribed to"),
+    LEAD_DIGEST: gettext_lazy("Daily digest of my team's queue (leads; off unless chosen)"),
 }
 
 
