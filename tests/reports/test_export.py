@@ -291,11 +291,23 @@ def test_the_export_links_carry_the_pages_query_string(rf):
 
     from reports.tables import Table
 
-    request = rf.get("/reports/teams/it/", {"team": "3", "from": "2026-09-21", "to": "2026-09-27"})
+    request = rf.get("/reports/", {"team": "3", "from": "2026-09-21", "to": "2026-09-27"})
     for table in (Table(key="by_priority", title="", columns=[]), "by_priority"):
         html = render_to_string("reports/partials/export_links.html", {"table": table, "request": request})
         assert 'href="/reports/export/by_priority.csv?team=3&amp;from=2026-09-21&amp;to=2026-09-27"' in html
         assert 'href="/reports/export/by_priority.xlsx?team=3&amp;from=2026-09-21&amp;to=2026-09-27"' in html
+
+
+def test_the_export_links_of_a_team_page_name_the_team_of_its_path(world, rf):
+    from django.template.loader import render_to_string
+    from django.urls import ResolverMatch
+
+    request = rf.get(f"/reports/teams/it/members/{world.it_agent.username}/", {"from": "2026-09-21"})
+    request.resolver_match = ResolverMatch(lambda r: None, (), {"team_slug": "it",
+                                                                "username": world.it_agent.username})
+    html = render_to_string("reports/partials/export_links.html", {"table": "summary", "request": request})
+    assert (f'href="/reports/export/summary.csv?from=2026-09-21&amp;team={world.it.pk}'
+            f'&amp;assignee={world.it_agent.pk}"') in html
 
 
 def test_the_sweep_fails_a_job_whose_worker_died_and_resends_a_lost_one(world, settings):
