@@ -67,3 +67,17 @@ def test_a_large_exports_page_fits_a_phone_and_turns_into_a_download(world, file
     sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
     titles = {row[1] for row in sheet.iter_rows(values_only=True) if str(row[0] or "").startswith("SD-")}
     assert titles == {"Printer jammed", "Laptop fan loud"}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_subscriptions_page_fits_a_phone_and_subscribes(world, open_page, language):
+    page = open_page(world.it_lead, language=language, viewport=PHONE)
+    assert page.goto("/reports/subscriptions/").status == 200
+    page.locator("main form.stack button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".subscription").count() == 1
+    measured = page.evaluate(OVERFLOW)
+    assert measured["scrollWidth"] <= PHONE["width"] and not measured["beyond"], measured
+    assert not within_width(page, ".subscription button")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / f"{language}-report-subscriptions.png", full_page=True)

@@ -15,7 +15,7 @@ from reports import definitions as d
 from reports import export as export_module
 from reports.export_jobs import export_job_build, export_jobs_sweep
 from reports.models import ExportJob
-from reports.rollup import rollup_pending
+from reports.rollup import rollup_as_of, rollup_pending
 from reports.selectors import ReportScope, report_summary
 from reports.tables import FIGURE_HELP, KIND_LABELS
 from teams.models import Membership
@@ -138,6 +138,8 @@ def test_ticket_list_shows_times_in_the_viewers_zone(seeded, client, zone, creat
     rows = _csv_rows(response)
     header = {row[0]: row[1] for row in rows[:12] if len(row) == 2}
     assert header["Times in"] == zone
+    as_of = rollup_as_of().astimezone(d.ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+    assert header["Figures complete to"] == as_of
     tickets = [row for row in rows if row and row[0].startswith("SD-")]
     assert len(tickets) == 3
     quick = next(row for row in tickets if row[1] == "Quick")
