@@ -110,11 +110,11 @@ def _summary_message(subscription: ReportSubscription, period: d.Period, now: dt
         lines = [_("Service quality of %(report)s from %(first)s to %(last)s (days in %(zone)s):")
                  % {**values, "zone": report_zone()}, ""]
         for row, kind in zip(table.rows, table.row_kinds, strict=True):
-            label, value, n = str(row[0]), row[1], row[2]
-            text = f"{label}: {display_value(value, kind)}"
-            if n is not None:
-                text += " " + _("(n = %(n)d)") % {"n": n}
-            lines.append(text)
+            figure = {"figure": str(row[0]), "value": display_value(row[1], kind), "n": row[2]}
+            if row[2] is None:
+                lines.append(_("%(figure)s: %(value)s") % figure)
+            else:
+                lines.append(_("%(figure)s: %(value)s (n = %(n)d)") % figure)
         lines += ["", _("Open the report: %(url)s") % {"url": settings.SITE_URL + url},
                   _("Stop this subscription: %(url)s") % {"url": stop_url}]
         body = "\n".join(lines)

@@ -57,7 +57,7 @@ def test_a_due_subscription_is_sent_once_in_the_subscribers_language(world, roll
     message = _emails(world.it_lead).get()
     assert message.subject == f"IT Support：周报，{LAST_WEEK[0]} 至 {LAST_WEEK[1]}"
     assert message.url == f"/reports/teams/it/?from={LAST_WEEK[0]}&to={LAST_WEEK[1]}"
-    assert "首次响应：达标率: —" in message.body
+    assert "首次响应：达标率：—（n = 0）" in message.body
     assert f"https://desk.example.com/reports/subscriptions/{subscription.pk}/stop/" in message.body
 
     # Delivered as HTML and text, with the links
