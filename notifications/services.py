@@ -47,6 +47,7 @@ FEEDBACK_STATUS = "feedback_status"
 PROBLEM_FLAGGED = "problem_flagged"
 KB_OUTDATED = "kb_outdated"
 KB_REVIEW_DUE = "kb_review_due"
+REPORT_SUMMARY = "report_summary"
 
 EVENT_LABELS = {
     TICKET_CREATED: gettext_lazy("New ticket in my team's queue"),
@@ -64,6 +65,8 @@ EVENT_LABELS = {
     PROBLEM_FLAGGED: gettext_lazy("A hard problem was flagged (service admins)"),
     KB_OUTDATED: gettext_lazy("A reader reported my knowledge article out of date"),
     KB_REVIEW_DUE: gettext_lazy("My knowledge article is due for review"),
+    # Not offered on the profile (teams.forms): the subscription page starts and stops them.
+    REPORT_SUMMARY: gettext_lazy("Report summaries I subscribed to"),
     LEAD_DIGEST: gettext_lazy("Daily digest of my team's queue (leads; off unless chosen)"),
 }
 

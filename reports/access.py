@@ -57,3 +57,14 @@ def has_reports(*, user: User) -> bool:
         return False
     return (user.is_admin_role or bool(led_team_ids(user=user)) or report_departments(user=user).exists()
             or Membership.objects.filter(user=user).exists())
+
+
+def sees_member_figures(*, user: User, team_ids: tuple[int, ...] | None) -> bool:
+    """Whether the user may see figures per member (the by-assignee table, a member list's
+    export) of these teams: a service admin always; a lead only for teams they all lead
+    (never across every team, never a department head for their department)."""
+    if user.is_admin_role:
+        return True
+    if not team_ids:
+        return False
+    return set(team_ids) <= set(led_team_ids(user=user))

@@ -11,6 +11,7 @@ in `settings.REPORT_TIME_ZONE`. See reports/definitions.py for what each figure 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tickets.constants import Priority
 
@@ -126,3 +127,103 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.as_of}"
+
+
+class ExportJob(models.Model):
+    """A large export (a report table or a ticket list past settings.EXPORT_INLINE_MAX_ROWS
+    rows) built by a Celery task instead of in the request: what was asked (the table key
+    and the report page's query string, parsed again with the requester's rights when built),
+    in which format, language and time zone, how far it got, and the file. Only the requester
+    sees the job and downloads the file (reports.views.exports); the beat sweep deletes files
+    older than settings.EXPORT_KEEP_DAYS."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("export job", "queued")
+        RUNNING = "running", pgettext_lazy("export job", "running")
+        DONE = "done", pgettext_lazy("export job", "done")
+        FAILED = "failed", pgettext_lazy("export job", "failed")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    table = models.CharField(max_length=40)
+    query = models.TextField(blank=True, default="")
+    format = models.CharField(max_length=4, choices=Format.choices)
+    language = models.CharField(max_length=10)
+    time_zone = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    # Under MEDIA_ROOT, which no URL serves: the file goes out through the download view only.
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True, max_length=200)
+    file_deleted = models.BooleanField(default=False)
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="export_job_requester"),
+            models.Index(fields=["created_at"], name="export_job_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} {self.table}.{self.format} ({self.state})"
+
+
+class ReportSubscription(models.Model):
+    """A lead's, admin's or department head's standing order for a summary mail of one
+    report (a team's or a department's), weekly (last Monday–Sunday) or monthly (last
+    calendar month), in their language. Sent by the beat (reports.subscriptions) only while
+    they may still see the report."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("weekly")
+        MONTHLY = "monthly", _("monthly")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_subscriptions")
+    team = models.ForeignKey("teams.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("teams.Department", null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="+")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(team__isnull=False, department__isnull=True)
+                           | models.Q(team__isnull=True, department__isnull=False)),
+                name="report_subscription_one_report"),
+            models.UniqueConstraint(fields=["user", "team", "frequency"], condition=models.Q(team__isnull=False),
+                                    name="report_subscription_team_unique"),
+            models.UniqueConstraint(fields=["user", "department", "frequency"],
+                                    condition=models.Q(department__isnull=False),
+                                    name="report_subscription_department_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.frequency} team {self.team_id} department {self.department_id}"
+
+
+class ReportSend(models.Model):
+    """One period of one subscription, claimed before its mail is written: the unique
+    (subscription, period_start) row is what makes two beats send it once. `skipped` says
+    why nothing went out (the subscriber lost the right to see the report)."""
+
+    subscription = models.ForeignKey(ReportSubscription, on_delete=models.CASCADE, related_name="sends")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    created_at = models.DateTimeField()
+    skipped = models.CharField(max_length=40, blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subscription", "period_start"],
+                                               name="report_send_once_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} {self.period_start}"

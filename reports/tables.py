@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from teams.models import Department, Team, User
 from teams.selectors import team_members
@@ -52,6 +53,9 @@ class Table:
     # Per row, optional ids the pages use for drill-down links (same length as rows).
     row_keys: list[Any] = field(default_factory=list)
     notes: list[Any] = field(default_factory=list)
+    # Per row, how its NUMBER cells look when a column mixes figures of several kinds (the
+    # summary's value column: counts, ratios, durations); empty: the columns' kinds.
+    row_kinds: list[str] = field(default_factory=list)
 
 
 def filled(message, **values):
@@ -80,31 +84,43 @@ FIGURE_HELP = {
 }
 
 
+# The counts' names ("Created" as a figure, not the date a ticket was created).
+FIGURE_LABELS = {
+    "created": pgettext_lazy("report figure", "Created"),
+    "resolved": pgettext_lazy("report figure", "Resolved"),
+    "reopened": pgettext_lazy("report figure", "Reopened"),
+}
+
+
 def summary_table(summary: dict) -> Table:
     """Figure | value | out of (n) | what it counts."""
     table = Table(key="summary", title=_("Summary"), columns=[
         Column("figure", _("Figure"), TEXT), Column("value", _("Value"), NUMBER),
         Column("n", _("Out of (n)"), COUNT), Column("help", _("What it counts"), TEXT),
     ])
-    add = table.rows.append
-    add([_("Created"), summary["created"], None, FIGURE_HELP["created"]])
-    add([_("Resolved"), summary["resolved"], None, FIGURE_HELP["resolved"]])
-    add([_("Reopened"), summary["reopened"], summary["resolved"], FIGURE_HELP["reopened"]])
+
+    def add(row: list, kind: str = COUNT) -> None:
+        table.rows.append(row)
+        table.row_kinds.append(kind)
+
+    add([FIGURE_LABELS["created"], summary["created"], None, FIGURE_HELP["created"]])
+    add([FIGURE_LABELS["resolved"], summary["resolved"], None, FIGURE_HELP["resolved"]])
+    add([FIGURE_LABELS["reopened"], summary["reopened"], summary["resolved"], FIGURE_HELP["reopened"]])
     fc = summary["first_contact"]
-    add([_("First-contact resolution"), fc["rate"], fc["resolved"], FIGURE_HELP["first_contact"]])
+    add([_("First-contact resolution"), fc["rate"], fc["resolved"], FIGURE_HELP["first_contact"]], RATIO)
     for kind in d.TARGET_KINDS:
         entry = summary["sla"][kind]
         label = KIND_LABELS[kind]
         add([_("%(target)s: compliance") % {"target": label}, entry["compliance"], entry["decided"],
-             FIGURE_HELP["compliance"]])
+             FIGURE_HELP["compliance"]], RATIO)
         for p in ("p50", "p90"):
             for measure, measure_label in (("business", _("business time")), ("wall", _("wall time"))):
                 add([_("%(target)s: %(p)s, %(measure)s") % {"target": label, "p": p, "measure": measure_label},
-                     entry[f"{p}_{measure}_seconds"], entry["timed"], FIGURE_HELP[p]])
+                     entry[f"{p}_{measure}_seconds"], entry["timed"], FIGURE_HELP[p]], SECONDS)
     sat = summary["satisfaction"]
-    add([_("Satisfied (4–5)"), sat["positive_share"], sat["responses"], FIGURE_HELP["satisfaction"]])
-    add([_("Mean score"), sat["mean"], sat["responses"], FIGURE_HELP["mean"]])
-    add([_("Survey response rate"), sat["response_rate"], sat["sent"], FIGURE_HELP["response_rate"]])
+    add([_("Satisfied (4–5)"), sat["positive_share"], sat["responses"], FIGURE_HELP["satisfaction"]], RATIO)
+    add([_("Mean score"), sat["mean"], sat["responses"], FIGURE_HELP["mean"]], NUMBER)
+    add([_("Survey response rate"), sat["response_rate"], sat["sent"], FIGURE_HELP["response_rate"]], RATIO)
     if "backlog" in summary:
         add([_("Backlog now"), summary["backlog"]["total"], None, FIGURE_HELP["backlog"]])
     if summary.get("knowledge"):
@@ -137,8 +153,8 @@ def breakdown_table(breakdown: dict, by: str) -> Table:
     """One row per team / service / priority / department / assignee: tickets, compliance per
     target with its n, p50 first response, satisfaction with its n. Rows with the most
     breaches first (which service items miss their targets most)."""
-    columns = [Column("name", BREAKDOWN_TITLES[by], TEXT), Column("created", _("Created")),
-               Column("resolved", _("Resolved")), Column("reopened", _("Reopened"))]
+    columns = [Column("name", BREAKDOWN_TITLES[by], TEXT), Column("created", FIGURE_LABELS["created"]),
+               Column("resolved", FIGURE_LABELS["resolved"]), Column("reopened", FIGURE_LABELS["reopened"])]
     for kind in d.TARGET_KINDS:
         label = KIND_LABELS[kind]
         columns += [Column(f"{kind}_breached", _("%(target)s: breached") % {"target": label}),

@@ -1,4 +1,6 @@
-"""The rollup's beat tasks (thin: the work is in reports.rollup)."""
+"""The reports' tasks, thin: the rollup's beat (reports.rollup), large exports and their sweep
+(reports.export_jobs), the subscriptions' mails (reports.subscriptions). Above the exports and
+the tables they write (pyproject.toml's layers)."""
 
 import datetime as dt
 
@@ -7,7 +9,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import definitions as d
+from .export_jobs import export_job_build, export_jobs_sweep
 from .rollup import report_zone, rollup_days, rollup_pending
+from .subscriptions import subscriptions_send_due
 
 
 @shared_task(name="reports.tasks.rollup_reports")
@@ -23,3 +27,25 @@ def rollup_recent_days() -> int:
     today = d.local_day(timezone.now(), report_zone())
     first = today - dt.timedelta(days=settings.REPORT_ROLLUP_NIGHTLY_DAYS)
     return rollup_days(first=first, last=today).rows
+
+
+@shared_task(name="reports.tasks.build_export")
+def build_export(job_id: int) -> bool:
+    """Build one large export's file (reports.export_jobs)."""
+    return export_job_build(job_id=job_id)
+
+
+@shared_task(name="reports.tasks.sweep_exports")
+def sweep_exports() -> int:
+    """Delete export files past settings.EXPORT_KEEP_DAYS; send queued jobs no worker took
+    to the workers again."""
+    deleted, stale = export_jobs_sweep()
+    for job_id in stale:
+        build_export.delay(job_id)
+    return deleted
+
+
+@shared_task(name="reports.tasks.send_report_subscriptions")
+def send_report_subscriptions() -> int:
+    """Send the summary mails whose period is over, each once (reports.subscriptions)."""
+    return subscriptions_send_due()

@@ -3,9 +3,15 @@ lists, exports and subscriptions (each views module adds its own routes here).""
 
 from django.urls import path
 
-from .views import members
+from .views import exports, members, subscriptions
 
 urlpatterns: list = [
     path("teams/<slug:team_slug>/members/", members.report_members, name="report-members"),
     path("teams/<slug:team_slug>/members/<str:username>/", members.report_member, name="report-member"),
+    # exports and subscriptions (reports.views.exports, reports.views.subscriptions)
+    path("export/<slug:table>.<slug:fmt>", exports.report_export, name="report-export"),
+    path("exports/<int:pk>/", exports.report_export_job, name="report-export-job"),
+    path("exports/<int:pk>/download/", exports.report_export_download, name="report-export-download"),
+    path("subscriptions/", subscriptions.report_subscriptions, name="report-subscriptions"),
+    path("subscriptions/<int:pk>/stop/", subscriptions.report_subscription_stop, name="report-subscription-stop"),
 ]

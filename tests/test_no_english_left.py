@@ -39,6 +39,9 @@ from notifications import services as notify
 from notifications.models import Notification, OutboxMessage, Preference
 from problems import services as problems
 from reports.rollup import rollup_pending
+from reports.models import RollupState
+from reports.rollup import STATE_NAME as ROLLUP_STATE
+from reports.subscriptions import subscription_create, subscriptions_send_due
 from sla import scanner
 from sla.bookkeeping import ticket_summaries_refresh
 from sla.models import SLAClock
@@ -467,6 +470,10 @@ def rich_world(pinned, world, sla_objects, file_ticket, settings, tmp_path, requ
     # Notifications of every kind in the list (delivered in the app).
     Preference.objects.create(user=w.it_lead, event=notify.LEAD_DIGEST, delivery=Preference.Delivery.BOTH)
     digest.lead_digests_enqueue(now=now)
+    # A report summary mail (reports.subscriptions): last week's, the rollups complete to now.
+    RollupState.objects.update_or_create(name=ROLLUP_STATE, defaults={"as_of": now})
+    subscription_create(user=w.it_lead, team=w.it, frequency="weekly")
+    subscriptions_send_due(now=now)
     notify.deliver_outbox(now=now + 100 * hour, batch_size=10_000)
     rollup_pending(now=now + 100 * hour)  # the reports' figures
     return w
@@ -844,7 +851,7 @@ def test_no_notification_has_an_english_sentence_left(rich_world, pinned, file_t
     # (a flagged problem is about no ticket: the world's flags are checked below)
     feedback_events = {notify.FEEDBACK_RECEIVED, notify.FEEDBACK_ANSWERED, notify.FEEDBACK_STATUS}
     assert set(english_speakers.values_list("event", flat=True)) == set(notify.EVENT_LABELS) - {
-        notify.LEAD_DIGEST, notify.PROBLEM_FLAGGED} - feedback_events
+        notify.LEAD_DIGEST, notify.PROBLEM_FLAGGED, notify.REPORT_SUMMARY} - feedback_events
     assert set(OutboxMessage.objects.values_list("event", flat=True)) == set(notify.EVENT_LABELS)
     assert not OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).exists()
     leaks: dict[str, dict[str, str]] = {}

@@ -387,6 +387,24 @@ CELERY_BEAT_SCHEDULE["reports-rollup-nightly"] = {
     "schedule": crontab(hour=env.int("REPORT_ROLLUP_NIGHTLY_HOUR_UTC", default=19), minute=5),
 }
 
+# Report exports (reports.export, reports.exports): a table or ticket list of more rows than
+# this is built by a Celery task (progress on its page), never in the request; its file is
+# kept this many days. Report subscriptions: the beat sends each due summary mail once.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=5000)
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+# The sweep sends a job still queued after this long to the workers again (a lost message).
+EXPORT_REQUEUE_SECONDS = env.int("EXPORT_REQUEUE_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["reports-export-sweep"] = {
+    "task": "reports.tasks.sweep_exports",
+    "schedule": schedule(run_every=env.float("EXPORT_SWEEP_INTERVAL_SECONDS", default=3600.0)),
+    "options": {"expires": 600.0},
+}
+CELERY_BEAT_SCHEDULE["reports-subscriptions"] = {
+    "task": "reports.tasks.send_report_subscriptions",
+    "schedule": schedule(run_every=env.float("REPORT_SUBSCRIPTION_INTERVAL_SECONDS", default=900.0)),
+    "options": {"expires": 600.0},
+}
+
 CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {
     "task": "webhooks.tasks.deliver_webhooks",
     "schedule": schedule(run_every=env.float("WEBHOOK_DELIVERY_INTERVAL_SECONDS", default=10.0)),
