@@ -124,7 +124,9 @@ def summary_table(summary: dict) -> Table:
     if "backlog" in summary:
         add([_("Backlog now"), summary["backlog"]["total"], None, FIGURE_HELP["backlog"]])
     if summary.get("knowledge"):
-        table.rows.extend(knowledge_rows(summary["knowledge"]))
+        for row in knowledge_rows(summary["knowledge"]):
+            # The helpful share is a ratio; the other knowledge figures are counts.
+            add(row, RATIO if row[2] is not None else COUNT)
     return table
 
 

@@ -38,9 +38,9 @@ from notifications import digest
 from notifications import services as notify
 from notifications.models import Notification, OutboxMessage, Preference
 from problems import services as problems
-from reports.rollup import rollup_pending
 from reports.models import RollupState
 from reports.rollup import STATE_NAME as ROLLUP_STATE
+from reports.rollup import rollup_pending
 from reports.subscriptions import subscription_create, subscriptions_send_due
 from sla import scanner
 from sla.bookkeeping import ticket_summaries_refresh
