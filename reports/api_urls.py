@@ -1,5 +1,10 @@
 """Report endpoints under /api/v1/reports/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .api.summary import ReportSummaryView, ReportTrendView
+
+urlpatterns: list = [
+    path("summary/", ReportSummaryView.as_view(), name="api-report-summary"),
+    path("trend/", ReportTrendView.as_view(), name="api-report-trend"),
+]
