@@ -146,3 +146,11 @@ def test_a_bad_trend_length_is_a_400(params, heads):
 
     assert response.status_code == 400
     assert set(response.json()["errors"]) <= {"weeks", "quarters"}
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh-hans", "请按周或按季度查询"), ("zh-hant", "請按週或按季查詢")])
+def test_the_errors_speak_the_callers_language(language, words, heads):
+    response = token_client(heads, "admin").get(TREND, {"weeks": "4", "quarters": "2"},
+                                                HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400 and words in response.json()["errors"]["quarters"][0]
