@@ -71,3 +71,18 @@ def test_without_a_replica_everything_reads_the_primary(world, answered_ticket, 
 
     assert response.status_code == 200 and response.json()["created"] == 1
     assert on_replica.captured_queries == []
+
+
+@pytest.mark.parametrize("replica", [None, "postgres://reader@replica.example.com:5432/servicedesk"])
+def test_production_settings_add_the_replica_only_when_configured(replica):
+    from tests.servicedesk.test_production_settings import settings_of
+
+    found = settings_of("DATABASES", "REPORTS_READ_REPLICA", "DATABASE_ROUTERS", DATABASE_REPLICA_URL=replica)
+
+    assert found["DATABASE_ROUTERS"] == ["servicedesk.db_router.ReportsReplicaRouter"]
+    assert found["REPORTS_READ_REPLICA"] is bool(replica)
+    if replica:
+        assert (found["DATABASES"]["replica"]["HOST"], found["DATABASES"]["replica"]["USER"]) == (
+            "replica.example.com", "reader")
+    else:
+        assert set(found["DATABASES"]) == {"default"}
