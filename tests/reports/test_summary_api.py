@@ -154,3 +154,16 @@ def test_the_errors_speak_the_callers_language(language, words, heads):
                                                 HTTP_ACCEPT_LANGUAGE=language)
 
     assert response.status_code == 400 and words in response.json()["errors"]["quarters"][0]
+
+
+def test_the_summary_takes_a_fixed_handful_of_queries(heads, known_week, django_assert_max_num_queries):
+    client = token_client(heads, "it_lead")
+    client.get(URL, {"team": heads.it.pk})  # the token's first use records it
+
+    with django_assert_max_num_queries(16) as captured:
+        response = client.get(URL, {"team": heads.it.pk, "service_item": heads.laptop.pk, "priority": "P3",
+                                    **WEEK_PARAMS})
+
+    assert response.status_code == 200
+    assert not [q["sql"] for q in captured.captured_queries if "tickets_comment" in q["sql"]
+                or "sla_sla" in q["sql"]]  # the rollups, never the raw outcome or comment rows
