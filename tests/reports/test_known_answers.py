@@ -11,7 +11,7 @@ upper edge of the histogram bucket holding that value (reports.definitions.bucke
 import pytest
 
 from reports.rollup import rollup_pending
-from reports.selectors import ReportScope, report_summary
+from reports.selectors import ReportScope, report_breakdown, report_summary
 from tests.reports.known_answers import NOW, WEEK, ZONE, seed_known_week
 
 AGES = ("0-1", "2-3", "4-7", "8-14", "15-30", "30+")
@@ -147,3 +147,15 @@ def test_every_figure_of_the_summary_matches_the_hand_count(scope, world, known_
     assert _figures(summary) == EXPECTED[scope]
     assert summary["as_of"] == NOW
     assert summary["period"] == {"from": WEEK.first, "to": WEEK.last, "time_zone": ZONE}
+
+
+@pytest.mark.parametrize(("by", "value", "scope"), [("team_id", "it", "it"), ("team_id", "hr", "hr"),
+                                                    ("department_id", "finance", "finance")])
+def test_the_breakdowns_give_each_value_its_hand_count(by, value, scope, world, known_week):
+    breakdown = report_breakdown(scope=ReportScope(), period=WEEK, by=by)
+    figures, expected = breakdown[getattr(world, value).pk], EXPECTED[scope]
+
+    assert (figures["created"], figures["resolved"], figures["reopened"], figures["first_contact"]) == (
+        expected["created"], expected["resolved"], expected["reopened"], expected["first_contact"]["count"])
+    assert figures["sla"] == expected["sla"]
+    assert figures["satisfaction"] == expected["satisfaction"]
