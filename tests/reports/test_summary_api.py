@@ -167,3 +167,18 @@ def test_the_summary_takes_a_fixed_handful_of_queries(heads, known_week, django_
     assert response.status_code == 200
     assert not [q["sql"] for q in captured.captured_queries if "tickets_comment" in q["sql"]
                 or "sla_sla" in q["sql"]]  # the rollups, never the raw outcome or comment rows
+
+
+def test_the_schema_documents_the_figures_and_the_parameters(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    summary = schema["paths"]["/api/v1/reports/summary/"]["get"]
+    assert {p["name"] for p in summary["parameters"]} >= {"team", "department", "from", "to", "service_item",
+                                                          "category", "priority", "assignee"}
+    assert {"200", "400", "404"} <= set(summary["responses"])
+    figures = schema["components"]["schemas"]["ReportSummary"]["properties"]
+    assert {"created", "resolved", "reopened", "backlog", "sla", "satisfaction", "first_contact", "feedback",
+            "as_of", "period"} <= set(figures)
+    entry = schema["components"]["schemas"]["SlaEntry"]["properties"]
+    assert {"met", "decided", "compliance", "p50_business_seconds", "p90_business_seconds"} <= set(entry)
+    assert "/api/v1/reports/trend/" in schema["paths"]
