@@ -16,8 +16,7 @@ from reports.rollup import rollup_days, rollup_pending, rollup_rebuild
 from reports.selectors import ReportScope, report_summary
 from sla.models import SLAOutcome
 from sla.scanner import sla_scan
-from tests.reports.known_answers import NOW, WEEK, ZONE, seed_known_week
-from tests.reports.test_known_answers import EXPECTED
+from tests.reports.known_answers import EXPECTED, NOW, WEEK, ZONE, seed_known_week
 from tests.sla.outcome_drivers import MINUTE, fresh
 from tests.threads import run_together
 from tickets import services

@@ -9,8 +9,7 @@ from reports.rollup import rollup_pending
 from teams.models import Membership
 from tests.api.conftest import token_client
 from tests.factories import MembershipFactory, UserFactory
-from tests.reports.known_answers import NOW, WEEK, ZONE, seed_known_week
-from tests.reports.test_known_answers import EXPECTED
+from tests.reports.known_answers import EXPECTED, NOW, WEEK, ZONE, seed_known_week
 
 URL = "/api/v1/reports/summary/"
 TREND = "/api/v1/reports/trend/"
