@@ -92,7 +92,10 @@ PEOPLE = [
     Person("dave", "Dave", "Miller", department="marketing", timezone="Europe/London"),
     Person("erin", "Erin", "Zhao", department="legal"),
     Person("frank", "Frank", "Liu", department="engineering", language="zh-hans"),
+    Person("finance.head", "Fiona", "Gao", department="finance", language="zh-hans"),
 ]
+# Department heads (department code → login): they see their department's report.
+DEPARTMENT_HEADS = {"finance": "finance.head"}
 
 
 # --- the catalog -------------------------------------------------------------------------
@@ -776,6 +779,8 @@ def demo_logins() -> list[tuple[str, str, str]]:
     for person in PEOPLE:
         if person.is_admin:
             role, where = "service admin, Django superuser", "everything"
+        elif person.username in DEPARTMENT_HEADS.values():
+            role, where = "department head", departments[person.department]
         elif person.teams:
             slug, member_role = person.teams[0]
             role, where = ("team lead" if member_role == LEAD else "agent"), teams[slug]

@@ -30,6 +30,7 @@ from knowledge.models import Article, ArticleRevision
 from problems import services as problems
 from problems.models import Problem, ProblemIncident, ProblemStatus
 from refdata import versions
+from reports.rollup import rollup_pending
 from servicedesk.names import OTHER_LANGUAGES, name_translations
 from sla.models import BusinessCalendar, EscalationChain, EscalationLevel, ServiceStandard
 from sla.standards.calendars import calendar_save
@@ -53,6 +54,7 @@ from .data import (
     CATEGORIES,
     CHAIN_NAME,
     CHINA_HOURS,
+    DEPARTMENT_HEADS,
     DEPARTMENT_NAMES,
     DEPARTMENTS,
     FEEDBACK,
@@ -70,6 +72,7 @@ from .data import (
     TICKETS,
     FieldSpec,
 )
+from .history import seed_history
 
 
 class DemoModeRequired(Exception):
@@ -110,7 +113,20 @@ def seed(*, stdout=None) -> SeedReport:
         _seed_feedback(report, users, teams)
         _seed_problems(report, users, teams)
         _seed_articles(report, users, teams, items)
+        _seed_department_heads(report, users, departments)
+        report.add(Ticket, count=seed_history(users=users, teams=teams))
+    # The reports read the daily rollups: fold what was just written (the first run folds
+    # every day; later runs only what changed since).
+    rollup_pending()
     return report
+
+
+def _seed_department_heads(report: SeedReport, users: dict[str, User], departments: dict[str, Department]) -> None:
+    """Each department's head, unless one was set in the app since."""
+    for code, username in DEPARTMENT_HEADS.items():
+        if departments[code].head_id is None:
+            Department.objects.filter(pk=departments[code].pk).update(head=users[username])
+            departments[code].head = users[username]
 
 
 def _seed_departments(report: SeedReport) -> dict[str, Department]:

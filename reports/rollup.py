@@ -182,8 +182,12 @@ def fold_outcomes(day: dt.date, zone: ZoneInfo) -> list[_OutcomeAcc]:
 
 
 def outcome_days_touched(since: dt.datetime, zone: ZoneInfo) -> set[dt.date]:
-    return _days_of(SLAOutcome.objects.filter(written_at__gte=since).values_list("decided_at", flat=True)
-                    .distinct(), zone)
+    """The decided days of the rows written since, and of the rows those correct: a
+    correction takes the row it corrects out of force, and that row's day may be another."""
+    written = SLAOutcome.objects.filter(written_at__gte=since)
+    return (_days_of(written.values_list("decided_at", flat=True).distinct(), zone)
+            | _days_of(written.filter(corrects__isnull=False).values_list("corrects__decided_at", flat=True)
+                       .distinct(), zone))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,8 +222,17 @@ def fold_surveys(day: dt.date, zone: ZoneInfo) -> list[SurveyRollup]:
 
 
 def survey_days_touched(since: dt.datetime, zone: ZoneInfo) -> set[dt.date]:
+    """The days of invites sent and responses answered since, and the days of the surveys of
+    every ticket changed since: an invite is cut by its ticket as it stands (its assignee,
+    service item, priority, department), so a ticket reassigned after its survey went out
+    moves that survey in its day's rollup."""
+    touched = TicketEvent.objects.filter(created_at__gte=since).values("ticket_id")
     return (_days_of(SurveyInvite.objects.filter(sent_at__gte=since).values_list("sent_at", flat=True), zone)
             | _days_of(SurveyResponse.objects.filter(answered_at__gte=since).values_list("answered_at", flat=True),
+                       zone)
+            | _days_of(SurveyInvite.objects.filter(ticket_id__in=touched, sent_at__isnull=False)
+                       .values_list("sent_at", flat=True), zone)
+            | _days_of(SurveyResponse.objects.filter(ticket_id__in=touched).values_list("answered_at", flat=True),
                        zone))
 
 

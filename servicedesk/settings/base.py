@@ -105,6 +105,23 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+
+
+def replica_database(default: dict) -> dict | None:
+    """The read replica of DATABASE_REPLICA_URL (reports and exports read there, see
+    servicedesk/db_router.py), None without it."""
+    if not env("DATABASE_REPLICA_URL", default=""):
+        return None
+    replica = env.db("DATABASE_REPLICA_URL")
+    replica["CONN_MAX_AGE"] = default.get("CONN_MAX_AGE", 0)
+    return replica
+
+
+if replica_database(DATABASES["default"]):
+    DATABASES["replica"] = replica_database(DATABASES["default"])
+# Whether the reports read the replica (servicedesk.db_router): with a replica configured.
+REPORTS_READ_REPLICA = "replica" in DATABASES
+DATABASE_ROUTERS = ["servicedesk.db_router.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "teams.User"

@@ -7,11 +7,14 @@ variables below that relax them (README, "Deploying") bring the matching warning
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, cache_settings, env
+from .base import CELERY_BROKER_URL, cache_settings, env, replica_database
 
 DEBUG = False
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+if replica_database(DATABASES["default"]):
+    DATABASES["replica"] = replica_database(DATABASES["default"])
+REPORTS_READ_REPLICA = "replica" in DATABASES
 CACHES = cache_settings(CELERY_BROKER_URL, DATABASES["default"]["NAME"])
 
 # --- Secret key: refuse to start with a weak one ----------------------------------------

@@ -8,6 +8,11 @@ from .base import cache_settings, celery_transport_options, env
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/servicedesk"),
 }
+# A "replica" alias that is the test database itself (a test mirror: never created, same
+# rows once committed). The reports read it only in the tests that turn REPORTS_READ_REPLICA
+# on (tests/reports/test_replica.py); everywhere else everything reads the primary.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+REPORTS_READ_REPLICA = False
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_TRANSPORT_OPTIONS = celery_transport_options(CELERY_BROKER_URL)
 CACHES = cache_settings(CELERY_BROKER_URL, DATABASES["default"]["NAME"])
