@@ -45,7 +45,7 @@ class ScorecardSatisfactionSerializer(serializers.Serializer):
     mean = serializers.FloatField(allow_null=True)
 
 
-class FirstContactSerializer(serializers.Serializer):
+class MemberFirstContactSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     rate = serializers.FloatField(allow_null=True, help_text="count ÷ resolved.")
 
@@ -74,7 +74,7 @@ class ScorecardFiguresSerializer(serializers.Serializer):
     resolved = serializers.IntegerField()
     reopened = serializers.IntegerField()
     reopen_rate = serializers.FloatField(allow_null=True, help_text="reopened ÷ resolved.")
-    first_contact = FirstContactSerializer()
+    first_contact = MemberFirstContactSerializer()
     sla = ScorecardTargetsSerializer()
     first_response_p50_business_seconds = serializers.IntegerField(allow_null=True)
     satisfaction = ScorecardSatisfactionSerializer()

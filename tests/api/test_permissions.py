@@ -281,6 +281,11 @@ CASES = [
     # --- reports: IT's member scorecards (its lead and admins all, an IT agent their own) -------
     Case("report members", "get", f"{V1}/reports/members/", codes(401, 404, 404, 404, 200, 200, 200),
          body=lambda world, objects, user: {"team": world.it.pk}),
+    # IT's team report: its lead and admins; agents, requesters and other teams 404.
+    Case("report summary", "get", f"{V1}/reports/summary/", codes(401, 404, 404, 404, 404, 200, 200),
+         body=lambda world, objects, user: {"team": world.it.pk}),
+    Case("report trend", "get", f"{V1}/reports/trend/", codes(401, 404, 404, 404, 404, 200, 200),
+         body=lambda world, objects, user: {"team": world.it.pk}),
     # --- the schema and its pages ------------------------------------------------------------
     # --- knowledge-base search ---------------------------------------------------------------
     # "This solved it" on the IT team's own article (visibility "team"): out of the
