@@ -48,6 +48,9 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
     # Per row, optional ids the pages use for drill-down links (same length as rows).
     row_keys: list[Any] = field(default_factory=list)
+    # Per row, the kind of its NUMBER cells when a column mixes kinds (the summary's values:
+    # a ratio, a duration, a count or a mean); empty: each column's own kind.
+    row_kinds: list[str] = field(default_factory=list)
     notes: list[Any] = field(default_factory=list)
 
 
@@ -77,27 +80,37 @@ def summary_table(summary: dict) -> Table:
         Column("figure", _("Figure"), TEXT), Column("value", _("Value"), NUMBER),
         Column("n", _("Out of (n)"), COUNT), Column("help", _("What it counts"), TEXT),
     ])
-    add = table.rows.append
-    add([_("Created"), summary["created"], None, FIGURE_HELP["created"]])
-    add([_("Resolved"), summary["resolved"], None, FIGURE_HELP["resolved"]])
-    add([_("Reopened"), summary["reopened"], summary["resolved"], FIGURE_HELP["reopened"]])
+
+    def add(key: str, kind: str, row: list) -> None:
+        # key: the figure the row shows (the pages' drill-down links), kind: its value's kind
+        table.rows.append(row)
+        table.row_keys.append(key)
+        table.row_kinds.append(kind)
+
+    add("created", COUNT, [_("Created"), summary["created"], None, FIGURE_HELP["created"]])
+    add("resolved", COUNT, [_("Resolved"), summary["resolved"], None, FIGURE_HELP["resolved"]])
+    add("reopened", COUNT, [_("Reopened"), summary["reopened"], summary["resolved"], FIGURE_HELP["reopened"]])
     fc = summary["first_contact"]
-    add([_("First-contact resolution"), fc["rate"], fc["resolved"], FIGURE_HELP["first_contact"]])
+    add("first_contact", RATIO, [_("First-contact resolution"), fc["rate"], fc["resolved"],
+                                 FIGURE_HELP["first_contact"]])
     for kind in d.TARGET_KINDS:
         entry = summary["sla"][kind]
         label = KIND_LABELS[kind]
-        add([_("%(target)s: compliance") % {"target": label}, entry["compliance"], entry["decided"],
-             FIGURE_HELP["compliance"]])
+        add(f"{kind}.compliance", RATIO, [_("%(target)s: compliance") % {"target": label}, entry["compliance"],
+                                          entry["decided"], FIGURE_HELP["compliance"]])
         for p in ("p50", "p90"):
             for measure, measure_label in (("business", _("business time")), ("wall", _("wall time"))):
-                add([_("%(target)s: %(p)s, %(measure)s") % {"target": label, "p": p, "measure": measure_label},
+                add(f"{kind}.{p}_{measure}", SECONDS,
+                    [_("%(target)s: %(p)s, %(measure)s") % {"target": label, "p": p, "measure": measure_label},
                      entry[f"{p}_{measure}_seconds"], entry["timed"], FIGURE_HELP[p]])
     sat = summary["satisfaction"]
-    add([_("Satisfied (4–5)"), sat["positive_share"], sat["responses"], FIGURE_HELP["satisfaction"]])
-    add([_("Mean score"), sat["mean"], sat["responses"], FIGURE_HELP["mean"]])
-    add([_("Survey response rate"), sat["response_rate"], sat["sent"], FIGURE_HELP["response_rate"]])
+    add("satisfaction.positive", RATIO, [_("Satisfied (4–5)"), sat["positive_share"], sat["responses"],
+                                         FIGURE_HELP["satisfaction"]])
+    add("satisfaction.mean", NUMBER, [_("Mean score"), sat["mean"], sat["responses"], FIGURE_HELP["mean"]])
+    add("satisfaction.response_rate", RATIO, [_("Survey response rate"), sat["response_rate"], sat["sent"],
+                                              FIGURE_HELP["response_rate"]])
     if "backlog" in summary:
-        add([_("Backlog now"), summary["backlog"]["total"], None, FIGURE_HELP["backlog"]])
+        add("backlog", COUNT, [_("Backlog now"), summary["backlog"]["total"], None, FIGURE_HELP["backlog"]])
     return table
 
 
