@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from teams.models import Department, Team, User
 from tickets.constants import Priority
@@ -24,6 +25,13 @@ from .selectors import ReportScope, report_breakdown, report_summary
 
 # Column kinds: how a value is shown and exported.
 TEXT, COUNT, RATIO, SECONDS, NUMBER, DATE = "text", "count", "ratio", "seconds", "number", "date"
+
+# The counts' names: "Created" alone is also a date's label elsewhere ("创建时间"); here a count.
+FIGURE_LABELS = {
+    "created": pgettext_lazy("report figure", "Created"),
+    "resolved": pgettext_lazy("report figure", "Resolved"),
+    "reopened": pgettext_lazy("report figure", "Reopened"),
+}
 
 KIND_LABELS = {
     "first_response": _("First response"),
@@ -87,9 +95,9 @@ def summary_table(summary: dict) -> Table:
         table.row_keys.append(key)
         table.row_kinds.append(kind)
 
-    add("created", COUNT, [_("Created"), summary["created"], None, FIGURE_HELP["created"]])
-    add("resolved", COUNT, [_("Resolved"), summary["resolved"], None, FIGURE_HELP["resolved"]])
-    add("reopened", COUNT, [_("Reopened"), summary["reopened"], summary["resolved"], FIGURE_HELP["reopened"]])
+    add("created", COUNT, [FIGURE_LABELS["created"], summary["created"], None, FIGURE_HELP["created"]])
+    add("resolved", COUNT, [FIGURE_LABELS["resolved"], summary["resolved"], None, FIGURE_HELP["resolved"]])
+    add("reopened", COUNT, [FIGURE_LABELS["reopened"], summary["reopened"], summary["resolved"], FIGURE_HELP["reopened"]])
     fc = summary["first_contact"]
     add("first_contact", RATIO, [_("First-contact resolution"), fc["rate"], fc["resolved"],
                                  FIGURE_HELP["first_contact"]])
@@ -139,8 +147,9 @@ def breakdown_table(breakdown: dict, by: str) -> Table:
     """One row per team / service / priority / department / assignee: tickets, compliance per
     target with its n, p50 first response, satisfaction with its n. Rows with the most
     breaches first (which service items miss their targets most)."""
-    columns = [Column("name", BREAKDOWN_TITLES[by], TEXT), Column("created", _("Created")),
-               Column("resolved", _("Resolved")), Column("reopened", _("Reopened"))]
+    columns = [Column("name", BREAKDOWN_TITLES[by], TEXT), Column("created", FIGURE_LABELS["created"]),
+               Column("resolved", FIGURE_LABELS["resolved"]),
+               Column("reopened", FIGURE_LABELS["reopened"])]
     for kind in d.TARGET_KINDS:
         label = KIND_LABELS[kind]
         columns += [Column(f"{kind}_breached", _("%(target)s: breached") % {"target": label}),

@@ -33,7 +33,7 @@ from ..forms import ReportFilterForm
 from ..presentation import format_value, is_small, present_table
 from ..rollup import report_zone
 from ..selectors import ReportScope, report_breakdown, report_quarters, report_summary, report_trend
-from ..tables import FIGURE_HELP, KIND_LABELS, RATIO, breakdown_table, summary_table
+from ..tables import FIGURE_HELP, FIGURE_LABELS, KIND_LABELS, RATIO, breakdown_table, summary_table
 
 LIST_PAGE_SIZE = 50
 PRESET_LABELS = {
@@ -48,7 +48,7 @@ AGE_LABELS = {
     "8-14": gettext_lazy("8–14 days"), "15-30": gettext_lazy("15–30 days"), "30+": gettext_lazy("more than 30 days"),
 }
 FIGURE_TITLES = {
-    "created": gettext_lazy("Created"), "resolved": gettext_lazy("Resolved"), "reopened": gettext_lazy("Reopened"),
+    **FIGURE_LABELS,
     "first_contact": gettext_lazy("First-contact resolutions"), "met": gettext_lazy("%(target)s: met"),
     "breached": gettext_lazy("%(target)s: breached"), "decided": gettext_lazy("%(target)s: decided"),
     "sent": gettext_lazy("Surveys sent"), "responses": gettext_lazy("Survey responses"),
@@ -286,11 +286,11 @@ def _figures(request, form: ReportFilterForm, *, now, team, breakdowns) -> dict:
         })
     fc, sat = summary["first_contact"], summary["satisfaction"]
     counts = [
-        {"key": "created", "label": _("Created"), "n": summary["created"], "help": FIGURE_HELP["created"],
+        {"key": "created", "label": FIGURE_LABELS["created"], "n": summary["created"], "help": FIGURE_HELP["created"],
          "url": _list_url(params, figure="created")},
-        {"key": "resolved", "label": _("Resolved"), "n": summary["resolved"], "help": FIGURE_HELP["resolved"],
+        {"key": "resolved", "label": FIGURE_LABELS["resolved"], "n": summary["resolved"], "help": FIGURE_HELP["resolved"],
          "url": _list_url(params, figure="resolved")},
-        {"key": "reopened", "label": _("Reopened"), "n": summary["reopened"], "help": FIGURE_HELP["reopened"],
+        {"key": "reopened", "label": FIGURE_LABELS["reopened"], "n": summary["reopened"], "help": FIGURE_HELP["reopened"],
          "url": _list_url(params, figure="reopened")},
         {"key": "backlog", "label": _("Backlog now"), "n": summary["backlog"]["total"], "help": FIGURE_HELP["backlog"],
          "url": backlog_links[None]},
@@ -345,8 +345,8 @@ def _trend(rows: list[dict], params: dict, *, weekly: bool) -> dict:
         })
     chart = {
         "labels": [r["label"] for r in table],
-        "bars": [{"name": str(_("Created")), "data": [r["created"] for r in rows]},
-                 {"name": str(_("Resolved")), "data": [r["resolved"] for r in rows]}],
+        "bars": [{"name": str(FIGURE_LABELS["created"]), "data": [r["created"] for r in rows]},
+                 {"name": str(FIGURE_LABELS["resolved"]), "data": [r["resolved"] for r in rows]}],
         "lines": [{"name": str(_("%(target)s: compliance") % {"target": KIND_LABELS[kind]}),
                    "data": [None if r["sla"][kind]["compliance"] is None else round(100 * r["sla"][kind]["compliance"], 1)
                             for r in rows]} for kind in d.TARGET_KINDS],
