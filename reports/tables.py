@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -62,12 +63,18 @@ class Table:
     notes: list[Any] = field(default_factory=list)
 
 
+def _interpolated(text, values: dict):
+    """A lazy translation with its placeholders filled when it is shown (a lazy string's `%`
+    would translate it at once, in whatever language is active when this module is imported)."""
+    return lazy(lambda: str(text) % values, str)()
+
+
 # What each figure counts (the pages show it beside the figure; the README repeats it).
 FIGURE_HELP = {
     "created": _("Tickets filed in the period."),
     "resolved": _("Resolutions in the period (a ticket resolved, reopened and resolved again counts twice)."),
-    "reopened": _("Reopens in the period that came within %(days)d days of the resolution they undid.")
-    % {"days": d.REOPEN_WINDOW_DAYS},
+    "reopened": _interpolated(_("Reopens in the period that came within %(days)d days of the resolution they undid."),
+                              {"days": d.REOPEN_WINDOW_DAYS}),
     "backlog": _("Tickets open now (new, open or waiting on the requester), by days since filing."),
     "first_contact": _("Resolutions with at most one public reply from the team, never reopened, "
                        "out of all resolutions."),
@@ -75,8 +82,9 @@ FIGURE_HELP = {
                     "(met, or past their due time)."),
     "p50": _("Half of the timed cycles took at most this long (to within one histogram bucket)."),
     "p90": _("Nine in ten timed cycles took at most this long (to within one histogram bucket)."),
-    "satisfaction": _("Survey responses scoring %(score)d or 5, out of the responses answered in the period.")
-    % {"score": d.POSITIVE_SCORE},
+    "satisfaction": _interpolated(
+        _("Survey responses scoring %(score)d or 5, out of the responses answered in the period."),
+        {"score": d.POSITIVE_SCORE}),
     "response_rate": _("Responses answered, out of surveys sent in the period."),
     "mean": _("Mean score (1–5) of the responses answered in the period."),
 }

@@ -284,3 +284,16 @@ def test_a_list_of_a_figure_out_of_reach_or_unknown_is_404(seeded, world):
                             "from": "2026-09-21", "to": "2026-09-27"}).content.decode()
     assert 'id="report-list-count">0' in page
     assert str(report_zone()) == ZONE
+
+
+def test_what_each_figure_counts_reads_in_the_viewers_language():
+    # FIGURE_HELP is built when reports.tables is imported: its placeholders must not fix
+    # the language of whichever request imported it first
+    from django.utils import translation
+
+    from reports.tables import FIGURE_HELP
+
+    with translation.override("zh-hans"):
+        assert "7 天" in str(FIGURE_HELP["reopened"]) and "4 或 5" in str(FIGURE_HELP["satisfaction"])
+    with translation.override("en"):
+        assert str(FIGURE_HELP["reopened"]).startswith("Reopens in the period that came within 7 days")
