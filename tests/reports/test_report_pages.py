@@ -297,3 +297,16 @@ def test_what_each_figure_counts_reads_in_the_viewers_language():
         assert "7 天" in str(FIGURE_HELP["reopened"]) and "4 或 5" in str(FIGURE_HELP["satisfaction"])
     with translation.override("en"):
         assert str(FIGURE_HELP["reopened"]).startswith("Reopens in the period that came within 7 days")
+
+
+def test_a_department_head_sees_which_tickets_but_not_what_others_asked(seeded, people, world):
+    # Given the head of Sales, who is not in IT: alice (Sales) filed the week's laptop tickets
+    page = _client(people["sales_head"]).get(reverse("report-list"), {
+        "figure": "created", "department": world.sales.pk, "from": "2026-09-21", "to": "2026-09-27"}).content.decode()
+    # then the list counts them and names them by reference, without their titles or links
+    assert 'id="report-list-count">3' in page
+    assert "Laptop will not start" not in page and 'href="/tickets/' not in page
+    # while IT's lead, who works them, reads them
+    lead = _client(world.it_lead).get(reverse("report-list"), {
+        "figure": "created", "team": world.it.pk, "from": "2026-09-21", "to": "2026-09-27"}).content.decode()
+    assert "Laptop will not start" in lead
