@@ -322,6 +322,7 @@ def _figures(request, form: ReportFilterForm, *, now, team, breakdowns) -> dict:
         "summary": summary, "period": period, "cards": cards, "counts": counts, "first_contact": first_contact,
         "satisfaction": satisfaction, "ages": ages, "tables": tables, "trend": trend, "quarters": quarters,
         "feedback": _feedback(summary.get("feedback")), "as_of": summary["as_of"],
+        "help": {key: FIGURE_HELP[key] for key in ("compliance", "p50", "p90")},
     }
 
 

@@ -4,6 +4,14 @@
 // The labels come translated from the page; the charts follow the window's width.
 (function () {
   "use strict";
+
+  // <input type=date data-report-date>: typing a date chooses the "custom dates" period.
+  document.addEventListener("change", function (event) {
+    if (!event.target.matches("[data-report-date]")) return;
+    var period = document.getElementById("report-period");
+    if (period) period.value = "custom";
+  });
+
   if (!window.echarts) return;
   var charts = [];
 
