@@ -122,3 +122,18 @@ def test_the_lead_reads_the_report_and_drills_into_the_breaches(world, seeded, o
     assert within_width(phone, "header a[href='/reports/']") is None
 
     assert problems == []
+
+
+def test_the_report_pages_have_no_serious_accessibility_violation(world, seeded, open_page):
+    from tests.e2e.test_accessibility import BLOCKING, axe_violations, describe
+
+    page = open_page(world.it_lead, viewport=DESKTOP, bypass_csp=True)
+    problems = []
+    for path in ("/reports/", f"/reports/teams/it/?{WEEK}",
+                 f"/reports/list/?figure=breached&kind=first_response&team={world.it.pk}&from=2026-09-21"
+                 "&to=2026-09-27"):
+        response = page.goto(path)
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
+        problems += [describe(path, violation) for violation in axe_violations(page) if violation["impact"] in BLOCKING]
+    assert not problems, "\n".join(problems)
