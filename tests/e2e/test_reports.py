@@ -4,6 +4,7 @@ to pan to sideways, nothing refused by the Content-Security-Policy, and a click 
 breached count of the headline lands on the list of exactly those tickets. Screenshots in
 /tmp/report-shots/."""
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def seeded(world, file_ticket, settings):
     with pytest.MonkeyPatch.context() as patch:
         clock = PinnedClock(NOW)
         patch.setattr(timezone, "now", clock)
-        clock.set(NOW - timezone.timedelta(days=30))
+        clock.set(NOW - dt.timedelta(days=30))
         ServiceStandardFactory(team=world.it, name="IT round the clock", first_response_minutes=60,
                                next_response_minutes=120, resolution_minutes=480)
         return seed_week(world, file_ticket, clock)
