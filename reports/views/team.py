@@ -33,7 +33,7 @@ from ..forms import ReportFilterForm
 from ..presentation import format_value, is_small, present_table
 from ..rollup import report_zone
 from ..selectors import ReportScope, report_breakdown, report_quarters, report_summary, report_trend
-from ..tables import FIGURE_HELP, FIGURE_LABELS, KIND_LABELS, RATIO, breakdown_table, summary_table
+from ..tables import FIGURE_HELP, FIGURE_LABELS, KIND_LABELS, RATIO, SECONDS, breakdown_table, summary_table
 
 LIST_PAGE_SIZE = 50
 PRESET_LABELS = {
@@ -280,8 +280,8 @@ def _figures(request, form: ReportFilterForm, *, now, team, breakdowns) -> dict:
             "met_url": _list_url(params, figure="met", kind=kind),
             "breached_url": _list_url(params, figure="breached", kind=kind),
             "decided_url": _list_url(params, figure="decided", kind=kind),
-            "p50": format_value(entry["p50_business_seconds"], "seconds"),
-            "p90": format_value(entry["p90_business_seconds"], "seconds"),
+            "p50": format_value(entry["p50_business_seconds"], SECONDS),
+            "p90": format_value(entry["p90_business_seconds"], SECONDS),
             "small": is_small(entry["decided"]),
         })
     fc, sat = summary["first_contact"], summary["satisfaction"]
@@ -405,10 +405,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
     ticket_ids = [t.pk for t in tickets]
     visible = set(tickets_visible_to(user=request.user).filter(pk__in=ticket_ids).values_list("pk", flat=True))
     names = _names(tickets)
+    outcomes = figure in ("met", "breached", "decided")
     entries = [{"ticket": ticket, "at": found.at_of(row), "visible": ticket.pk in visible,
                 "team": names["team"].get(ticket.team_id, ""),
                 "service_item": names["service_item"].get(ticket.service_item_id, ""),
-                "assignee": names["assignee"].get(ticket.assignee_id, "")}
+                "assignee": names["assignee"].get(ticket.assignee_id, ""),
+                # an SLA outcome: its due time and the business time the cycle took (a
+                # breached cycle's once its late work is done)
+                "due": row.due_at if outcomes else None,
+                "took": format_value(row.business_seconds, SECONDS) if outcomes else None}
                for row, ticket in zip(rows, tickets, strict=True)]
     title = FIGURE_TITLES[figure]
     if kind is not None:
@@ -421,7 +426,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/list.html", {
         "title": title, "figure": figure, "entries": entries, "page": page, "period": period,
         "total": page.paginator.count, "zone": str(report_zone()), "back": back, "query": query.urlencode(),
-        "help": _list_help(figure),
+        "help": _list_help(figure), "outcomes": outcomes,
     })
 
 
