@@ -8,7 +8,7 @@ and the summary mails ask here).
 - Anyone else: nothing (the pages and the API answer 404).
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from teams.models import Department, Membership, Team, User
 from teams.selectors import led_team_ids
@@ -55,8 +55,13 @@ def has_reports(*, user: User) -> bool:
     """Whether the Reports menu shows: any report or scorecard is in reach."""
     if not user.is_authenticated:
         return False
-    return (user.is_admin_role or bool(led_team_ids(user=user)) or report_departments(user=user).exists()
-            or Membership.objects.filter(user=user).exists())
+    if user.is_admin_role:
+        return True
+    # A lead is a member: one query whether the user is a member of a team or heads a
+    # department (every page's header asks).
+    return User.objects.filter(pk=user.pk).filter(
+        Exists(Membership.objects.filter(user=OuterRef("pk"))) | Exists(Department.objects.filter(head=OuterRef("pk")))
+    ).exists()
 
 
 def sees_member_figures(*, user: User, team_ids: tuple[int, ...] | None) -> bool:

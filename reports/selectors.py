@@ -183,18 +183,23 @@ def _feedback(scope: ReportScope, start: dt.datetime, end: dt.datetime) -> dict 
     return {"total": total["total"], "kind": dict(total["kind"]), "status": dict(total["status"])}
 
 
+def backlog_age_q(key: str, *, now: dt.datetime, zone: ZoneInfo) -> Q:
+    """Tickets filed in one backlog age bucket (reports.definitions.AGE_BUCKETS): on the day
+    `first` days ago or before, and on the day `last` days ago or after (report days). The
+    backlog figure and its drill-down list both filter with this."""
+    first, last = next((f, la) for k, f, la in d.AGE_BUCKETS if k == key)
+    today_start = d.day_start(d.local_day(now, zone), zone)
+    cond = Q(created_at__lt=today_start - dt.timedelta(days=first - 1)) if first else Q()
+    if last is not None:
+        cond &= Q(created_at__gte=today_start - dt.timedelta(days=last))
+    return cond
+
+
 def backlog(*, scope: ReportScope, now: dt.datetime, zone: ZoneInfo | None = None) -> dict:
     """Open tickets now (new, open, pending) and their age in whole days since filing, in
     the buckets of reports.definitions.AGE_BUCKETS. One query."""
     zone = zone or report_zone()
-    today_start = d.day_start(d.local_day(now, zone), zone)
-    whens = {}
-    for key, first, last in d.AGE_BUCKETS:
-        # Filed on the day `first` days ago or before, and after the day `last` days ago.
-        cond = Q(created_at__lt=today_start - dt.timedelta(days=first - 1)) if first else Q()
-        if last is not None:
-            cond &= Q(created_at__gte=today_start - dt.timedelta(days=last))
-        whens[key] = Count("pk", filter=cond)
+    whens = {key: Count("pk", filter=backlog_age_q(key, now=now, zone=zone)) for key, _, _ in d.AGE_BUCKETS}
     counts = (Ticket.objects.filter(scope.ticket_q(), status__in=OPEN_STATUSES)
               .aggregate(total=Count("pk"), **{f"age_{k.replace('-', '_').replace('+', 'plus')}": w
                                                for k, w in whens.items()}))

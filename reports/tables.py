@@ -29,6 +29,13 @@ from .selectors import ReportScope, report_breakdown, report_summary, report_tre
 # Column kinds: how a value is shown and exported.
 TEXT, COUNT, RATIO, SECONDS, NUMBER, DATE = "text", "count", "ratio", "seconds", "number", "date"
 
+# The counts' names: "Created" alone is also a date's label elsewhere ("创建时间"); here a count.
+FIGURE_LABELS = {
+    "created": pgettext_lazy("report figure", "Created"),
+    "resolved": pgettext_lazy("report figure", "Resolved"),
+    "reopened": pgettext_lazy("report figure", "Reopened"),
+}
+
 KIND_LABELS = {
     "first_response": _("First response"),
     "next_response": _("Next response"),
@@ -52,6 +59,9 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
     # Per row, optional ids the pages use for drill-down links (same length as rows).
     row_keys: list[Any] = field(default_factory=list)
+    # Per row, the kind of its NUMBER cells when a column mixes kinds (the summary's values:
+    # a ratio, a duration, a count or a mean); empty: each column's own kind.
+    row_kinds: list[str] = field(default_factory=list)
     notes: list[Any] = field(default_factory=list)
     # Per row, how its NUMBER cells look when a column mixes figures of several kinds (the
     # summary's value column: counts, ratios, durations); empty: the columns' kinds.
@@ -99,34 +109,40 @@ def summary_table(summary: dict) -> Table:
         Column("n", _("Out of (n)"), COUNT), Column("help", _("What it counts"), TEXT),
     ])
 
-    def add(row: list, kind: str = COUNT) -> None:
+    def add(key: str, kind: str, row: list) -> None:
+        # key: the figure the row shows (the pages' drill-down links), kind: its value's kind
         table.rows.append(row)
+        table.row_keys.append(key)
         table.row_kinds.append(kind)
 
-    add([FIGURE_LABELS["created"], summary["created"], None, FIGURE_HELP["created"]])
-    add([FIGURE_LABELS["resolved"], summary["resolved"], None, FIGURE_HELP["resolved"]])
-    add([FIGURE_LABELS["reopened"], summary["reopened"], summary["resolved"], FIGURE_HELP["reopened"]])
+    add("created", COUNT, [FIGURE_LABELS["created"], summary["created"], None, FIGURE_HELP["created"]])
+    add("resolved", COUNT, [FIGURE_LABELS["resolved"], summary["resolved"], None, FIGURE_HELP["resolved"]])
+    add("reopened", COUNT, [FIGURE_LABELS["reopened"], summary["reopened"], summary["resolved"], FIGURE_HELP["reopened"]])
     fc = summary["first_contact"]
-    add([_("First-contact resolution"), fc["rate"], fc["resolved"], FIGURE_HELP["first_contact"]], RATIO)
+    add("first_contact", RATIO, [_("First-contact resolution"), fc["rate"], fc["resolved"],
+                                 FIGURE_HELP["first_contact"]])
     for kind in d.TARGET_KINDS:
         entry = summary["sla"][kind]
         label = KIND_LABELS[kind]
-        add([_("%(target)s: compliance") % {"target": label}, entry["compliance"], entry["decided"],
-             FIGURE_HELP["compliance"]], RATIO)
+        add(f"{kind}.compliance", RATIO, [_("%(target)s: compliance") % {"target": label}, entry["compliance"],
+                                          entry["decided"], FIGURE_HELP["compliance"]])
         for p in ("p50", "p90"):
             for measure, measure_label in (("business", _("business time")), ("wall", _("wall time"))):
-                add([_("%(target)s: %(p)s, %(measure)s") % {"target": label, "p": p, "measure": measure_label},
-                     entry[f"{p}_{measure}_seconds"], entry["timed"], FIGURE_HELP[p]], SECONDS)
+                add(f"{kind}.{p}_{measure}", SECONDS,
+                    [_("%(target)s: %(p)s, %(measure)s") % {"target": label, "p": p, "measure": measure_label},
+                     entry[f"{p}_{measure}_seconds"], entry["timed"], FIGURE_HELP[p]])
     sat = summary["satisfaction"]
-    add([_("Satisfied (4–5)"), sat["positive_share"], sat["responses"], FIGURE_HELP["satisfaction"]], RATIO)
-    add([_("Mean score"), sat["mean"], sat["responses"], FIGURE_HELP["mean"]], NUMBER)
-    add([_("Survey response rate"), sat["response_rate"], sat["sent"], FIGURE_HELP["response_rate"]], RATIO)
+    add("satisfaction.positive", RATIO, [_("Satisfied (4–5)"), sat["positive_share"], sat["responses"],
+                                         FIGURE_HELP["satisfaction"]])
+    add("satisfaction.mean", NUMBER, [_("Mean score"), sat["mean"], sat["responses"], FIGURE_HELP["mean"]])
+    add("satisfaction.response_rate", RATIO, [_("Survey response rate"), sat["response_rate"], sat["sent"],
+                                              FIGURE_HELP["response_rate"]])
     if "backlog" in summary:
-        add([_("Backlog now"), summary["backlog"]["total"], None, FIGURE_HELP["backlog"]])
+        add("backlog", COUNT, [_("Backlog now"), summary["backlog"]["total"], None, FIGURE_HELP["backlog"]])
     if summary.get("knowledge"):
-        for row in knowledge_rows(summary["knowledge"]):
+        for key, row in zip(KNOWLEDGE_KEYS, knowledge_rows(summary["knowledge"]), strict=True):
             # The helpful share is a ratio; the other knowledge figures are counts.
-            add(row, RATIO if row[2] is not None else COUNT)
+            add(f"knowledge.{key}", RATIO if row[2] is not None else COUNT, row)
     return table
 
 
@@ -222,6 +238,11 @@ KNOWLEDGE_HELP = {
     "solved": _("Tickets whose requester marked one of the articles as having solved the request, in the period."),
     "used_in_reply": _("Tickets where one of the articles was linked from a reply in the period."),
 }
+
+
+# The knowledge figures' keys, in the order of knowledge_rows.
+KNOWLEDGE_KEYS = ("written", "published", "views", "views_all_time", "helpful", "deflections", "solved",
+                  "used_in_reply")
 
 
 def knowledge_rows(knowledge: dict) -> list[list[Any]]:

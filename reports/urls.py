@@ -3,9 +3,14 @@ lists, exports and subscriptions (each views module adds its own routes here).""
 
 from django.urls import path
 
-from .views import exports, members, subscriptions
+from .views import exports, members, subscriptions, team
 
 urlpatterns: list = [
+    # The pages engineer's: the index, the team and department reports, the drill-down list.
+    path("", team.report_index, name="report-index"),
+    path("teams/<slug:team_slug>/", team.report_team, name="report-team"),
+    path("departments/<slug:department_code>/", team.report_department, name="report-department"),
+    path("list/", team.report_list, name="report-list"),
     path("teams/<slug:team_slug>/members/", members.report_members, name="report-members"),
     path("teams/<slug:team_slug>/members/<str:username>/", members.report_member, name="report-member"),
     # exports and subscriptions (reports.views.exports, reports.views.subscriptions)

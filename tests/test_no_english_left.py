@@ -467,6 +467,11 @@ def rich_world(pinned, world, sla_objects, file_ticket, settings, tmp_path, requ
     with translation.override("en"):
         kb.article_review_reminders_send(now=now)
 
+    # The reports: bob heads Finance (its department report), the days rolled up.
+    w.finance.head = w.bob
+    w.finance.save()
+    rollup_pending(now=now)
+
     # Notifications of every kind in the list (delivered in the app).
     Preference.objects.create(user=w.it_lead, event=notify.LEAD_DIGEST, delivery=Preference.Delivery.BOTH)
     digest.lead_digests_enqueue(now=now)
@@ -718,6 +723,22 @@ def _pages(w) -> list[Page]:
         Page("it_agent", reverse("report-member", args=[it, w.it_agent.username]) + "?from=2026-01-01&to=2026-12-31"),
         Page("it_lead", reverse("report-member", args=[it, w.it_agent.username]) + "?from=2026-02-01&to=2026-01-01",
              status=400),
+    ]
+    # The reports: the index, the team report (this quarter: the world's tickets are this
+    # week's), a bad period, the department report, and lists behind the figures.
+    report_list = reverse("report-list")
+    days = "from=2026-09-01&to=2026-09-30"
+    pages += [
+        Page("it_lead", reverse("report-index")),
+        Page("it_agent", reverse("report-index")),
+        Page("it_lead", reverse("report-team", args=[it]) + "?period=this_quarter"),
+        Page("it_lead", reverse("report-team", args=[it]) + "?period=custom&from=2026-09-20&to=2026-09-01"),
+        Page("admin", reverse("report-team", args=[it]) + f"?period=this_quarter&priority=P1&category={w.laptop.category_id}"),
+        Page("bob", reverse("report-department", args=["finance"]) + "?period=this_quarter"),
+        Page("it_lead", f"{report_list}?figure=created&team={w.it.pk}&{days}"),
+        Page("it_lead", f"{report_list}?figure=breached&kind=first_response&team={w.it.pk}&{days}"),
+        Page("it_lead", f"{report_list}?figure=backlog&age=0-1&team={w.it.pk}"),
+        Page("it_lead", f"{report_list}?figure=responses&team={w.it.pk}&{days}"),
     ]
     # The knowledge base: readers, writers and the lead, then its actions.
     article, draft = w.article.pk, w.kb_draft.pk

@@ -109,6 +109,13 @@ def test_the_main_pages_keep_to_the_content_security_policy(world, desk, browse,
     lead, lead_problems = browse(world.it_lead, language)
     for path in ["/dashboard/", "/queues/it/settings/", "/queues/it/"]:
         visit(lead, path)
+    # the reports: the index, the team report with its charts (ECharts draws on a canvas),
+    # and the list behind a figure
+    for path in ["/reports/", "/reports/teams/it/", "/reports/teams/it/?period=this_quarter",
+                 f"/reports/list/?figure=created&team={world.it.pk}"]:
+        visit(lead, path)
+    visit(lead, "/reports/teams/it/")
+    lead.locator("[data-report-chart] canvas").first.wait_for()
     # the team's feedback: the list, one item, and the answer with a status move
     visit(lead, "/feedback/teams/it/")
     visit(lead, f"/feedback/{desk['feedback'].pk}/")
@@ -132,7 +139,7 @@ def test_the_main_pages_keep_to_the_content_security_policy(world, desk, browse,
                  f"/service-standards/{standard.pk}/history/", "/service-standards/calendars/",
                  f"/service-standards/calendars/{desk['calendar'].pk}/edit/", "/service-standards/chains/",
                  f"/service-standards/chains/{desk['chain'].pk}/edit/", "/service-standards/simulator/",
-                 "/service-standards/changes/"]:
+                 "/service-standards/changes/", "/reports/departments/finance/"]:
         visit(admin, path)
 
     problems = anonymous + requester + agent_problems + lead_problems + admin_problems
