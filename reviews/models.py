@@ -6,6 +6,7 @@ taken about it."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,6 +43,9 @@ class StandardReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quarter.year} Q{(self.quarter.month - 1) // 3 + 1}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("review-detail", args=[self.pk])
 
     @property
     def label(self) -> str:
