@@ -20,10 +20,10 @@ def review_workbook(*, review: StandardReview, items: list[ReviewItem]) -> bytes
     sheet.append([_("Flag rules")] + presentation.rule_texts(presentation.thresholds_of(items)))
     sheet.append([])
     header = [_("Service team"), _("Service standard"), _("Scope"), _("Tickets")]
+    columns = [_("target"), _("met"), _("decided"), _("compliance"), _("p90 (business time)"),
+               _("previous quarter")]
     for label in presentation.KIND_LABELS.values():
-        header += [f"{label}: {_('target')}", f"{label}: {_('met')}", f"{label}: {_('decided')}",
-                   f"{label}: {_('compliance')}", f"{label}: {_('p90 (business time)')}",
-                   f"{label}: {_('previous quarter')}"]
+        header += [f"{label}: {column}" for column in columns]
     header += [_("Satisfaction"), _("Feedback"), _("Flags"), _("Decision"), _("New targets"), _("Note"),
                _("Decided by"), _("Decided at"), _("New version")]
     sheet.append(header)

@@ -40,6 +40,15 @@ def _log(*, review: StandardReview, actor: User | None, action: str, item: Revie
                                actor=actor if getattr(actor, "pk", None) else None, changes=changes or {})
 
 
+def _note(note: str) -> dict:
+    """A note kept in the log entry of an apply or a close (one clean text, or nothing)."""
+    try:
+        note = multi_line(note or "").strip()[:NOTE_MAX]
+    except ControlCharacterError:
+        note = ""
+    return {"note": {"old": None, "new": note}} if note else {}
+
+
 def _locked(review: StandardReview) -> StandardReview:
     return StandardReview.objects.select_for_update().get(pk=review.pk)
 
@@ -205,7 +214,7 @@ def item_decide(*, actor: User, item: ReviewItem, decision: str, note: str = "",
 
 
 @transaction.atomic
-def item_apply(*, actor: User, item: ReviewItem) -> ReviewItem:
+def item_apply(*, actor: User, item: ReviewItem, note: str = "") -> ReviewItem:
     """Turn a tighten or loosen decision into the standard's next version, through the
     standards' own versioning (standard_save: the change log entry names the review). Tickets
     already filed keep the version their clocks started with; new tickets get the new one."""
@@ -235,13 +244,13 @@ def item_apply(*, actor: User, item: ReviewItem) -> ReviewItem:
     item.applied_by, item.applied_at = actor, timezone.now()
     item.save(update_fields=["applied_standard", "applied_change", "applied_by", "applied_at"])
     _log(review=review, item=item, actor=actor, action="applied",
-         changes={"version": {"old": current.version, "new": new.version}, "standard": {"old": current.pk,
-                                                                                        "new": new.pk}})
+         changes={"version": {"old": current.version, "new": new.version},
+                  "standard": {"old": current.pk, "new": new.pk}, **_note(note)})
     return item
 
 
 @transaction.atomic
-def review_close(*, actor: User, review: StandardReview) -> StandardReview:
+def review_close(*, actor: User, review: StandardReview, note: str = "") -> StandardReview:
     """Close an open review: from now on it is read-only (and exportable)."""
     _require_admin(actor)
     review = _locked(review)
@@ -251,5 +260,5 @@ def review_close(*, actor: User, review: StandardReview) -> StandardReview:
     review.state = StandardReview.State.CLOSED
     review.closed_by, review.closed_at = actor, timezone.now()
     review.save(update_fields=["state", "closed_by", "closed_at"])
-    _log(review=review, actor=actor, action="closed")
+    _log(review=review, actor=actor, action="closed", changes=_note(note))
     return review

@@ -76,6 +76,13 @@ class ReviewOpenSerializer(serializers.Serializer):
     quarter = serializers.DateField(help_text="The quarter's first day, e.g. 2026-10-01; one that has started.")
 
 
+class ConfirmSerializer(serializers.Serializer):
+    """The body of apply and close: nothing is needed (an empty object); a note is kept in the
+    review's log."""
+
+    note = strict.TextField(required=False, allow_blank=True, default="", max_length=NOTE_MAX)
+
+
 class DecisionSerializer(serializers.Serializer):
     decision = strict.ChoiceField(choices=ReviewItem.Decision.choices)
     note = strict.TextField(required=False, allow_blank=True, default="", max_length=NOTE_MAX)

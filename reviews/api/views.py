@@ -17,6 +17,7 @@ from servicedesk.limits import parse_id
 from .. import selectors, services
 from ..models import ReviewItem, StandardReview
 from .serializers import (
+    ConfirmSerializer,
     DecisionSerializer,
     ReviewDetailSerializer,
     ReviewItemSerializer,
@@ -39,6 +40,9 @@ ERRORS = {
                            responses={200: ReviewDetailSerializer, 404: ERRORS[404]}),
 )
 class ReviewViewSet(ApiView, viewsets.GenericViewSet):
+    """The quarterly reviews of the service standards: each quarter's targets against actuals per
+    standard version, with a decision each."""
+
     serializer_class = ReviewSerializer
     queryset = StandardReview.objects.none()  # for the schema; requests go through the selectors
     http_method_names = ["get", "post", "head", "options"]
@@ -97,17 +101,23 @@ class ReviewViewSet(ApiView, viewsets.GenericViewSet):
 
     @extend_schema(summary="Apply a tighten or loosen decision: the standard's next version, through the "
                            "standards' versioning (tickets already filed keep theirs)",
-                   request=None, responses={200: ReviewItemSerializer, **ERRORS})
+                   request=ConfirmSerializer, responses={200: ReviewItemSerializer, **ERRORS})
     @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>[0-9]+)/apply")
     def apply(self, request: Request, pk=None, item_id=None) -> Response:
         review = self.get_review()
-        item = services.item_apply(actor=request.user, item=self.get_item(review))
+        item = self.get_item(review)
+        body = ConfirmSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = services.item_apply(actor=request.user, item=item, note=body.validated_data["note"])
         return Response(ReviewItemSerializer(selectors.item_for_user(user=request.user, review=review,
                                                                      pk=item.pk)).data)
 
-    @extend_schema(summary="Close the review: read-only from now on", request=None,
+    @extend_schema(summary="Close the review: read-only from now on", request=ConfirmSerializer,
                    responses={200: ReviewDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk=None) -> Response:
-        review = services.review_close(actor=request.user, review=self.get_review())
+        review = self.get_review()
+        body = ConfirmSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        review = services.review_close(actor=request.user, review=review, note=body.validated_data["note"])
         return self._detail(review)
