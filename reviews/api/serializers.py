@@ -12,8 +12,8 @@ from ..services import NOTE_MAX
 
 class ReviewSerializer(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True, help_text="The quarter, e.g. \"2026 Q4\".")
-    opened_by = serializers.CharField(source="opened_by.username", read_only=True, default=None)
-    closed_by = serializers.CharField(source="closed_by.username", read_only=True, default=None)
+    opened_by = serializers.CharField(source="opened_by.username", read_only=True, default=None, allow_null=True)
+    closed_by = serializers.CharField(source="closed_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = StandardReview
@@ -45,9 +45,10 @@ class ReviewItemSerializer(serializers.ModelSerializer):
     priority = serializers.CharField(source="standard.priority", read_only=True)
     team_name = serializers.CharField(source="team.name", read_only=True)
     figures = FiguresSerializer(read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
-    applied_version = serializers.IntegerField(source="applied_standard.version", read_only=True, default=None)
-    applied_by = serializers.CharField(source="applied_by.username", read_only=True, default=None)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None, allow_null=True)
+    applied_version = serializers.IntegerField(source="applied_standard.version", read_only=True, default=None,
+                                               allow_null=True)
+    applied_by = serializers.CharField(source="applied_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ReviewItem
