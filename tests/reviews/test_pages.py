@@ -85,3 +85,14 @@ def test_a_closed_review_shows_no_forms_and_exports(world, review, client):
     rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
     assert rows[0][0].endswith("2026 Q3")
     assert {row[1] for row in rows[4:]} == {"IT P2 v1", "HR any v1"}
+
+
+def test_a_lead_lists_open_reviews_of_their_teams_but_not_drafts(world, clock, p2_standard, client):
+    clock.set(AFTER)
+    draft, _created = services.review_create_draft(quarter=services.today())
+    opened = services.review_open(actor=world.admin, quarter=QUARTER)
+    page = _as(client, world.it_lead).get("/reviews/").content.decode()
+    assert f'href="/reviews/{opened.pk}/"' in page and f'href="/reviews/{draft.pk}/"' not in page
+    assert "review-open-form" not in page
+    assert client.get(f"/reviews/{draft.pk}/").status_code == 404
+    assert _as(client, world.hr_agent).get("/reviews/").status_code == 404
