@@ -8,6 +8,8 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 
 from . import presentation
 from .models import ReviewItem, StandardReview
@@ -33,13 +35,15 @@ def review_workbook(*, review: StandardReview, items: list[ReviewItem]) -> bytes
         values = [row["team"], row["title"], row["scope"], row["tickets"]]
         for target in row["targets"]:
             entry = sla.get(target["kind"]) or {}
-            values += [target["target"], entry.get("met", 0), entry.get("decided", 0),
-                       entry.get("compliance"), target["p90"], target["previous_compliance"]]
+            compliance = WriteOnlyCell(sheet, value=entry.get("compliance"))
+            compliance.number_format = "0.0%"
+            values += [target["target"], entry.get("met", 0), entry.get("decided", 0), compliance, target["p90"],
+                       target["previous_compliance"]]
         decided_at = timezone.localtime(item.decided_at).strftime("%Y-%m-%d %H:%M") if item.decided_at else ""
         values += [row["satisfaction"], row["feedback"], "\n".join(row["flags"]), row["decision"],
                    row["new_targets"], item.note, item.decided_by.display_name if item.decided_by else "",
                    decided_at, str(item.applied_standard) if item.applied_standard else ""]
-        sheet.append([str(v) if v is not None and not isinstance(v, int | float) else v for v in values])
+        sheet.append([v if v is None or isinstance(v, int | float | Cell) else str(v) for v in values])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
