@@ -26,6 +26,7 @@ urlpatterns = [
     path("kb/", include("kbsearch.urls")),
     path("problems/", include("problems.urls")),
     path("reports/", include("reports.urls")),
+    path("reviews/", include("reviews.urls")),
     path("kb/", include("knowledge.urls")),
     # Before the catch-all prefix of the pages: an API request is resolved without trying
     # every page's pattern first.

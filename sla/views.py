@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -79,6 +80,7 @@ FIELD_LABELS = {
     "is_current": gettext_lazy("current"),
     "description": gettext_lazy("description"),
     "levels": gettext_lazy("escalation levels"),
+    "review": gettext_lazy("quarterly review"),
 }
 OBJECT_LABELS = {
     "standard": gettext_lazy("service standard"),
@@ -172,7 +174,10 @@ def change_rows(changes: dict) -> list[dict]:
         else:
             old_text, new_text = text(old), text(new)
         if old_text != new_text:
-            rows.append({"field": FIELD_LABELS.get(field, field), "old": old_text, "new": new_text})
+            row = {"field": FIELD_LABELS.get(field, field), "old": old_text, "new": new_text}
+            if field == "review" and isinstance(new, int):  # the quarterly review that made the change
+                row["url"], row["new"] = reverse("review-detail", args=[new]), f"#{new}"
+            rows.append(row)
     return rows
 
 

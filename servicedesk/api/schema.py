@@ -19,6 +19,8 @@ SCHEMA_SETTINGS = {
         "FeedbackStatus": "feedback.models.Feedback.Status",
         "FeedbackEventKind": "feedback.models.FeedbackEvent.Kind",
         "ProblemStatus": "problems.models.ProblemStatus",
+        "ReviewState": "reviews.models.StandardReview.State",
+        "ReviewDecision": "reviews.models.ReviewItem.Decision",
     },
 }
 

@@ -23,6 +23,7 @@ v1 = [
     path("", include("problems.api.urls")),
     path("", include("knowledge.api.urls")),
     path("reports/", include("reports.api_urls")),
+    path("", include("reviews.api.urls")),
 ]
 
 urlpatterns = [

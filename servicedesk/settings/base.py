@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "knowledge",
     "kbsearch",
     "reports",
+    "reviews",
     "demo",
 ]
 
@@ -421,6 +422,15 @@ CELERY_BEAT_SCHEDULE["reports-subscriptions"] = {
     "schedule": schedule(run_every=env.float("REPORT_SUBSCRIPTION_INTERVAL_SECONDS", default=900.0)),
     "options": {"expires": 600.0},
 }
+# Quarterly review of the service standards (reviews/): the beat drafts the current quarter's
+# review at its start (daily, once per quarter); the flags' thresholds (reviews.rules).
+CELERY_BEAT_SCHEDULE["reviews-draft-quarter"] = {
+    "task": "reviews.tasks.draft_quarter_review",
+    "schedule": crontab(hour=env.int("REVIEW_DRAFT_HOUR_UTC", default=17), minute=10),
+}
+REVIEW_FLAG_MISS_RATE = env.float("REVIEW_FLAG_MISS_RATE", default=0.10)
+REVIEW_FLAG_EASY_FRACTION = env.float("REVIEW_FLAG_EASY_FRACTION", default=1 / 3)
+REVIEW_FLAG_MIN_N = env.int("REVIEW_FLAG_MIN_N", default=20)
 
 CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {
     "task": "webhooks.tasks.deliver_webhooks",

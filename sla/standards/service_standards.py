@@ -140,12 +140,14 @@ def _clean_standard(values: dict[str, Any], *, lineage, errors: dict[str, str]) 
 
 
 @transaction.atomic
-def standard_save(*, actor: User | None, standard: ServiceStandard | None = None, **fields) -> ServiceStandard:
+def standard_save(*, actor: User | None, standard: ServiceStandard | None = None, cause: dict | None = None,
+                  **fields) -> ServiceStandard:
     """Create a service standard, or edit one by writing its next version.
 
     An edit never changes the row that running clocks point at: it writes a new row with
     the same lineage and `version + 1` and retires the old one. Fields left out keep
-    their current value. Saving without any change writes nothing.
+    their current value. Saving without any change writes nothing. `cause` names what led
+    to the change, kept in its change log entry (the quarterly review: {"review": id}).
     """
     unknown = set(fields) - set(STANDARD_FIELDS)
     if unknown:
@@ -173,6 +175,8 @@ def standard_save(*, actor: User | None, standard: ServiceStandard | None = None
     new.save()
     changes = diff(standard_summary(_standard_values(old)) if old else None, standard_summary(cleaned))
     changes["version"] = {"old": old.version if old else None, "new": new.version}
+    for key, value in (cause or {}).items():
+        changes[key] = {"old": None, "new": value}
     audit(actor=actor, obj=new, object_type="standard", action="created" if old is None else "updated",
            changes=changes)
     return new
