@@ -4,11 +4,22 @@ a candidate only when its article is published and visible to the user.
 
 On PostgreSQL a document matches when its `tsvector` matches any word of the query (the
 last one also as a prefix while typed), or when its folded title contains the whole query
-(pg_trgm index). Title matches come first, ranked by `ts_rank` of the title plus the
-trigram similarity of the title to the query; then body matches, ranked by `ts_rank`
-(title words weigh A, body words B) among the first BODY_CANDIDATES of them. On SQLite a document matches when its
-words contain any query word (English ones stemmed), and ranks by how many words it has,
-three points in the title, one in the body.
+(pg_trgm index). Title matches come first, then articles matching only in the body.
+
+What costs is ranking: a common word ("printer") is in thousands of titles, and reading
+and ranking each of them took tens of milliseconds. So each stage ranks a bounded set of
+candidates, found through the GIN indexes and the visibility rule (an index probe per
+row) with a LIMIT before any ranking: for the titles, up to `cap` documents containing
+every query word, up to `cap` containing any, and up to `cap` containing the whole query;
+for the body, up to `cap` documents. Among those the score is `ts_rank` of the title plus
+0.5 when the title contains the whole query plus 0.5 × its trigram similarity to the
+query (for the body: 0.5 × `ts_rank` of the whole document, title words weigh A, body
+words B). `cap` is 3 × the places asked for + 30. Every candidate gets the same score
+for the same words, so for a common word which of its thousands of titles are listed is
+arbitrary among equals, and titles holding every word of a question are always in.
+
+On SQLite a document matches when its words contain any query word (English ones
+stemmed), and ranks by how many words it has, three points in the title, one in the body.
 """
 
 from dataclasses import dataclass
@@ -30,9 +41,8 @@ from .models import ArticleSearchDocument
 from .text import excerpt, highlight, like_terms, tsquery
 
 SEARCH_LIMIT = 200
-BODY_CANDIDATES = 500
 BODY_RANK_WEIGHT = 0.5
-OVERFETCH, OVERFETCH_EXTRA = 3, 30  # ranked before the visibility check: 3 × limit + 30
+CANDIDATES_PER_PLACE, CANDIDATES_EXTRA = 3, 30  # candidates ranked per stage and source: 3 × limit + 30
 SUGGESTION_LIMIT = 5
 TITLE_SIMILARITY_WEIGHT = 0.5
 MIN_SUBSTRING = 3  # pg_trgm's index serves a LIKE only from three characters on
@@ -56,37 +66,59 @@ class SearchResult:
     for_service_item: bool
 
 
-def _postgres_hits(documents: QuerySet, q: str, limit: int, visible: QuerySet[Article]) -> list[tuple[int, float]]:
-    """Title matches first, ranked by `ts_rank` on the (small) title vector plus the title's
-    trigram similarity to the query; then, while places are left, articles matching only
-    in the body, ranked by `ts_rank` on the whole vector among the first BODY_CANDIDATES
-    of them (ranking a large vector is what costs: the cap bounds a common word's price)."""
-    raw = tsquery(q)
+def _ranked(documents: QuerySet, rank, limit: int) -> list[tuple[int, float]]:
+    """(article id, score) of the best `limit` articles among `documents`: an article's best
+    language counts."""
+    rows = (documents.annotate(rank=Cast(rank, FloatField())).values("article_id")
+            .annotate(score=Max("rank")).order_by("-score", "article_id")[:limit])
+    return [(row["article_id"], row["score"]) for row in rows]
+
+
+def _candidates(documents: QuerySet, sources: list[Q], cap: int | None) -> QuerySet:
+    """The documents matching any of `sources`, at most `cap` from each (all with None): one
+    statement, each source a GIN-indexed match with its own LIMIT (read in index order, not
+    ranked)."""
+    first, *rest = [documents.filter(source).values("pk")[:cap] for source in sources]
+    return ArticleSearchDocument.objects.filter(pk__in=first.union(*rest) if rest else first)
+
+
+def _postgres_hits(documents: QuerySet, q: str, limit: int, *, few: bool = False) -> list[tuple[int, float]]:
+    """Title matches first, then (while places are left) articles matching only in the body,
+    each stage ranking a bounded set of candidates (see the module's docstring).
+    `documents` are the visible ones; when they are `few` (a service's own articles), all
+    their body matches are ranked: a LIMIT there tempts the planner into a sequential
+    scan hoping to meet one of the few early, which the word match and the service,
+    together, may never allow (measured: 76 ms instead of 4)."""
+    any_words = tsquery(q)
     whole = fold(q.strip())
-    if not raw and len(whole) < MIN_SUBSTRING:
+    substring = len(whole) >= MIN_SUBSTRING
+    if not any_words and not substring:
         return []
-    query = SearchQuery(raw, search_type="raw", config="english") if raw else None
-    in_title = Q(pk__in=[])
-    title_rank = Value(0.0, output_field=FloatField())
+    cap = limit * CANDIDATES_PER_PLACE + CANDIDATES_EXTRA
+    query = SearchQuery(any_words, search_type="raw", config="english") if any_words else None
+    sources: list[Q] = []
+    title_rank = TrigramSimilarity("title_folded", whole) * TITLE_SIMILARITY_WEIGHT
     if query is not None:
-        in_title |= Q(title_vector=query)
-        title_rank = SearchRank(F("title_vector"), query)
-    if len(whole) >= MIN_SUBSTRING:
-        in_title |= Q(title_folded__contains=whole)
-    if len(whole) >= MIN_SUBSTRING:  # the whole query inside a title: the cheap part of the similarity
+        every_word = tsquery(q, every=True)
+        if every_word != any_words:
+            sources.append(Q(title_vector=SearchQuery(every_word, search_type="raw", config="english")))
+        sources.append(Q(title_vector=query))
+        title_rank = title_rank + SearchRank(F("title_vector"), query)
+    if substring:
+        sources.append(Q(title_folded__contains=whole))
         title_rank = title_rank + Case(When(title_folded__contains=whole, then=Value(TITLE_SIMILARITY_WEIGHT)),
                                        default=Value(0.0), output_field=FloatField())
-    similarity = TrigramSimilarity("title_folded", whole) * TITLE_SIMILARITY_WEIGHT
-    found = _best(documents.filter(in_title), title_rank, limit, visible, rerank=similarity)
+    found = _ranked(_candidates(documents, sources, cap), title_rank, limit)
     if len(found) < limit and query is not None:
-        seen = [article_id for article_id, _score in found]
-        body_only = documents.filter(search_vector=query).exclude(article_id__in=seen)
-        capped = documents.filter(pk__in=body_only.values("pk")[:BODY_CANDIDATES])
-        found += _best(capped, SearchRank(F("search_vector"), query) * BODY_RANK_WEIGHT, limit - len(found), visible)
+        # Fewer than `limit` visible articles among at most `cap` per source: every title
+        # match is in `found`, the body stage adds the others.
+        body_only = documents.exclude(article_id__in=[article_id for article_id, _score in found])
+        found += _ranked(_candidates(body_only, [Q(search_vector=query)], None if few else cap),
+                         SearchRank(F("search_vector"), query) * BODY_RANK_WEIGHT, limit - len(found))
     return found
 
 
-def _sqlite_hits(documents: QuerySet, q: str, limit: int, visible: QuerySet[Article]) -> list[tuple[int, float]]:
+def _sqlite_hits(documents: QuerySet, q: str, limit: int) -> list[tuple[int, float]]:
     terms = like_terms(q)
     if not terms:
         return []
@@ -96,42 +128,24 @@ def _sqlite_hits(documents: QuerySet, q: str, limit: int, visible: QuerySet[Arti
         + Case(When(body_words__contains=t, then=Value(1)), default=Value(0), output_field=IntegerField())
         for t in terms
     ))
-    return _best(documents.filter(condition), points, limit, visible)
+    return _ranked(documents.filter(condition), points, limit)
 
 
-def _best(documents: QuerySet, rank, limit: int, visible: QuerySet[Article],
-          rerank=None) -> list[tuple[int, float]]:
-    """(article id, score) of the best `limit` articles among `visible`: an article's best
-    language counts.
-
-    Joining every match to the visibility rule costs a pass over all articles; so the best
-    few times `limit` matches are ranked first, and the visible ones kept. Only when too
-    many of those are out of reach does the ranking run again on the visible ones alone.
-    `rerank` (the trigram similarity, dear on thousands of rows) is added to the score of
-    that window only, which is then ordered again."""
-
-    def best(queryset, expression):
-        return (queryset.annotate(rank=Cast(expression, FloatField())).values("article_id")
-                .annotate(score=Max("rank")).order_by("-score", "article_id"))
-
-    window = limit * OVERFETCH + OVERFETCH_EXTRA
-    ranked = [(row["article_id"], row["score"]) for row in best(documents, rank)[:window]]
-    allowed = set(visible.filter(pk__in=[pk for pk, _score in ranked]).values_list("pk", flat=True))
-    ids = [pk for pk, _score in ranked if pk in allowed][:limit]
-    if len(ids) < limit and len(ranked) == window:
-        ids = [row["article_id"] for row in best(documents.filter(article_id__in=visible.values("pk")), rank)[:limit]]
-    if not ids:
-        return []
-    final = best(documents.filter(article_id__in=ids), rank if rerank is None else rank + rerank)
-    return [(row["article_id"], row["score"]) for row in final]
-
-
-def _hits(documents: QuerySet, q: str, limit: int, visible: QuerySet[Article]) -> list[tuple[int, float]]:
+def _hits(documents: QuerySet, q: str, limit: int, *, few: bool = False) -> list[tuple[int, float]]:
     if limit <= 0:
         return []
     if connection.vendor == "postgresql":
-        return _postgres_hits(documents, q, limit, visible)
-    return _sqlite_hits(documents, q, limit, visible)
+        return _postgres_hits(documents, q, limit, few=few)
+    return _sqlite_hits(documents, q, limit)
+
+
+def _tied_to(service_item_id: int) -> Q:
+    """The documents of the articles tied to a service item: on PostgreSQL through the
+    documents' own GIN-indexed copy of the article's service items."""
+    if connection.vendor == "postgresql":
+        return Q(service_item_ids__contains=[service_item_id])
+    return Q(article_id__in=Article.service_items.through.objects.filter(serviceitem_id=service_item_id)
+             .values("article_id"))
 
 
 def search_hits(*, user: User, q: str, service_item_id: int | None = None, limit: int = SEARCH_LIMIT) -> list[Hit]:
@@ -140,14 +154,16 @@ def search_hits(*, user: User, q: str, service_item_id: int | None = None, limit
     q = (q or "").strip()
     if not q:
         return []
-    visible = published_articles_visible_to(user=user)
-    documents = ArticleSearchDocument.objects.all()
+    # The visibility rule is probed per candidate (the article's primary key), inside each
+    # source's LIMIT, so the candidates ranked are all visible.
+    documents = ArticleSearchDocument.objects.filter(
+        article_id__in=published_articles_visible_to(user=user).values("pk"))
     hits: list[Hit] = []
     if service_item_id is not None:
-        tied = Article.service_items.through.objects.filter(serviceitem_id=service_item_id).values("article_id")
-        hits = [Hit(pk, score, True) for pk, score in _hits(documents.filter(article_id__in=tied), q, limit, visible)]
-        documents = documents.exclude(article_id__in=tied)
-    hits += [Hit(pk, score) for pk, score in _hits(documents, q, limit - len(hits), visible)]
+        tied = _tied_to(service_item_id)
+        hits = [Hit(pk, score, True) for pk, score in _hits(documents.filter(tied), q, limit, few=True)]
+        documents = documents.exclude(tied)
+    hits += [Hit(pk, score) for pk, score in _hits(documents, q, limit - len(hits))]
     return hits
 
 

@@ -48,6 +48,11 @@ def test_tsquery_ors_the_terms_and_prefixes_the_word_being_typed():
     assert tsquery("printer conn ") == "'printer' | 'conn'"
 
 
+def test_tsquery_with_every_term_ands_them():
+    assert tsquery("printer conn", every=True) == "'printer' & 'conn':*"
+    assert tsquery("printer", every=True) == tsquery("printer")
+
+
 def test_tsquery_keeps_no_tsquery_syntax_of_the_query():
     assert tsquery("vpn' | !printer & (c:*") == "'vpn' | 'printer'"
     assert tsquery("!!! ") == ""
