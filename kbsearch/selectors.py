@@ -1,6 +1,6 @@
 """The knowledge-base search: one ranked search for the portal, the reply box, the API and
-the suggestions while filing. Visibility comes from `knowledge.selectors`: a document is
-a candidate only when its article is published and visible to the user.
+the suggestions while filing. Visibility comes from `knowledge.selectors`: an article is
+listed only when it is published and visible to the user.
 
 On PostgreSQL a document matches when its `tsvector` matches any word of the query (the
 last one also as a prefix while typed), or when its folded title contains the whole query
@@ -8,27 +8,29 @@ last one also as a prefix while typed), or when its folded title contains the wh
 
 What costs is ranking: a common word ("printer") is in thousands of titles, and reading
 and ranking each of them took tens of milliseconds. So each stage ranks a bounded set of
-candidates, found through the GIN indexes and the visibility rule (an index probe per
-row) with a LIMIT before any ranking: for the titles, up to `cap` documents containing
-every query word, up to `cap` containing any, and up to `cap` containing the whole query;
-for the body, up to `cap` documents. Among those the score is `ts_rank` of the title plus
-0.5 when the title contains the whole query plus 0.5 × its trigram similarity to the
-query (for the body: 0.5 × `ts_rank` of the whole document, title words weigh A, body
-words B). `cap` is 3 × the places asked for + 30. Every candidate gets the same score
-for the same words, so for a common word which of its thousands of titles are listed is
-arbitrary among equals, and titles holding every word of a question are always in.
+candidates read through the GIN indexes with a LIMIT before any ranking
+(`kbsearch.sql`): for the titles, up to `cap` documents containing every query word, up
+to `cap` containing any, and up to `cap` containing the whole query; for the body, up to
+`cap` documents. Among those the score is `ts_rank` of the title plus 0.5 when the title
+contains the whole query plus 0.5 × its trigram similarity to the query (for the body:
+0.5 × `ts_rank` of the whole document, title words weigh A, body words B). The best
+`cap` = 3 × the places asked for + 30 are checked against the visibility rule (one
+primary-key lookup); when too few are visible and the bound may have cut candidates
+short, a window eight times as large is ranked. Titles holding every word of a question
+are always candidates; for a single common word its titles score the same, so which of
+its thousands are listed is arbitrary among equals.
 
 On SQLite a document matches when its words contain any query word (English ones
 stemmed), and ranks by how many words it has, three points in the title, one in the body.
 """
 
+import json
 from dataclasses import dataclass
 from functools import reduce
 from operator import add, or_
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.db import connection
-from django.db.models import Case, F, FloatField, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Case, FloatField, IntegerField, Max, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.utils.safestring import SafeString
 
@@ -37,6 +39,7 @@ from knowledge.selectors import articles_for_listing, pick_revision, published_a
 from servicedesk.search import fold
 from teams.models import User
 
+from . import sql
 from .models import ArticleSearchDocument
 from .text import excerpt, highlight, like_terms, tsquery
 
@@ -74,54 +77,73 @@ def _ranked(documents: QuerySet, rank, limit: int) -> list[tuple[int, float]]:
     return [(row["article_id"], row["score"]) for row in rows]
 
 
-def _candidates(documents: QuerySet, sources: list[Q], cap: int | None) -> QuerySet:
-    """The documents matching any of `sources`, at most `cap` from each (all with None): one
-    statement, each source a GIN-indexed match with its own LIMIT (read in index order, not
-    ranked)."""
-    first, *rest = [documents.filter(source).values("pk")[:cap] for source in sources]
-    return ArticleSearchDocument.objects.filter(pk__in=first.union(*rest) if rest else first)
+def _visible_best(rank_window, limit: int, visible: QuerySet[Article]) -> list[tuple[int, float]]:
+    """The best `limit` visible articles of a ranking: `rank_window(window)` ranks a bounded
+    candidate set and returns its best `window` and whether the bound may have cut it
+    short. The visible ones of the window are kept (one primary-key lookup); only when
+    too few of them are visible and more candidates exist is a window eight times as
+    large ranked."""
+    window = limit * CANDIDATES_PER_PLACE + CANDIDATES_EXTRA
+    while True:
+        rows, capped = rank_window(window)
+        if not rows:
+            return []
+        allowed = set(visible.filter(pk__in=[article_id for article_id, _score in rows])
+                      .values_list("pk", flat=True))
+        found = [(article_id, score) for article_id, score in rows if article_id in allowed][:limit]
+        if len(found) == limit or not (capped or len(rows) == window):
+            return found
+        window *= 8
 
 
-def _postgres_hits(documents: QuerySet, q: str, limit: int, *, few: bool = False) -> list[tuple[int, float]]:
+def _postgres_hits(q: str, limit: int, visible: QuerySet[Article], scope: str | None,
+                   service_item_id: int | None) -> list[tuple[int, float]]:
     """Title matches first, then (while places are left) articles matching only in the body,
-    each stage ranking a bounded set of candidates (see the module's docstring).
-    `documents` are the visible ones; when they are `few` (a service's own articles), all
-    their body matches are ranked: a LIMIT there tempts the planner into a sequential
-    scan hoping to meet one of the few early, which the word match and the service,
-    together, may never allow (measured: 76 ms instead of 4)."""
+    each stage ranking a bounded set of candidates (see the module's docstring and
+    `kbsearch.sql`). `scope`: None, or "tied"/"untied" to `service_item_id`."""
     any_words = tsquery(q)
     whole = fold(q.strip())
     substring = len(whole) >= MIN_SUBSTRING
     if not any_words and not substring:
         return []
-    cap = limit * CANDIDATES_PER_PLACE + CANDIDATES_EXTRA
-    query = SearchQuery(any_words, search_type="raw", config="english") if any_words else None
-    sources: list[Q] = []
-    title_rank = TrigramSimilarity("title_folded", whole) * TITLE_SIMILARITY_WEIGHT
-    if query is not None:
-        every_word = tsquery(q, every=True)
-        if every_word != any_words:
-            sources.append(Q(title_vector=SearchQuery(every_word, search_type="raw", config="english")))
-        sources.append(Q(title_vector=query))
-        title_rank = title_rank + SearchRank(F("title_vector"), query)
+    params = {"any": any_words, "every": tsquery(q, every=True), "whole": whole, "like": sql.like_pattern(whole),
+              "whole_weight": TITLE_SIMILARITY_WEIGHT if substring else 0.0,
+              "similarity_weight": TITLE_SIMILARITY_WEIGHT, "body_weight": BODY_RANK_WEIGHT,
+              "tied": json.dumps([service_item_id]), "seen": []}
+    sources = []
+    if any_words:
+        if params["every"] != any_words:
+            sources.append("every")
+        sources.append("any")
     if substring:
-        sources.append(Q(title_folded__contains=whole))
-        title_rank = title_rank + Case(When(title_folded__contains=whole, then=Value(TITLE_SIMILARITY_WEIGHT)),
-                                       default=Value(0.0), output_field=FloatField())
-    found = _ranked(_candidates(documents, sources, cap), title_rank, limit)
-    if len(found) < limit and query is not None:
-        # Fewer than `limit` visible articles among at most `cap` per source: every title
-        # match is in `found`, the body stage adds the others.
-        body_only = documents.exclude(article_id__in=[article_id for article_id, _score in found])
-        found += _ranked(_candidates(body_only, [Q(search_vector=query)], None if few else cap),
-                         SearchRank(F("search_vector"), query) * BODY_RANK_WEIGHT, limit - len(found))
+        sources.append("whole")
+    score = "title" if any_words else "title_no_words"
+
+    def titles(window: int):
+        return sql.ranked_window(sources=sources, score=score, scope=scope, cap=window, window=window, params=params)
+
+    found = _visible_best(titles, limit, visible)
+    if len(found) < limit and any_words:
+        seen = [article_id for article_id, _score in found]
+
+        def bodies(window: int):
+            return sql.ranked_window(sources=["body"], score="body", scope=scope, cap=window, window=window,
+                                     params={**params, "seen": seen})
+
+        found += _visible_best(bodies, limit - len(found), visible)
     return found
 
 
-def _sqlite_hits(documents: QuerySet, q: str, limit: int) -> list[tuple[int, float]]:
+def _sqlite_hits(q: str, limit: int, visible: QuerySet[Article], scope: str | None,
+                 service_item_id: int | None) -> list[tuple[int, float]]:
     terms = like_terms(q)
     if not terms:
         return []
+    documents = ArticleSearchDocument.objects.filter(article_id__in=visible.values("pk"))
+    if scope is not None:
+        tied = Q(article_id__in=Article.service_items.through.objects.filter(serviceitem_id=service_item_id)
+                 .values("article_id"))
+        documents = documents.filter(tied) if scope == "tied" else documents.exclude(tied)
     condition = reduce(or_, (Q(title_words__contains=t) | Q(body_words__contains=t) for t in terms))
     points = reduce(add, (
         Case(When(title_words__contains=t, then=Value(3)), default=Value(0), output_field=IntegerField())
@@ -131,21 +153,12 @@ def _sqlite_hits(documents: QuerySet, q: str, limit: int) -> list[tuple[int, flo
     return _ranked(documents.filter(condition), points, limit)
 
 
-def _hits(documents: QuerySet, q: str, limit: int, *, few: bool = False) -> list[tuple[int, float]]:
+def _hits(q: str, limit: int, visible: QuerySet[Article], scope: str | None = None,
+          service_item_id: int | None = None) -> list[tuple[int, float]]:
     if limit <= 0:
         return []
-    if connection.vendor == "postgresql":
-        return _postgres_hits(documents, q, limit, few=few)
-    return _sqlite_hits(documents, q, limit)
-
-
-def _tied_to(service_item_id: int) -> Q:
-    """The documents of the articles tied to a service item: on PostgreSQL through the
-    documents' own GIN-indexed copy of the article's service items."""
-    if connection.vendor == "postgresql":
-        return Q(service_item_ids__contains=[service_item_id])
-    return Q(article_id__in=Article.service_items.through.objects.filter(serviceitem_id=service_item_id)
-             .values("article_id"))
+    search = _postgres_hits if connection.vendor == "postgresql" else _sqlite_hits
+    return search(q, limit, visible, scope, service_item_id)
 
 
 def search_hits(*, user: User, q: str, service_item_id: int | None = None, limit: int = SEARCH_LIMIT) -> list[Hit]:
@@ -154,16 +167,11 @@ def search_hits(*, user: User, q: str, service_item_id: int | None = None, limit
     q = (q or "").strip()
     if not q:
         return []
-    # The visibility rule is probed per candidate (the article's primary key), inside each
-    # source's LIMIT, so the candidates ranked are all visible.
-    documents = ArticleSearchDocument.objects.filter(
-        article_id__in=published_articles_visible_to(user=user).values("pk"))
-    hits: list[Hit] = []
-    if service_item_id is not None:
-        tied = _tied_to(service_item_id)
-        hits = [Hit(pk, score, True) for pk, score in _hits(documents.filter(tied), q, limit, few=True)]
-        documents = documents.exclude(tied)
-    hits += [Hit(pk, score) for pk, score in _hits(documents, q, limit - len(hits))]
+    visible = published_articles_visible_to(user=user)
+    if service_item_id is None:
+        return [Hit(pk, score) for pk, score in _hits(q, limit, visible)]
+    hits = [Hit(pk, score, True) for pk, score in _hits(q, limit, visible, "tied", service_item_id)]
+    hits += [Hit(pk, score) for pk, score in _hits(q, limit - len(hits), visible, "untied", service_item_id)]
     return hits
 
 
