@@ -19,7 +19,7 @@ from knowledge.models import Article, ArticleRevision, ArticleStatus, RevisionSt
 from servicedesk.search import fold
 
 from .models import ArticleSearchDocument
-from .text import index_text
+from .text import index_text, plain_text
 
 BATCH = 1000
 TITLE_FOLDED_MAX = 200
@@ -37,7 +37,8 @@ def _document(revision: ArticleRevision, service_item_ids: list[int], now) -> Ar
     return ArticleSearchDocument(
         article_id=revision.article_id, revision_id=revision.pk, language=revision.language,
         title_folded=fold(revision.title)[:TITLE_FOLDED_MAX], title_words=index_text(revision.title),
-        body_words=index_text(revision.body), service_item_ids=service_item_ids, indexed_at=now,
+        body_words=index_text(revision.body), body_plain=plain_text(revision.body), service_item_ids=service_item_ids,
+        indexed_at=now,
     )
 
 

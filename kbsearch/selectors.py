@@ -197,16 +197,15 @@ def search_results(*, user: User, q: str, language: str | None, service_item_id:
     hits = search_hits(user=user, q=q, service_item_id=service_item_id, limit=limit)
     articles = articles_for_listing(user=user, articles=_ordered([hit.article_id for hit in hits]))
     for_item = {hit.article_id: hit.for_service_item for hit in hits}
-    results = []
-    for article in articles:
-        revision = pick_revision(article.live_revisions, language)
-        if revision is None:
-            continue
-        results.append(SearchResult(
-            article=article, revision=revision, title_html=highlight(revision.title, q, length=200),
-            snippet_html=excerpt(revision.body, q), for_service_item=for_item.get(article.pk, False),
-        ))
-    return results
+    shown = [(article, revision) for article in articles
+             if (revision := pick_revision(article.live_revisions, language)) is not None]
+    plain = dict(ArticleSearchDocument.objects.filter(revision_id__in=[revision.pk for _article, revision in shown])
+                 .values_list("revision_id", "body_plain")) if shown else {}
+    return [SearchResult(
+        article=article, revision=revision, title_html=highlight(revision.title, q, length=200),
+        snippet_html=excerpt(revision.body, q, plain=plain.get(revision.pk)),
+        for_service_item=for_item.get(article.pk, False),
+    ) for article, revision in shown]
 
 
 def article_suggestions(*, user: User, q: str, language: str | None,

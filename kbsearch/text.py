@@ -222,10 +222,11 @@ def plain_text(text: str) -> str:
     return " ".join("".join(parser.parts).split())
 
 
-def excerpt(body: str, q: str, *, length: int = 160) -> SafeString:
-    """The excerpt of an article body shown with a result: its plain text around the first
-    match of `q`, escaped, the matches in `<mark>`. Every excerpt is made here."""
-    return highlight(plain_text(body), q, length=length)
+def excerpt(body: str, q: str, *, length: int = 160, plain: str | None = None) -> SafeString:
+    """The excerpt of an article body shown with a result: its plain text (`plain` when
+    already made, as the search document keeps it) around the first match of `q`,
+    escaped, the matches in `<mark>`. Every excerpt is made here."""
+    return highlight(plain_text(body) if plain is None else plain, q, length=length)
 
 
 def chinese_script(text: str) -> str | None:

@@ -1,7 +1,9 @@
 """The search documents keep their article's service items (`service_item_ids`), with a GIN
 index on PostgreSQL, so that the suggestions' "the chosen service's articles first" is an
 index intersection rather than a join over every matching document. Existing documents
-are filled from the article's service items."""
+are filled from the article's service items. They also keep the body's plain text
+(`body_plain`, what excerpts are cut from), filled when an article is next indexed (until
+then the excerpt is made from the revision as before)."""
 
 from django.db import migrations, models
 
@@ -48,6 +50,11 @@ class Migration(migrations.Migration):
             model_name="articlesearchdocument",
             name="service_item_ids",
             field=models.JSONField(blank=True, default=list, editable=False),
+        ),
+        migrations.AddField(
+            model_name="articlesearchdocument",
+            name="body_plain",
+            field=models.TextField(editable=False, null=True),
         ),
         migrations.RunPython(fill_and_index, drop_index),
     ]

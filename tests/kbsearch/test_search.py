@@ -6,6 +6,7 @@ import pytest
 from kbsearch.indexing import article_search_index, articles_search_index
 from kbsearch.models import ArticleSearchDocument
 from kbsearch.selectors import article_suggestions, search_hits, search_results
+from kbsearch.text import plain_text
 from knowledge.models import Article, ArticleRevision, ArticleStatus, RevisionStatus, Visibility
 from tests.kbsearch.cases import CASES, publish, publish_known_articles
 
@@ -231,3 +232,14 @@ def test_excerpts_are_the_plain_text_of_the_markdown_everywhere(client, world):
     assert result.snippet_html == suggestion.snippet_html == row["snippet_html"] == MARKDOWN_EXCERPT
     assert MARKDOWN_EXCERPT in page and MARKDOWN_EXCERPT in suggested
     assert "##" not in page and "```" not in page and "](" not in suggested
+
+
+def test_the_document_keeps_the_bodys_plain_text_and_excerpts_come_from_it(world):
+    article = publish(team=world.it, language="zh-hans", title="VPN 连不上怎么办", body=MARKDOWN_BODY)
+    document = ArticleSearchDocument.objects.get(article=article)
+    assert document.body_plain == plain_text(MARKDOWN_BODY)
+
+    # A document indexed before the plain text was kept gives the same excerpt
+    ArticleSearchDocument.objects.filter(pk=document.pk).update(body_plain=None)
+    [result] = search_results(user=world.alice, q="vpn", language="zh-hans")
+    assert result.snippet_html == MARKDOWN_EXCERPT
