@@ -1,23 +1,36 @@
 """The knowledge-base search: one ranked search for the portal, the reply box, the API and
-the suggestions while filing. Visibility comes from `knowledge.selectors`: a document is
-a candidate only when its article is published and visible to the user.
+the suggestions while filing. Visibility comes from `knowledge.selectors`: an article is
+listed only when it is published and visible to the user.
 
 On PostgreSQL a document matches when its `tsvector` matches any word of the query (the
 last one also as a prefix while typed), or when its folded title contains the whole query
-(pg_trgm index). Title matches come first, ranked by `ts_rank` of the title plus the
-trigram similarity of the title to the query; then body matches, ranked by `ts_rank`
-(title words weigh A, body words B) among the first BODY_CANDIDATES of them. On SQLite a document matches when its
-words contain any query word (English ones stemmed), and ranks by how many words it has,
-three points in the title, one in the body.
+(pg_trgm index). Title matches come first, then articles matching only in the body.
+
+What costs is ranking: a common word ("printer") is in thousands of titles, and reading
+and ranking each of them took tens of milliseconds. So each stage ranks a bounded set of
+candidates read through the GIN indexes with a LIMIT before any ranking
+(`kbsearch.sql`): for the titles, up to `cap` documents containing every query word, up
+to `cap` containing any, and up to `cap` containing the whole query; for the body, up to
+`cap` documents. Among those the score is `ts_rank` of the title plus 0.5 when the title
+contains the whole query plus 0.5 × its trigram similarity to the query (for the body:
+0.5 × `ts_rank` of the whole document, title words weigh A, body words B). The best
+`cap` = 3 × the places asked for + 30 are checked against the visibility rule (one
+primary-key lookup); when too few are visible and the bound may have cut candidates
+short, a window eight times as large is ranked. Titles holding every word of a question
+are always candidates; for a single common word its titles score the same, so which of
+its thousands are listed is arbitrary among equals.
+
+On SQLite a document matches when its words contain any query word (English ones
+stemmed), and ranks by how many words it has, three points in the title, one in the body.
 """
 
+import json
 from dataclasses import dataclass
 from functools import reduce
 from operator import add, or_
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.db import connection
-from django.db.models import Case, F, FloatField, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Case, FloatField, IntegerField, Max, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.utils.safestring import SafeString
 
@@ -26,13 +39,13 @@ from knowledge.selectors import articles_for_listing, pick_revision, published_a
 from servicedesk.search import fold
 from teams.models import User
 
+from . import sql
 from .models import ArticleSearchDocument
 from .text import excerpt, highlight, like_terms, tsquery
 
 SEARCH_LIMIT = 200
-BODY_CANDIDATES = 500
 BODY_RANK_WEIGHT = 0.5
-OVERFETCH, OVERFETCH_EXTRA = 3, 30  # ranked before the visibility check: 3 × limit + 30
+CANDIDATES_PER_PLACE, CANDIDATES_EXTRA = 3, 30  # candidates ranked per stage and source: 3 × limit + 30
 SUGGESTION_LIMIT = 5
 TITLE_SIMILARITY_WEIGHT = 0.5
 MIN_SUBSTRING = 3  # pg_trgm's index serves a LIKE only from three characters on
@@ -56,82 +69,96 @@ class SearchResult:
     for_service_item: bool
 
 
-def _postgres_hits(documents: QuerySet, q: str, limit: int, visible: QuerySet[Article]) -> list[tuple[int, float]]:
-    """Title matches first, ranked by `ts_rank` on the (small) title vector plus the title's
-    trigram similarity to the query; then, while places are left, articles matching only
-    in the body, ranked by `ts_rank` on the whole vector among the first BODY_CANDIDATES
-    of them (ranking a large vector is what costs: the cap bounds a common word's price)."""
-    raw = tsquery(q)
+def _ranked(documents: QuerySet, rank, limit: int) -> list[tuple[int, float]]:
+    """(article id, score) of the best `limit` articles among `documents`: an article's best
+    language counts."""
+    rows = (documents.annotate(rank=Cast(rank, FloatField())).values("article_id")
+            .annotate(score=Max("rank")).order_by("-score", "article_id")[:limit])
+    return [(row["article_id"], row["score"]) for row in rows]
+
+
+def _visible_best(rank_window, limit: int, visible: QuerySet[Article]) -> list[tuple[int, float]]:
+    """The best `limit` visible articles of a ranking: `rank_window(window)` ranks a bounded
+    candidate set and returns its best `window` and whether the bound may have cut it
+    short. The visible ones of the window are kept (one primary-key lookup); only when
+    too few of them are visible and more candidates exist is a window eight times as
+    large ranked."""
+    window = limit * CANDIDATES_PER_PLACE + CANDIDATES_EXTRA
+    while True:
+        rows, capped = rank_window(window)
+        if not rows:
+            return []
+        allowed = set(visible.filter(pk__in=[article_id for article_id, _score in rows])
+                      .values_list("pk", flat=True))
+        found = [(article_id, score) for article_id, score in rows if article_id in allowed][:limit]
+        if len(found) == limit or not (capped or len(rows) == window):
+            return found
+        window *= 8
+
+
+def _postgres_hits(q: str, limit: int, visible: QuerySet[Article], scope: str | None,
+                   service_item_id: int | None) -> list[tuple[int, float]]:
+    """Title matches first, then (while places are left) articles matching only in the body,
+    each stage ranking a bounded set of candidates (see the module's docstring and
+    `kbsearch.sql`). `scope`: None, or "tied"/"untied" to `service_item_id`."""
+    any_words = tsquery(q)
     whole = fold(q.strip())
-    if not raw and len(whole) < MIN_SUBSTRING:
+    substring = len(whole) >= MIN_SUBSTRING
+    if not any_words and not substring:
         return []
-    query = SearchQuery(raw, search_type="raw", config="english") if raw else None
-    in_title = Q(pk__in=[])
-    title_rank = Value(0.0, output_field=FloatField())
-    if query is not None:
-        in_title |= Q(title_vector=query)
-        title_rank = SearchRank(F("title_vector"), query)
-    if len(whole) >= MIN_SUBSTRING:
-        in_title |= Q(title_folded__contains=whole)
-    if len(whole) >= MIN_SUBSTRING:  # the whole query inside a title: the cheap part of the similarity
-        title_rank = title_rank + Case(When(title_folded__contains=whole, then=Value(TITLE_SIMILARITY_WEIGHT)),
-                                       default=Value(0.0), output_field=FloatField())
-    similarity = TrigramSimilarity("title_folded", whole) * TITLE_SIMILARITY_WEIGHT
-    found = _best(documents.filter(in_title), title_rank, limit, visible, rerank=similarity)
-    if len(found) < limit and query is not None:
+    params = {"any": any_words, "every": tsquery(q, every=True), "whole": whole, "like": sql.like_pattern(whole),
+              "whole_weight": TITLE_SIMILARITY_WEIGHT if substring else 0.0,
+              "similarity_weight": TITLE_SIMILARITY_WEIGHT, "body_weight": BODY_RANK_WEIGHT,
+              "tied": json.dumps([service_item_id]), "seen": []}
+    sources = []
+    if any_words:
+        if params["every"] != any_words:
+            sources.append("every")
+        sources.append("any")
+    if substring:
+        sources.append("whole")
+    score = "title" if any_words else "title_no_words"
+
+    def titles(window: int):
+        return sql.ranked_window(sources=sources, score=score, scope=scope, cap=window, window=window, params=params)
+
+    found = _visible_best(titles, limit, visible)
+    if len(found) < limit and any_words:
         seen = [article_id for article_id, _score in found]
-        body_only = documents.filter(search_vector=query).exclude(article_id__in=seen)
-        capped = documents.filter(pk__in=body_only.values("pk")[:BODY_CANDIDATES])
-        found += _best(capped, SearchRank(F("search_vector"), query) * BODY_RANK_WEIGHT, limit - len(found), visible)
+
+        def bodies(window: int):
+            return sql.ranked_window(sources=["body"], score="body", scope=scope, cap=window, window=window,
+                                     params={**params, "seen": seen})
+
+        found += _visible_best(bodies, limit - len(found), visible)
     return found
 
 
-def _sqlite_hits(documents: QuerySet, q: str, limit: int, visible: QuerySet[Article]) -> list[tuple[int, float]]:
+def _sqlite_hits(q: str, limit: int, visible: QuerySet[Article], scope: str | None,
+                 service_item_id: int | None) -> list[tuple[int, float]]:
     terms = like_terms(q)
     if not terms:
         return []
+    documents = ArticleSearchDocument.objects.filter(article_id__in=visible.values("pk"))
+    if scope is not None:
+        tied = Q(article_id__in=Article.service_items.through.objects.filter(serviceitem_id=service_item_id)
+                 .values("article_id"))
+        documents = documents.filter(tied) if scope == "tied" else documents.exclude(tied)
     condition = reduce(or_, (Q(title_words__contains=t) | Q(body_words__contains=t) for t in terms))
     points = reduce(add, (
         Case(When(title_words__contains=t, then=Value(3)), default=Value(0), output_field=IntegerField())
         + Case(When(body_words__contains=t, then=Value(1)), default=Value(0), output_field=IntegerField())
         for t in terms
     ))
-    return _best(documents.filter(condition), points, limit, visible)
+    return _ranked(documents.filter(condition), points, limit)
 
 
-def _best(documents: QuerySet, rank, limit: int, visible: QuerySet[Article],
-          rerank=None) -> list[tuple[int, float]]:
-    """(article id, score) of the best `limit` articles among `visible`: an article's best
-    language counts.
-
-    Joining every match to the visibility rule costs a pass over all articles; so the best
-    few times `limit` matches are ranked first, and the visible ones kept. Only when too
-    many of those are out of reach does the ranking run again on the visible ones alone.
-    `rerank` (the trigram similarity, dear on thousands of rows) is added to the score of
-    that window only, which is then ordered again."""
-
-    def best(queryset, expression):
-        return (queryset.annotate(rank=Cast(expression, FloatField())).values("article_id")
-                .annotate(score=Max("rank")).order_by("-score", "article_id"))
-
-    window = limit * OVERFETCH + OVERFETCH_EXTRA
-    ranked = [(row["article_id"], row["score"]) for row in best(documents, rank)[:window]]
-    allowed = set(visible.filter(pk__in=[pk for pk, _score in ranked]).values_list("pk", flat=True))
-    ids = [pk for pk, _score in ranked if pk in allowed][:limit]
-    if len(ids) < limit and len(ranked) == window:
-        ids = [row["article_id"] for row in best(documents.filter(article_id__in=visible.values("pk")), rank)[:limit]]
-    if not ids:
-        return []
-    final = best(documents.filter(article_id__in=ids), rank if rerank is None else rank + rerank)
-    return [(row["article_id"], row["score"]) for row in final]
-
-
-def _hits(documents: QuerySet, q: str, limit: int, visible: QuerySet[Article]) -> list[tuple[int, float]]:
+def _hits(q: str, limit: int, visible: QuerySet[Article], scope: str | None = None,
+          service_item_id: int | None = None) -> list[tuple[int, float]]:
     if limit <= 0:
         return []
-    if connection.vendor == "postgresql":
-        return _postgres_hits(documents, q, limit, visible)
-    return _sqlite_hits(documents, q, limit, visible)
+    search = _postgres_hits if connection.vendor == "postgresql" else _sqlite_hits
+    return search(q, limit, visible, scope, service_item_id)
 
 
 def search_hits(*, user: User, q: str, service_item_id: int | None = None, limit: int = SEARCH_LIMIT) -> list[Hit]:
@@ -141,13 +168,10 @@ def search_hits(*, user: User, q: str, service_item_id: int | None = None, limit
     if not q:
         return []
     visible = published_articles_visible_to(user=user)
-    documents = ArticleSearchDocument.objects.all()
-    hits: list[Hit] = []
-    if service_item_id is not None:
-        tied = Article.service_items.through.objects.filter(serviceitem_id=service_item_id).values("article_id")
-        hits = [Hit(pk, score, True) for pk, score in _hits(documents.filter(article_id__in=tied), q, limit, visible)]
-        documents = documents.exclude(article_id__in=tied)
-    hits += [Hit(pk, score) for pk, score in _hits(documents, q, limit - len(hits), visible)]
+    if service_item_id is None:
+        return [Hit(pk, score) for pk, score in _hits(q, limit, visible)]
+    hits = [Hit(pk, score, True) for pk, score in _hits(q, limit, visible, "tied", service_item_id)]
+    hits += [Hit(pk, score) for pk, score in _hits(q, limit - len(hits), visible, "untied", service_item_id)]
     return hits
 
 
@@ -173,16 +197,15 @@ def search_results(*, user: User, q: str, language: str | None, service_item_id:
     hits = search_hits(user=user, q=q, service_item_id=service_item_id, limit=limit)
     articles = articles_for_listing(user=user, articles=_ordered([hit.article_id for hit in hits]))
     for_item = {hit.article_id: hit.for_service_item for hit in hits}
-    results = []
-    for article in articles:
-        revision = pick_revision(article.live_revisions, language)
-        if revision is None:
-            continue
-        results.append(SearchResult(
-            article=article, revision=revision, title_html=highlight(revision.title, q, length=200),
-            snippet_html=excerpt(revision.body, q), for_service_item=for_item.get(article.pk, False),
-        ))
-    return results
+    shown = [(article, revision) for article in articles
+             if (revision := pick_revision(article.live_revisions, language)) is not None]
+    plain = dict(ArticleSearchDocument.objects.filter(revision_id__in=[revision.pk for _article, revision in shown])
+                 .values_list("revision_id", "body_plain")) if shown else {}
+    return [SearchResult(
+        article=article, revision=revision, title_html=highlight(revision.title, q, length=200),
+        snippet_html=excerpt(revision.body, q, plain=plain.get(revision.pk)),
+        for_service_item=for_item.get(article.pk, False),
+    ) for article, revision in shown]
 
 
 def article_suggestions(*, user: User, q: str, language: str | None,

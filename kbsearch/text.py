@@ -13,8 +13,8 @@ for highlighting.
 - `index_text(text)`: those words joined by spaces (what `to_tsvector` reads).
 - `query_terms(q)`: the words of a query worth searching for (no punctuation, no
   Chinese particles such as 的, no repeats).
-- `tsquery(q)`: a PostgreSQL `to_tsquery` text: any of the terms, the last one as a
-  prefix while it is still being typed.
+- `tsquery(q, every=False)`: a PostgreSQL `to_tsquery` text: any of the terms (or every
+  one), the last one as a prefix while it is still being typed.
 - `highlight(text, q)`: an escaped snippet of `text` around the first match, every match
   in `<mark>`.
 - `plain_text(markdown)`: what a reader reads of an article body, its Markdown markup gone.
@@ -109,17 +109,18 @@ def still_typing(q: str) -> bool:
     return bool(q) and q[-1].isalnum()
 
 
-def tsquery(q: str) -> str:
-    """A `to_tsquery` text matching any term of `q`; the last term also as a prefix when it
-    is still being typed (an ASCII word: Chinese words are whole as soon as they are cut).
-    Terms are made of word characters only, quoted, so nothing in `q` is tsquery syntax."""
+def tsquery(q: str, *, every: bool = False) -> str:
+    """A `to_tsquery` text matching any term of `q` (every term with `every=True`); the last
+    term also as a prefix when it is still being typed (an ASCII word: Chinese words are
+    whole as soon as they are cut). Terms are made of word characters only, quoted, so
+    nothing in `q` is tsquery syntax."""
     terms = query_terms(q)
     if not terms:
         return ""
     parts = [f"'{term}'" for term in terms]
     if still_typing(q) and terms[-1].isascii() and len(terms[-1]) >= 2:
         parts[-1] = f"'{terms[-1]}':*"
-    return " | ".join(parts)
+    return (" & " if every else " | ").join(parts)
 
 
 def like_terms(q: str) -> list[str]:
@@ -221,10 +222,11 @@ def plain_text(text: str) -> str:
     return " ".join("".join(parser.parts).split())
 
 
-def excerpt(body: str, q: str, *, length: int = 160) -> SafeString:
-    """The excerpt of an article body shown with a result: its plain text around the first
-    match of `q`, escaped, the matches in `<mark>`. Every excerpt is made here."""
-    return highlight(plain_text(body), q, length=length)
+def excerpt(body: str, q: str, *, length: int = 160, plain: str | None = None) -> SafeString:
+    """The excerpt of an article body shown with a result: its plain text (`plain` when
+    already made, as the search document keeps it) around the first match of `q`,
+    escaped, the matches in `<mark>`. Every excerpt is made here."""
+    return highlight(plain_text(body) if plain is None else plain, q, length=length)
 
 
 def chinese_script(text: str) -> str | None:

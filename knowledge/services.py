@@ -190,6 +190,7 @@ def article_edit(*, article: Article, actor: User, language: str | None = None, 
         changed += ["review_by", "review_reminded_at"]
     if service_items is not _UNSET:
         article.service_items.set(_check_items(service_items))
+        article_search_index(article_id=article.pk)  # the suggestions put a service's articles first
     revision = None
     if title is not None or body is not None:
         language = language or _current_language(article)

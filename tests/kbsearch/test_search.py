@@ -3,9 +3,10 @@ highlighting, and visibility (never an out-of-reach article)."""
 
 import pytest
 
-from kbsearch.indexing import article_search_index
+from kbsearch.indexing import article_search_index, articles_search_index
 from kbsearch.models import ArticleSearchDocument
 from kbsearch.selectors import article_suggestions, search_hits, search_results
+from kbsearch.text import plain_text
 from knowledge.models import Article, ArticleRevision, ArticleStatus, RevisionStatus, Visibility
 from tests.kbsearch.cases import CASES, publish, publish_known_articles
 
@@ -115,6 +116,51 @@ def test_suggestions_put_the_chosen_service_item_first_and_stop_at_five(world):
     assert {s.article.pk for s in suggestions[1:]} <= {a.pk for a in others}
 
 
+def test_a_title_with_every_word_is_found_among_more_title_matches_than_are_ranked(world):
+    # Given more titles with "printer" than the search ranks for one place (3 × 1 + 30),
+    # the one with "toner" and "printer" written last
+    for n in range(40):
+        publish(team=world.it, language="en", title=f"Printer tip {n}", body="", index=False)
+    both = publish(team=world.it, language="en", title="Toner for the printer", body="", index=False)
+    articles_search_index(article_ids=Article.objects.values_list("pk", flat=True))
+
+    # When searching for both words, one place
+    hits = search_hits(user=world.alice, q="printer toner", limit=1)
+
+    # Then the title with both words is the one
+    assert [hit.article_id for hit in hits] == [both.pk]
+
+
+def test_out_of_reach_matches_do_not_crowd_out_visible_ones(world):
+    # Given 40 team-only printer articles and, written last, one for everyone
+    for n in range(40):
+        publish(team=world.it, language="en", title=f"Printer setup {n}", body="", visibility=Visibility.TEAM,
+                index=False)
+    visible = publish(team=world.it, language="en", title="Printer setup for everyone", body="", index=False)
+    articles_search_index(article_ids=Article.objects.values_list("pk", flat=True))
+
+    # Then an employee asking for one article gets the one they may read
+    assert [hit.article_id for hit in search_hits(user=world.alice, q="printer", limit=1)] == [visible.pk]
+    assert len(search_hits(user=world.it_agent, q="printer", limit=5)) == 5
+
+
+def test_a_service_tied_to_an_article_later_puts_it_first_in_the_suggestions(world):
+    from knowledge import services as kb
+
+    # Given an article found by its body only, and another by its title
+    article = publish(team=world.it, language="en", title="Battery", body="A laptop battery that drains.")
+    other = publish(team=world.it, language="en", title="Laptop bags", body="")
+    assert [s.article.pk for s in article_suggestions(
+        user=world.alice, q="laptop", language="en", service_item_id=world.laptop.pk)] == [other.pk, article.pk]
+
+    # When the article is tied to the laptop service
+    kb.article_edit(article=article, actor=world.it_agent, service_items=[world.laptop])
+
+    # Then the suggestions for that service put it first
+    suggestions = article_suggestions(user=world.alice, q="laptop", language="en", service_item_id=world.laptop.pk)
+    assert [(s.article.pk, s.for_service_item) for s in suggestions] == [(article.pk, True), (other.pk, False)]
+
+
 def test_a_substring_of_a_title_is_found_through_the_trigram_index(world):
     article = publish(team=world.it, language="en", title="Outlook autodiscover fails", body="")
 
@@ -186,3 +232,14 @@ def test_excerpts_are_the_plain_text_of_the_markdown_everywhere(client, world):
     assert result.snippet_html == suggestion.snippet_html == row["snippet_html"] == MARKDOWN_EXCERPT
     assert MARKDOWN_EXCERPT in page and MARKDOWN_EXCERPT in suggested
     assert "##" not in page and "```" not in page and "](" not in suggested
+
+
+def test_the_document_keeps_the_bodys_plain_text_and_excerpts_come_from_it(world):
+    article = publish(team=world.it, language="zh-hans", title="VPN 连不上怎么办", body=MARKDOWN_BODY)
+    document = ArticleSearchDocument.objects.get(article=article)
+    assert document.body_plain == plain_text(MARKDOWN_BODY)
+
+    # A document indexed before the plain text was kept gives the same excerpt
+    ArticleSearchDocument.objects.filter(pk=document.pk).update(body_plain=None)
+    [result] = search_results(user=world.alice, q="vpn", language="zh-hans")
+    assert result.snippet_html == MARKDOWN_EXCERPT

@@ -1,5 +1,6 @@
 """The pure text pipeline of the knowledge-base search (kbsearch.text)."""
 
+from kbsearch.sql import like_pattern
 from kbsearch.text import (
     chinese_script,
     excerpt,
@@ -46,6 +47,15 @@ def test_like_terms_stem_english_and_keep_chinese():
 def test_tsquery_ors_the_terms_and_prefixes_the_word_being_typed():
     assert tsquery("printer conn") == "'printer' | 'conn':*"
     assert tsquery("printer conn ") == "'printer' | 'conn'"
+
+
+def test_tsquery_with_every_term_ands_them():
+    assert tsquery("printer conn", every=True) == "'printer' & 'conn':*"
+    assert tsquery("printer", every=True) == tsquery("printer")
+
+
+def test_the_like_pattern_takes_the_querys_wildcards_literally():
+    assert like_pattern("50%_off\\") == "%50\\%\\_off\\\\%"
 
 
 def test_tsquery_keeps_no_tsquery_syntax_of_the_query():
