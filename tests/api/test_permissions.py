@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.schemas.generators import EndpointEnumerator
 
@@ -31,6 +32,8 @@ from knowledge.models import Visibility
 from notifications.models import Notification
 from problems.services import problem_create
 from refdata import versions
+from reports.definitions import quarter_start
+from reviews.services import review_open
 from sla.standards.chains import chain_save
 from tests.api.conftest import laptop_payload
 from tests.dbstate import CHANGED, MORE, changed_since, changes, db_fingerprint, effect_problems, write_counters
@@ -86,7 +89,8 @@ class Case:
     method: str
     route: str  # as the URL resolver spells it; "{id}" is the id of `obj`
     expected: dict[str, int]
-    obj: str | None = None
+    # The object whose id fills "{id}"; a tuple of names for a route with several, in order.
+    obj: str | tuple[str, ...] | None = None
     # A dict, or a function of (world, objects, user) returning one (user None: anonymous).
     body: Any = None
     multipart: bool = False
@@ -286,6 +290,22 @@ CASES = [
          body=lambda world, objects, user: {"team": world.it.pk}),
     Case("report trend", "get", f"{V1}/reports/trend/", codes(401, 404, 404, 404, 404, 200, 200),
          body=lambda world, objects, user: {"team": world.it.pk}),
+    # --- the quarterly review: service admins change it, the leads read it (their teams' items),
+    # everyone else 404 ------------------------------------------------------------------------
+    # (the list answers everyone signed in with what they may read: nothing but for leads and admins)
+    Case("reviews", "get", f"{V1}/reviews/", EVERYONE),
+    Case("review", "get", f"{V1}/reviews/{{id}}/", codes(401, 404, 404, 404, 404, 200, 200), obj="review"),
+    # (a quarter before the standards: a review without items)
+    Case("review open", "post", f"{V1}/reviews/", codes(401, 403, 403, 403, 403, 403, 201),
+         body={"quarter": "2026-01-01"}, effect={"reviews_standardreview": 1, "reviews_reviewevent": MORE}),
+    Case("review decision", "post", f"{V1}/reviews/{{id}}/items/{{id}}/decision/",
+         codes(401, 404, 404, 404, 404, 403, 200), obj=("review", "review_item"),
+         body={"decision": "keep", "note": "Fine as it is."}, effect={"reviews_reviewitem": CHANGED,
+                                                                      "reviews_reviewevent": 1}),
+    Case("review apply", "post", f"{V1}/reviews/{{id}}/items/{{id}}/apply/", codes(401, 404, 404, 404, 404, 403, 400),
+         obj=("review", "review_item"), body={}),
+    Case("review close", "post", f"{V1}/reviews/{{id}}/close/", codes(401, 404, 404, 404, 404, 403, 200),
+         obj="review", body={}, effect={"reviews_standardreview": CHANGED, "reviews_reviewevent": 1}),
     # --- the schema and its pages ------------------------------------------------------------
     # --- knowledge-base search ---------------------------------------------------------------
     # "This solved it" on the IT team's own article (visibility "team"): out of the
@@ -334,7 +354,12 @@ def objects(world, ticket, personas):
     kb_draft = kb.article_create(actor=world.it_agent, team=world.it, language="en", title="Draft", body="Soon.")
     kb_review = kb.article_create(actor=world.it_agent, team=world.it, language="en", title="Review", body="Me.")
     kb.article_submit(article=kb_review, actor=world.it_agent)
-    return {"problem": problem, "ticket": ticket, "team": world.it, "department": world.sales, "service_item": world.laptop,
+    # This quarter's review of the service standards, open: an item per standard in force
+    # (IT's, so that its lead reads it, and HR's).
+    it_standard = ServiceStandardFactory(team=world.it, calendar=CalendarFactory(name="IT hours"), name="IT standard")
+    review = review_open(actor=world.admin, quarter=quarter_start(timezone.localdate()))
+    return {"review": review, "review_item": review.items.get(standard=it_standard),
+            "problem": problem, "ticket": ticket, "team": world.it, "department": world.sales, "service_item": world.laptop,
             "calendar": calendar, "standard": hr_standard, "chain": chain, "webhook": endpoint,
             "surveyed": surveyed, "survey_token": SimpleNamespace(pk=token),
             "feedback": complaint,
@@ -358,8 +383,15 @@ def _surveyed_ticket(world):
     return surveyed, invite_token(current_invite(ticket=surveyed))
 
 
+def _path(route: str, objects, obj) -> str:
+    """The route with each "{id}" filled in order by the ids of `obj` (one name or several)."""
+    for name in (obj,) if isinstance(obj, str) else obj or ():
+        route = route.replace("{id}", str(objects[name].pk), 1)
+    return route
+
+
 def _call(case: Case, world, objects, user, client):
-    path = case.route.replace("{id}", str(objects[case.obj].pk)) if case.obj else case.route
+    path = _path(case.route, objects, case.obj)
     body = case.body(world, objects, user) if callable(case.body) else case.body
     return getattr(client, case.method)(path, body, format="multipart" if case.multipart else "json")
 
@@ -440,7 +472,7 @@ def test_a_method_a_route_does_not_have_is_refused_and_changes_nothing(world, ob
     answers = {}
     for route in sorted({route for _method, route in routes}):
         obj = next((case.obj for case in CASES if case.route == route), None)
-        path = route.replace("{id}", str(objects[obj].pk)) if obj else route
+        path = _path(route, objects, obj)
         for method in OTHER_METHODS:
             if (method, route) not in routes:
                 answers[(method, route)] = getattr(client, method)(path, {}, format="json").status_code
