@@ -25,13 +25,15 @@ def format_value(value: Any, kind: str) -> str:
     if value is None:
         return EMPTY
     if kind == RATIO:
-        return _("%(percent)s %%") % {"percent": formats.number_format(value * 100, 0)}
+        # rounded (number_format alone cuts the decimals off: 10 of 15 would read 66 %, where
+        # the scorecards and the export say 67 % and 66.7 %)
+        return _("%(percent)s %%") % {"percent": formats.number_format(round(value * 100), 0)}
     if kind == SECONDS:
         return format_duration(value)
     if kind == COUNT:
         return formats.number_format(int(value), 0, force_grouping=True)
     if kind == NUMBER:
-        return formats.number_format(value, 2) if isinstance(value, float) else str(value)
+        return formats.number_format(round(value, 2), 2) if isinstance(value, float) else str(value)
     if kind == DATE and isinstance(value, dt.date):
         return formats.date_format(value, "Y-m-d")
     return str(value)

@@ -42,9 +42,13 @@ def review_workbook(*, review: StandardReview, items: list[ReviewItem]) -> bytes
         decided_at = timezone.localtime(item.decided_at).strftime("%Y-%m-%d %H:%M") if item.decided_at else ""
         values += [row["satisfaction"], row["feedback"], "\n".join(row["flags"]), row["decision"],
                    row["new_targets"], item.note, item.decided_by.display_name if item.decided_by else "",
-                   decided_at, str(item.applied_standard) if item.applied_standard else ""]
+                   decided_at, _new_version(item.applied_standard)]
         sheet.append([v if v is None or isinstance(v, int | float | Cell) else str(v) for v in values])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
+
+def _new_version(standard) -> str:
+    """The applied version by its name in the reader's language (as the page titles it)."""
+    return f"{standard.tr('name')} v{standard.version}" if standard is not None else ""

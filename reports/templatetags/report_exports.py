@@ -38,9 +38,9 @@ def _page_query(request):
 
 @register.simple_tag(takes_context=True)
 def export_url(context, table, fmt: str) -> str:
-    """The URL of `table` (a reports.tables.Table, the pages' rendering of one — a dict with
-    its "key" —, or its key) as `fmt` with the page's filters."""
-    key = table["key"] if isinstance(table, dict) else getattr(table, "key", table)
+    """The URL of `table` (a reports.tables.Table, the dict a report page renders of one, or
+    its key) as `fmt` with the page's filters."""
+    key = table.get("key") if isinstance(table, dict) else getattr(table, "key", table)
     url = reverse("report-export", kwargs={"table": key, "fmt": fmt})
     request = context.get("request")
     query = _page_query(request) if request is not None else None

@@ -192,7 +192,8 @@ def test_the_report_pages_read_a_bounded_number_of_queries(seeded, world, file_t
     list_args = (reverse("report-list"), {"figure": "created", "team": world.it.pk, "from": "2026-09-01",
                                           "to": "2026-09-30"})
     lead.get(team_url)  # the session, warmed
-    with django_assert_max_num_queries(45):
+    # 40 for the figures, 6 for the knowledge-base figures (issue 19), 1 for the export links' team
+    with django_assert_max_num_queries(47):
         lead.get(team_url)
     with django_assert_max_num_queries(40):
         admin.get(department_url)
@@ -341,3 +342,16 @@ def test_a_department_head_sees_which_tickets_but_not_what_others_asked(seeded, 
     lead = _client(world.it_lead).get(reverse("report-list"), {
         "figure": "created", "team": world.it.pk, "from": "2026-09-21", "to": "2026-09-27"}).content.decode()
     assert "Laptop will not start" in lead
+
+
+def test_every_table_on_the_report_pages_has_its_export_links(seeded, world):
+    """The pages hand the export partial the rendered tables (dicts): the links name each
+    table by its key and carry the page's team or department (a 500 before)."""
+    html = _client(world.it_lead).get(reverse("report-team", args=["it"])).content.decode()
+    for key in ("summary", "by_service_item", "by_priority", "by_department"):
+        for fmt in ("csv", "xlsx"):
+            assert f'href="/reports/export/{key}.{fmt}?' in html
+    assert f"team={world.it.pk}" in html[html.index("/reports/export/summary.xlsx?"):][:200]
+    html = _client(world.bob).get(reverse("report-department", args=[world.finance.code])).content.decode()
+    assert 'href="/reports/export/by_team.xlsx?' in html
+    assert f"department={world.finance.pk}" in html[html.index("/reports/export/by_team.xlsx?"):][:200]

@@ -53,3 +53,24 @@ def test_the_review_pages_have_no_english_left(world, clock, file_ticket, decide
     if found := english_left(cells):
         leaks["export"] = found
     assert leaks == {}
+
+
+def test_the_export_names_the_applied_version_in_the_readers_language(world, clock, file_ticket, decided,
+                                                                      p2_standard):
+    """The "new version" column read "IT P2 standard v2" in a Chinese export: the standard's
+    name in its own language, as the page and the other columns write it."""
+    p2_standard.name = "IT P2 standard"
+    p2_standard.translations = {"zh-hans": {"name": "IT P2 标准"}, "zh-hant": {"name": "IT P2 標準"}}
+    p2_standard.save()
+    clock.set(IN_QUARTER)
+    decided(p2_standard, file_ticket(priority=Priority.P2), n=5, breached=1)
+    clock.set(AFTER)
+    review = services.review_open(actor=world.admin, quarter=QUARTER)
+    item = ReviewItem.objects.get(review=review, standard=p2_standard)
+    services.item_decide(actor=world.admin, item=item, decision="tighten", note="", first_response_minutes=120)
+    services.item_apply(actor=world.admin, item=item)
+    book = load_workbook(io.BytesIO(_signed_in(world.admin, "zh-hant").get(f"/reviews/{review.pk}/export.xlsx").content))
+    rows = list(book.active.iter_rows(values_only=True))
+    header = next(row for row in rows if row and row[0] == "服務團隊")
+    row = next(row for row in rows if row and row[1] and str(row[1]).startswith("IT P2 標準"))
+    assert row[header.index("新版本")] == "IT P2 標準 v2"
