@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Min, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from sla.models import SLAOutcome
@@ -35,6 +36,7 @@ from tickets.constants import Status
 from tickets.models import Comment, Ticket, TicketEvent
 
 from . import definitions as d
+from . import sql
 from .models import OutcomeBucket, OutcomeRollup, RollupState, SurveyRollup, TicketRollup
 
 STATE_NAME = "daily"
@@ -83,8 +85,25 @@ def _public_team_replies(tickets: dict[int, tuple]) -> dict[int, int]:
     return counts
 
 
-def fold_tickets(day: dt.date, zone: ZoneInfo) -> list[TicketRollup]:
-    """The ticket rollup rows of one day (unsaved)."""
+def _created_by_day(days: set[dt.date], zone: ZoneInfo) -> dict[dt.date, list[tuple]]:
+    """Tickets filed per day and dimensions, for many days in one pass: the ticket table has no
+    index on the filing time (every index costs each filed ticket), so a query per day reads
+    the whole table once per day (0.3–0.5 s a day at a million tickets)."""
+    start, end = d.day_range(min(days), max(days), zone)
+    rows = (Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
+            .annotate(day=TruncDate("created_at", tzinfo=zone))
+            .values_list("day", "team_id", "service_item_id", "priority", "requester_department_id", "assignee_id")
+            .annotate(n=Count("pk")).order_by())
+    by_day: dict[dt.date, list[tuple]] = defaultdict(list)
+    for day, *dims_n in rows.iterator(chunk_size=CHUNK):
+        if day in days:
+            by_day[day].append(tuple(dims_n))
+    return by_day
+
+
+def fold_tickets(day: dt.date, zone: ZoneInfo, *, created: list[tuple] | None = None) -> list[TicketRollup]:
+    """The ticket rollup rows of one day (unsaved). `created`: the day's (dimensions…, count)
+    of filed tickets when already read (`_created_by_day`)."""
     start, end = d.day_range(day, day, zone)
     rows: dict[Dims, TicketRollup] = {}
 
@@ -94,9 +113,10 @@ def fold_tickets(day: dt.date, zone: ZoneInfo) -> list[TicketRollup]:
                                       department_id=dims[3], assignee_id=dims[4])
         return rows[dims]
 
-    created = (Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
-               .values_list("team_id", "service_item_id", "priority", "requester_department_id", "assignee_id")
-               .annotate(n=Count("pk")).order_by())
+    if created is None:
+        created = (Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
+                   .values_list("team_id", "service_item_id", "priority", "requester_department_id", "assignee_id")
+                   .annotate(n=Count("pk")).order_by())
     for *dims, n in created:
         row(tuple(dims)).created += n
 
@@ -227,10 +247,15 @@ def survey_days_touched(since: dt.datetime, zone: ZoneInfo) -> set[dt.date]:
 # Writing days
 
 
+# From this many days on, the filed tickets are read in one pass for all of them.
+CREATED_ONE_PASS_DAYS = 8
+
+
 def _write_tickets(days: set[dt.date], zone: ZoneInfo) -> int:
     written = 0
+    created = _created_by_day(days, zone) if len(days) >= CREATED_ONE_PASS_DAYS else None
     for day in sorted(days):
-        rows = fold_tickets(day, zone)
+        rows = fold_tickets(day, zone, created=created.get(day, []) if created is not None else None)
         TicketRollup.objects.filter(day=day).delete()
         TicketRollup.objects.bulk_create(rows, batch_size=1000)
         written += len(rows)
@@ -240,9 +265,14 @@ def _write_tickets(days: set[dt.date], zone: ZoneInfo) -> int:
 def _write_outcomes(days: set[dt.date], zone: ZoneInfo) -> int:
     written = 0
     for day in sorted(days):
-        accs = fold_outcomes(day, zone)
         OutcomeBucket.objects.filter(rollup__day=day).delete()
         OutcomeRollup.objects.filter(day=day).delete()
+        if connection.vendor == "postgresql":
+            # The same fold as fold_outcomes, where the rows are (reports/sql.py says why).
+            start, end = d.day_range(day, day, zone)
+            written += sql.outcomes_fold_day(day=day, start=start, end=end)
+            continue
+        accs = fold_outcomes(day, zone)
         saved = OutcomeRollup.objects.bulk_create([acc.row for acc in accs], batch_size=1000)
         buckets = []
         for acc, row in zip(accs, saved, strict=True):

@@ -1,0 +1,63 @@
+"""The outcome fold said in SQL (reports/sql.py, PostgreSQL) writes what the Python fold
+(`fold_outcomes`, the reference) computes: the same rows, counts, sums and histogram buckets."""
+
+import pytest
+from django.db import connection
+
+from reports import definitions as d
+from reports.models import OutcomeBucket, OutcomeRollup
+from reports.rollup import fold_outcomes, report_zone, rollup_days, rollup_pending
+from tests.sla.outcome_drivers import MINUTE, T0, fresh
+from tickets import services
+from tickets.constants import Status
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL fold is PostgreSQL's")
+
+
+def test_width_bucket_is_duration_bucket(db):
+    seconds = sorted({0, 1, 59, 60, 61, 599, 600, 601, 3599, 3600, 3601, 10**9}
+                     | {e + k for e in d.BUCKET_EDGES for k in (-1, 0, 1)})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT s, width_bucket(s - 1, %s::bigint[]) FROM unnest(%s::bigint[]) s",
+                       [list(d.BUCKET_EDGES), seconds])
+        assert {s: b for s, b in cursor.fetchall()} == {s: d.duration_bucket(s) for s in seconds}
+
+
+def _stored(day):
+    rows = {}
+    for row in OutcomeRollup.objects.filter(day=day):
+        key = (row.kind, row.team_id, row.service_item_id, row.priority, row.department_id, row.assignee_id)
+        buckets = {(b.measure, b.bucket): b.count for b in OutcomeBucket.objects.filter(rollup=row)}
+        rows[key] = (row.met, row.decided, row.timed, row.business_seconds, row.wall_seconds, buckets)
+    return rows
+
+
+def _reference(day, zone):
+    rows = {}
+    for acc in fold_outcomes(day, zone):
+        row = acc.row
+        key = (row.kind, row.team_id, row.service_item_id, row.priority, row.department_id, row.assignee_id)
+        buckets = {**{("b", k): n for k, n in acc.business.items()}, **{("w", k): n for k, n in acc.wall.items()}}
+        rows[key] = (row.met, row.decided, row.timed, row.business_seconds, row.wall_seconds, buckets)
+    return rows
+
+
+def test_the_sql_fold_writes_what_the_python_fold_computes(world, file_ticket, clock, standard, settings):
+    settings.REPORT_TIME_ZONE = "Asia/Shanghai"
+    first, second = file_ticket(), file_ticket()
+    clock.set(T0 + 10 * MINUTE)
+    services.comment_create(ticket=fresh(first), author=world.it_agent, body="Try again")
+    clock.set(T0 + 25 * MINUTE)
+    services.comment_create(ticket=fresh(second), author=world.it_agent, body="Looking")
+    clock.set(T0 + 30 * MINUTE)
+    services.ticket_transition(ticket=fresh(first), to=Status.RESOLVED, actor=world.it_agent)
+    clock.set(T0 + 90 * MINUTE)
+    services.ticket_transition(ticket=fresh(second), to=Status.RESOLVED, actor=world.it_agent)
+    clock.set(T0 + 120 * MINUTE)
+    rollup_pending()
+    zone = report_zone()
+    day = d.local_day(T0, zone)
+    expected = _reference(day, zone)
+    assert expected and _stored(day) == expected
+    rollup_days(first=day, last=day)  # again: the same rows
+    assert _stored(day) == expected
