@@ -62,17 +62,6 @@ def _days_of(instants: Iterable[dt.datetime], zone: ZoneInfo) -> set[dt.date]:
 # Tickets
 
 
-def _ticket_dims(ticket_ids: Iterable[int]) -> dict[int, Dims]:
-    dims: dict[int, Dims] = {}
-    for chunk in _chunks(list(set(ticket_ids))):
-        for row in Ticket.objects.filter(pk__in=chunk).values_list(
-            "pk", "team_id", "service_item_id", "priority", "requester_department_id", "assignee_id",
-            "resolution_cycle", "requester_id",
-        ):
-            dims[row[0]] = row[1:]
-    return dims
-
-
 def _public_team_replies(tickets: dict[int, tuple]) -> dict[int, int]:
     """Public replies by anyone but the requester, per ticket."""
     counts: dict[int, int] = defaultdict(int)
@@ -85,25 +74,55 @@ def _public_team_replies(tickets: dict[int, tuple]) -> dict[int, int]:
     return counts
 
 
-def _created_by_day(days: set[dt.date], zone: ZoneInfo) -> dict[dt.date, list[tuple]]:
-    """Tickets filed per day and dimensions, for many days in one pass: the ticket table has no
-    index on the filing time (every index costs each filed ticket), so a query per day reads
-    the whole table once per day (0.3–0.5 s a day at a million tickets)."""
-    start, end = d.day_range(min(days), max(days), zone)
-    rows = (Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
-            .annotate(day=TruncDate("created_at", tzinfo=zone))
-            .values_list("day", "team_id", "service_item_id", "priority", "requester_department_id", "assignee_id")
-            .annotate(n=Count("pk")).order_by())
-    by_day: dict[dt.date, list[tuple]] = defaultdict(list)
-    for day, *dims_n in rows.iterator(chunk_size=CHUNK):
-        if day in days:
-            by_day[day].append(tuple(dims_n))
-    return by_day
+# A ticket's dimensions, its resolution cycle and its requester, read through a status event.
+_EVENT_TICKET = ("ticket__team_id", "ticket__service_item_id", "ticket__priority", "ticket__requester_department_id",
+                 "ticket__assignee_id", "ticket__resolution_cycle", "ticket__requester_id")
 
 
-def fold_tickets(day: dt.date, zone: ZoneInfo, *, created: list[tuple] | None = None) -> list[TicketRollup]:
-    """The ticket rollup rows of one day (unsaved). `created`: the day's (dimensions…, count)
-    of filed tickets when already read (`_created_by_day`)."""
+def _status_events(start: dt.datetime, end: dt.datetime):
+    """Resolutions and reopens in [start, end): (ticket, at, data, *the ticket's dims, cycle,
+    requester), the ticket as it stands now (one query, the ticket joined)."""
+    return (TicketEvent.objects.filter(kind="status", created_at__gte=start, created_at__lt=end)
+            .filter(Q(data__new=Status.RESOLVED) | Q(data__old=Status.RESOLVED, data__new=Status.OPEN))
+            .values_list("ticket_id", "created_at", "data", *_EVENT_TICKET))
+
+
+@dataclass
+class _TicketReads:
+    """What fold_tickets reads for one day, read for many days at once (`_ticket_reads`)."""
+
+    created: list[tuple] = field(default_factory=list)
+    status_events: list[tuple] = field(default_factory=list)
+
+
+# Days read together when many are folded (a rebuild): a month's rows at a time.
+READ_WINDOW_DAYS = 31
+
+
+def _ticket_reads(days: list[dt.date], zone: ZoneInfo) -> dict[dt.date, _TicketReads]:
+    """Filed tickets and status events of consecutive `days` (sorted), in one pass each. The
+    ticket table has no index on the filing time (every index costs each filed ticket), so a
+    query per day reads the whole table once per day (0.3–0.5 s a day at a million tickets)."""
+    start, end = d.day_range(days[0], days[-1], zone)
+    wanted = set(days)
+    reads: dict[dt.date, _TicketReads] = defaultdict(_TicketReads)
+    created = (Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
+               .annotate(day=TruncDate("created_at", tzinfo=zone))
+               .values_list("day", "team_id", "service_item_id", "priority", "requester_department_id", "assignee_id")
+               .annotate(n=Count("pk")).order_by())
+    for day, *dims_n in created.iterator(chunk_size=CHUNK):
+        if day in wanted:
+            reads[day].created.append(tuple(dims_n))
+    for event in _status_events(start, end).iterator(chunk_size=CHUNK):
+        day = d.local_day(event[1], zone)
+        if day in wanted:
+            reads[day].status_events.append(event)
+    return reads
+
+
+def fold_tickets(day: dt.date, zone: ZoneInfo, *, reads: _TicketReads | None = None) -> list[TicketRollup]:
+    """The ticket rollup rows of one day (unsaved). `reads`: the day's filed tickets and status
+    events when already read with other days' (`_ticket_reads`)."""
     start, end = d.day_range(day, day, zone)
     rows: dict[Dims, TicketRollup] = {}
 
@@ -113,21 +132,19 @@ def fold_tickets(day: dt.date, zone: ZoneInfo, *, created: list[tuple] | None = 
                                       department_id=dims[3], assignee_id=dims[4])
         return rows[dims]
 
-    if created is None:
+    if reads is None:
         created = (Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
                    .values_list("team_id", "service_item_id", "priority", "requester_department_id", "assignee_id")
                    .annotate(n=Count("pk")).order_by())
+        status_events = list(_status_events(start, end))
+    else:
+        created, status_events = reads.created, reads.status_events
     for *dims, n in created:
         row(tuple(dims)).created += n
 
-    status_events = list(
-        TicketEvent.objects.filter(kind="status", created_at__gte=start, created_at__lt=end)
-        .filter(Q(data__new=Status.RESOLVED) | Q(data__old=Status.RESOLVED, data__new=Status.OPEN))
-        .values_list("ticket_id", "created_at", "data")
-    )
-    tickets = _ticket_dims(ticket_id for ticket_id, _, _ in status_events)
-    resolved = [(tid, at) for tid, at, data in status_events if data.get("new") == Status.RESOLVED and tid in tickets]
-    reopens = [(tid, at) for tid, at, data in status_events if data.get("new") == Status.OPEN and tid in tickets]
+    tickets = {event[0]: tuple(event[3:]) for event in status_events}
+    resolved = [(tid, at) for tid, at, data, *_ in status_events if data.get("new") == Status.RESOLVED]
+    reopens = [(tid, at) for tid, at, data, *_ in status_events if data.get("new") == Status.OPEN]
 
     once = {tid: dims for tid, dims in tickets.items() if dims[5] == 1}
     replies = _public_team_replies({tid: tickets[tid] for tid, _ in resolved if tid in once})
@@ -247,19 +264,22 @@ def survey_days_touched(since: dt.datetime, zone: ZoneInfo) -> set[dt.date]:
 # Writing days
 
 
-# From this many days on, the filed tickets are read in one pass for all of them.
-CREATED_ONE_PASS_DAYS = 8
-
-
 def _write_tickets(days: set[dt.date], zone: ZoneInfo) -> int:
     written = 0
-    created = _created_by_day(days, zone) if len(days) >= CREATED_ONE_PASS_DAYS else None
-    for day in sorted(days):
-        rows = fold_tickets(day, zone, created=created.get(day, []) if created is not None else None)
-        TicketRollup.objects.filter(day=day).delete()
-        TicketRollup.objects.bulk_create(rows, batch_size=1000)
-        written += len(rows)
+    ordered = sorted(days)
+    for first in range(0, len(ordered), READ_WINDOW_DAYS):
+        window = ordered[first:first + READ_WINDOW_DAYS]
+        reads = _ticket_reads(window, zone) if len(window) > 1 else {}
+        for day in window:
+            written += _write_ticket_day(day, zone, reads.get(day, _TicketReads()) if reads else None)
     return written
+
+
+def _write_ticket_day(day: dt.date, zone: ZoneInfo, reads: _TicketReads | None) -> int:
+    rows = fold_tickets(day, zone, reads=reads)
+    TicketRollup.objects.filter(day=day).delete()
+    TicketRollup.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def _write_outcomes(days: set[dt.date], zone: ZoneInfo) -> int:

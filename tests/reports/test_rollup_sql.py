@@ -61,3 +61,36 @@ def test_the_sql_fold_writes_what_the_python_fold_computes(world, file_ticket, c
     assert expected and _stored(day) == expected
     rollup_days(first=day, last=day)  # again: the same rows
     assert _stored(day) == expected
+
+
+def _ticket_rows():
+    from reports.models import TicketRollup
+
+    return sorted((r.day, r.team_id, r.service_item_id, r.priority, r.department_id, r.assignee_id, r.created,
+                   r.resolved, r.reopened, r.first_contact) for r in TicketRollup.objects.all())
+
+
+def test_many_days_read_at_once_fold_as_one_day_at_a_time(world, file_ticket, clock, standard, settings):
+    """A rebuild reads the filed tickets and status events of a month at once
+    (reports.rollup._ticket_reads); the rows are those of the days folded one by one."""
+    import datetime as dt
+
+    settings.REPORT_TIME_ZONE = "Asia/Shanghai"
+    for n in range(3):
+        clock.set(T0 + dt.timedelta(days=n))
+        ticket = file_ticket()
+        clock.set(T0 + dt.timedelta(days=n, minutes=20))
+        services.ticket_transition(ticket=fresh(ticket), to=Status.RESOLVED, actor=world.it_agent)
+        if n == 1:
+            clock.set(T0 + dt.timedelta(days=n + 1, minutes=30))
+            services.ticket_transition(ticket=fresh(ticket), to=Status.OPEN, actor=ticket.requester)
+    zone = report_zone()
+    first, last = d.local_day(T0, zone), d.local_day(T0 + dt.timedelta(days=3), zone)
+    rollup_days(first=first, last=last)
+    together = _ticket_rows()
+    assert sum(r[6] for r in together) == 3 and sum(r[7] for r in together) == 3 and sum(r[8] for r in together) == 1
+    day = first
+    while day <= last:
+        rollup_days(first=day, last=day)
+        day += dt.timedelta(days=1)
+    assert _ticket_rows() == together
