@@ -18,6 +18,7 @@ waits and then finds nothing new.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -120,17 +121,38 @@ def _ticket_reads(days: list[dt.date], zone: ZoneInfo) -> dict[dt.date, _TicketR
     return reads
 
 
-def fold_tickets(day: dt.date, zone: ZoneInfo, *, reads: _TicketReads | None = None) -> list[TicketRollup]:
-    """The ticket rollup rows of one day (unsaved). `reads`: the day's filed tickets and status
-    events when already read with other days' (`_ticket_reads`)."""
-    start, end = d.day_range(day, day, zone)
-    rows: dict[Dims, TicketRollup] = {}
+@dataclass(slots=True)
+class TicketCounts:
+    """The counts of one ticket rollup row while its day is folded (plain objects: building a
+    model instance per row cost more than the rest of the fold)."""
 
-    def row(dims: Dims) -> TicketRollup:
-        if dims not in rows:
-            rows[dims] = TicketRollup(day=day, team_id=dims[0], service_item_id=dims[1], priority=dims[2],
-                                      department_id=dims[3], assignee_id=dims[4])
-        return rows[dims]
+    created: int = 0
+    resolved: int = 0
+    reopened: int = 0
+    first_contact: int = 0
+
+
+@dataclass(slots=True)
+class SurveyCounts:
+    """The counts of one survey rollup row while its day is folded."""
+
+    sent: int = 0
+    responses: int = 0
+    positive: int = 0
+    score_sum: int = 0
+
+
+def fold_tickets(day: dt.date, zone: ZoneInfo, *, reads: _TicketReads | None = None) -> dict[Dims, TicketCounts]:
+    """The ticket rollup rows of one day: {dimensions: counts}. `reads`: the day's filed tickets
+    and status events when already read with other days' (`_ticket_reads`)."""
+    start, end = d.day_range(day, day, zone)
+    rows: dict[Dims, TicketCounts] = {}
+
+    def row(dims: Dims) -> TicketCounts:
+        counts = rows.get(dims)
+        if counts is None:
+            counts = rows[dims] = TicketCounts()
+        return counts
 
     if reads is None:
         created = (Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
@@ -167,7 +189,7 @@ def fold_tickets(day: dt.date, zone: ZoneInfo, *, reads: _TicketReads | None = N
             before = [r for r in earlier[tid] if r <= at]
             if d.reopened_in_window(max(before) if before else None, at):
                 row(tickets[tid][:5]).reopened += 1
-    return list(rows.values())
+    return rows
 
 
 def ticket_days_touched(since: dt.datetime, zone: ZoneInfo) -> set[dt.date]:
@@ -227,15 +249,16 @@ def outcome_days_touched(since: dt.datetime, zone: ZoneInfo) -> set[dt.date]:
 # Surveys
 
 
-def fold_surveys(day: dt.date, zone: ZoneInfo) -> list[SurveyRollup]:
+def fold_surveys(day: dt.date, zone: ZoneInfo) -> dict[Dims, SurveyCounts]:
+    """The survey rollup rows of one day: {dimensions: counts}."""
     start, end = d.day_range(day, day, zone)
-    rows: dict[Dims, SurveyRollup] = {}
+    rows: dict[Dims, SurveyCounts] = {}
 
-    def row(dims: Dims) -> SurveyRollup:
-        if dims not in rows:
-            rows[dims] = SurveyRollup(day=day, team_id=dims[0], service_item_id=dims[1], priority=dims[2],
-                                      department_id=dims[3], assignee_id=dims[4])
-        return rows[dims]
+    def row(dims: Dims) -> SurveyCounts:
+        counts = rows.get(dims)
+        if counts is None:
+            counts = rows[dims] = SurveyCounts()
+        return counts
 
     sent = (SurveyInvite.objects.filter(sent_at__gte=start, sent_at__lt=end)
             .values_list("team_id", "ticket__service_item_id", "ticket__priority", "ticket__requester_department_id",
@@ -251,7 +274,7 @@ def fold_surveys(day: dt.date, zone: ZoneInfo) -> list[SurveyRollup]:
         target.responses += 1
         target.score_sum += score
         target.positive += score >= d.POSITIVE_SCORE
-    return list(rows.values())
+    return rows
 
 
 def survey_days_touched(since: dt.datetime, zone: ZoneInfo) -> set[dt.date]:
@@ -278,7 +301,21 @@ def _write_tickets(days: set[dt.date], zone: ZoneInfo) -> int:
 def _write_ticket_day(day: dt.date, zone: ZoneInfo, reads: _TicketReads | None) -> int:
     rows = fold_tickets(day, zone, reads=reads)
     TicketRollup.objects.filter(day=day).delete()
-    TicketRollup.objects.bulk_create(rows, batch_size=1000)
+    return _insert_rollups(TicketRollup, day, rows)
+
+
+def _insert_rollups(model, day: dt.date, rows: dict[Dims, TicketCounts | SurveyCounts]) -> int:
+    """Write a day's rollup rows: one INSERT from arrays on PostgreSQL (reports/sql.py),
+    `bulk_create` elsewhere."""
+    if not rows:
+        return 0
+    names = [f.name for f in dataclasses.fields(next(iter(rows.values())))]
+    if connection.vendor == "postgresql":
+        return sql.rollups_insert(model, day=day, columns=[*model.DIMENSIONS, *names],
+                                  rows=[(*dims, *dataclasses.astuple(counts)) for dims, counts in rows.items()])
+    model.objects.bulk_create(
+        [model(day=day, **dict(zip(model.DIMENSIONS, dims, strict=True)), **dataclasses.asdict(counts))
+         for dims, counts in rows.items()], batch_size=1000)
     return len(rows)
 
 
@@ -310,8 +347,7 @@ def _write_surveys(days: set[dt.date], zone: ZoneInfo) -> int:
     for day in sorted(days):
         rows = fold_surveys(day, zone)
         SurveyRollup.objects.filter(day=day).delete()
-        SurveyRollup.objects.bulk_create(rows, batch_size=1000)
-        written += len(rows)
+        written += _insert_rollups(SurveyRollup, day, rows)
     return written
 
 

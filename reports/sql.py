@@ -1,7 +1,11 @@
-"""The rollup's statement that the ORM cannot say fast enough: a day's SLA outcomes folded into
-their rollup rows and histogram buckets in PostgreSQL (PostgreSQL only; elsewhere
-reports.rollup folds them in Python with `fold_outcomes`, the reference this statement is
-tested against).
+"""The rollup's statements that the ORM cannot say fast enough (PostgreSQL only; elsewhere
+reports.rollup uses the ORM):
+
+- a day's SLA outcomes folded into their rollup rows and histogram buckets (elsewhere
+  `fold_outcomes` in Python, the reference this statement is tested against);
+- a day's ticket and survey rollup rows written as one `INSERT … SELECT FROM unnest(arrays)`:
+  `bulk_create` builds a model instance per row, which at this grain (a row for nearly every
+  ticket) took most of a day's fold.
 
 Why: at the rollup's grain (day × team × service item × priority × department × assignee ×
 target kind) a day's rollup rows are nearly as many as its outcomes (9,853 rows for 10,516
@@ -84,3 +88,15 @@ def outcomes_fold_day(*, day: dt.date, start: dt.datetime, end: dt.datetime) -> 
                              "edges": list(d.BUCKET_EDGES), "business": OutcomeBucket.Measure.BUSINESS.value,
                              "wall": OutcomeBucket.Measure.WALL.value})
         return cursor.fetchone()[0]
+
+
+def rollups_insert(model, *, day: dt.date, columns: list[str], rows: list[tuple]) -> int:
+    """Insert `rows` (values of `columns`, field names or attnames of `model`) of `day`."""
+    fields = [model._meta.get_field(name) for name in columns]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in [model._meta.get_field("day"), *fields])
+    arrays = ", ".join(f"%s::{f.target_field.db_type(connection) if f.is_relation else f.db_type(connection)}[]"
+                       for f in fields)
+    values = [list(column) for column in zip(*rows, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {_table(model)} ({names}) SELECT %s, * FROM unnest({arrays})", [day, *values])
+        return cursor.rowcount
