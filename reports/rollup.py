@@ -287,14 +287,25 @@ def survey_days_touched(since: dt.datetime, zone: ZoneInfo) -> set[dt.date]:
 # Writing days
 
 
+def _windows(days: set[dt.date]) -> Iterator[list[dt.date]]:
+    """The days in runs of consecutive days, at most READ_WINDOW_DAYS each (an incremental run's
+    days are scattered: reading everything between them at once would read far more)."""
+    window: list[dt.date] = []
+    for day in sorted(days):
+        if window and (day - window[-1] > dt.timedelta(days=1) or len(window) == READ_WINDOW_DAYS):
+            yield window
+            window = []
+        window.append(day)
+    if window:
+        yield window
+
+
 def _write_tickets(days: set[dt.date], zone: ZoneInfo) -> int:
     written = 0
-    ordered = sorted(days)
-    for first in range(0, len(ordered), READ_WINDOW_DAYS):
-        window = ordered[first:first + READ_WINDOW_DAYS]
-        reads = _ticket_reads(window, zone) if len(window) > 1 else {}
+    for window in _windows(days):
+        reads = _ticket_reads(window, zone) if len(window) > 1 else None
         for day in window:
-            written += _write_ticket_day(day, zone, reads.get(day, _TicketReads()) if reads else None)
+            written += _write_ticket_day(day, zone, reads.get(day, _TicketReads()) if reads is not None else None)
     return written
 
 

@@ -94,3 +94,15 @@ def test_many_days_read_at_once_fold_as_one_day_at_a_time(world, file_ticket, cl
         rollup_days(first=day, last=day)
         day += dt.timedelta(days=1)
     assert _ticket_rows() == together
+
+
+def test_scattered_days_are_not_read_as_one_range():
+    import datetime as dt
+
+    from reports.rollup import READ_WINDOW_DAYS, _windows
+
+    day = dt.date(2026, 1, 1)
+    assert list(_windows({day, day + dt.timedelta(days=1), day + dt.timedelta(days=200)})) == [
+        [day, day + dt.timedelta(days=1)], [day + dt.timedelta(days=200)]]
+    year = {day + dt.timedelta(days=n) for n in range(366)}
+    assert all(len(w) <= READ_WINDOW_DAYS for w in _windows(year)) and sum(map(len, _windows(year))) == 366
