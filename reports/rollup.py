@@ -249,42 +249,8 @@ def outcome_days_touched(since: dt.datetime, zone: ZoneInfo) -> set[dt.date]:
 # Surveys
 
 
-_INVITE_DIMS = ("team_id", "ticket__service_item_id", "ticket__priority", "ticket__requester_department_id",
-                "ticket__assignee_id")
-_RESPONSE_DIMS = ("team_id", "service_item_id", "priority", "ticket__requester_department_id", "assignee_id")
-
-
-@dataclass
-class _SurveyReads:
-    """What fold_surveys reads for one day, read for many days at once (`_survey_reads`)."""
-
-    sent: list[tuple] = field(default_factory=list)
-    answered: list[tuple] = field(default_factory=list)
-
-
-def _survey_reads(days: list[dt.date], zone: ZoneInfo) -> dict[dt.date, _SurveyReads]:
-    """Invites sent and responses answered on consecutive `days` (sorted), one query each."""
-    start, end = d.day_range(days[0], days[-1], zone)
-    wanted = set(days)
-    reads: dict[dt.date, _SurveyReads] = defaultdict(_SurveyReads)
-    sent = (SurveyInvite.objects.filter(sent_at__gte=start, sent_at__lt=end)
-            .annotate(day=TruncDate("sent_at", tzinfo=zone)).values_list("day", *_INVITE_DIMS)
-            .annotate(n=Count("pk")).order_by())
-    for day, *dims_n in sent.iterator(chunk_size=CHUNK):
-        if day in wanted:
-            reads[day].sent.append(tuple(dims_n))
-    answered = (SurveyResponse.objects.filter(answered_at__gte=start, answered_at__lt=end)
-                .values_list("answered_at", *_RESPONSE_DIMS, "score"))
-    for at, *dims_score in answered.iterator(chunk_size=CHUNK):
-        day = d.local_day(at, zone)
-        if day in wanted:
-            reads[day].answered.append(tuple(dims_score))
-    return reads
-
-
-def fold_surveys(day: dt.date, zone: ZoneInfo, *, reads: _SurveyReads | None = None) -> dict[Dims, SurveyCounts]:
-    """The survey rollup rows of one day: {dimensions: counts}. `reads`: the day's invites and
-    responses when already read with other days' (`_survey_reads`)."""
+def fold_surveys(day: dt.date, zone: ZoneInfo) -> dict[Dims, SurveyCounts]:
+    """The survey rollup rows of one day: {dimensions: counts}."""
     start, end = d.day_range(day, day, zone)
     rows: dict[Dims, SurveyCounts] = {}
 
@@ -294,15 +260,15 @@ def fold_surveys(day: dt.date, zone: ZoneInfo, *, reads: _SurveyReads | None = N
             counts = rows[dims] = SurveyCounts()
         return counts
 
-    if reads is None:
-        sent = (SurveyInvite.objects.filter(sent_at__gte=start, sent_at__lt=end).values_list(*_INVITE_DIMS)
-                .annotate(n=Count("pk")).order_by())
-        answered = (SurveyResponse.objects.filter(answered_at__gte=start, answered_at__lt=end)
-                    .values_list(*_RESPONSE_DIMS, "score"))
-    else:
-        sent, answered = reads.sent, reads.answered
+    sent = (SurveyInvite.objects.filter(sent_at__gte=start, sent_at__lt=end)
+            .values_list("team_id", "ticket__service_item_id", "ticket__priority", "ticket__requester_department_id",
+                         "ticket__assignee_id")
+            .annotate(n=Count("pk")).order_by())
     for *dims, n in sent:
         row(tuple(dims)).sent += n
+    answered = (SurveyResponse.objects.filter(answered_at__gte=start, answered_at__lt=end)
+                .values_list("team_id", "service_item_id", "priority", "ticket__requester_department_id",
+                             "assignee_id", "score"))
     for *dims, score in answered:
         target = row(tuple(dims))
         target.responses += 1
@@ -389,12 +355,10 @@ def _write_outcomes(days: set[dt.date], zone: ZoneInfo) -> int:
 
 def _write_surveys(days: set[dt.date], zone: ZoneInfo) -> int:
     written = 0
-    for window in _windows(days):
-        reads = _survey_reads(window, zone) if len(window) > 1 else None
-        for day in window:
-            rows = fold_surveys(day, zone, reads=reads.get(day, _SurveyReads()) if reads is not None else None)
-            SurveyRollup.objects.filter(day=day).delete()
-            written += _insert_rollups(SurveyRollup, day, rows)
+    for day in sorted(days):
+        rows = fold_surveys(day, zone)
+        SurveyRollup.objects.filter(day=day).delete()
+        written += _insert_rollups(SurveyRollup, day, rows)
     return written
 
 

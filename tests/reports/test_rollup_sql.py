@@ -106,18 +106,3 @@ def test_scattered_days_are_not_read_as_one_range():
         [day, day + dt.timedelta(days=1)], [day + dt.timedelta(days=200)]]
     year = {day + dt.timedelta(days=n) for n in range(366)}
     assert all(len(w) <= READ_WINDOW_DAYS for w in _windows(year)) and sum(map(len, _windows(year))) == 366
-
-
-def test_surveys_read_for_many_days_fold_as_one_day_at_a_time(db, settings):
-    """The survey reads of a run of days (reports.rollup._survey_reads) give each day what the
-    day's own queries give."""
-    import datetime as dt
-
-    from reports.rollup import _survey_reads, fold_surveys
-
-    settings.REPORT_TIME_ZONE = "Asia/Shanghai"
-    zone = report_zone()
-    days = [dt.date(2026, 9, 20) + dt.timedelta(days=n) for n in range(5)]
-    reads = _survey_reads(days, zone)
-    for day in days:
-        assert fold_surveys(day, zone, reads=reads.get(day)) == fold_surveys(day, zone)
