@@ -15,6 +15,11 @@ from django.utils.translation import pgettext_lazy
 
 from tickets.constants import Priority
 
+# The count columns the team and department indexes carry (index-only reads of the figures).
+TICKET_COUNTS = ["created", "resolved", "reopened", "first_contact"]
+OUTCOME_COUNTS = ["kind", "met", "decided", "timed", "business_seconds", "wall_seconds"]
+SURVEY_COUNTS = ["sent", "responses", "positive", "score_sum"]
+
 
 class RollupDims(models.Model):
     """The dimensions every rollup row is cut by. Foreign keys without database constraints of
@@ -51,8 +56,10 @@ class TicketRollup(RollupDims):
 
     class Meta:
         indexes = [
-            models.Index(fields=["team", "day"], name="ticket_rollup_team_day"),
-            models.Index(fields=["department", "day"], name="ticket_rollup_dept_day"),
+            # Covering the counts: the summary and the trend of a team or a department read the
+            # index alone (see OutcomeRollup).
+            models.Index(fields=["team", "day"], include=TICKET_COUNTS, name="ticket_rollup_team_day_counts"),
+            models.Index(fields=["department", "day"], include=TICKET_COUNTS, name="ticket_rollup_dept_day_counts"),
             models.Index(fields=["assignee", "day"], name="ticket_rollup_assignee_day"),
             models.Index(fields=["day"], name="ticket_rollup_day"),
         ]
@@ -72,8 +79,13 @@ class OutcomeRollup(RollupDims):
 
     class Meta:
         indexes = [
-            models.Index(fields=["team", "day"], name="outcome_rollup_team_day"),
-            models.Index(fields=["department", "day"], name="outcome_rollup_dept_day"),
+            # Covering the counts: a team's or a department's rows of a day lie among every other
+            # team's rows of that day, so reading them from the table reads most of its pages for
+            # the period (a 12-week trend read ~150,000 rows from the heap at a million tickets);
+            # from these indexes, a contiguous range of index pages.
+            models.Index(fields=["team", "day"], include=OUTCOME_COUNTS, name="outcome_rollup_team_day_counts"),
+            models.Index(fields=["department", "day"], include=OUTCOME_COUNTS,
+                         name="outcome_rollup_dept_day_counts"),
             models.Index(fields=["assignee", "day"], name="outcome_rollup_assignee_day"),
             models.Index(fields=["day"], name="outcome_rollup_day"),
         ]
@@ -109,8 +121,8 @@ class SurveyRollup(RollupDims):
 
     class Meta:
         indexes = [
-            models.Index(fields=["team", "day"], name="survey_rollup_team_day"),
-            models.Index(fields=["department", "day"], name="survey_rollup_dept_day"),
+            models.Index(fields=["team", "day"], include=SURVEY_COUNTS, name="survey_rollup_team_day_counts"),
+            models.Index(fields=["department", "day"], include=SURVEY_COUNTS, name="survey_rollup_dept_day_counts"),
             models.Index(fields=["assignee", "day"], name="survey_rollup_assignee_day"),
         ]
 
