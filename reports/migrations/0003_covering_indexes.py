@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0001_rollups'),
+        ('reports', '0002_exports_subscriptions'),
         ('teams', '0004_department_head'),
         ('tickets', '0018_ticketevent_event_created'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
