@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sla.models import SLAOutcome
 from surveys.models import SurveyInvite, SurveyResponse
@@ -38,6 +40,7 @@ from tickets.models import Comment, Ticket, TicketEvent
 from . import definitions as d
 from .rollup import report_zone
 from .selectors import ReportScope, backlog_age_q
+from .tables import FIGURE_HELP, FIGURE_LABELS, KIND_LABELS
 
 TICKET_FIGURES = ("created", "resolved", "reopened", "first_contact")
 OUTCOME_FIGURES = ("met", "breached", "decided")
@@ -147,6 +150,8 @@ def drilldown(*, figure: str, scope: ReportScope, period: d.Period, now: dt.date
     """The rows behind `figure` for a scope and period (see the module's docstring)."""
     if figure not in FIGURES:
         raise ValueError(f"no figure {figure}")
+    if age is not None and figure != "backlog":
+        raise ValueError("only the backlog has age buckets")
     zone = report_zone()
     start, end = d.day_range(period.first, period.last, zone)
     if figure in TICKET_FIGURES:
@@ -180,3 +185,51 @@ def drilldown(*, figure: str, scope: ReportScope, period: d.Period, now: dt.date
             raise ValueError(f"no age bucket {age}")
         rows = rows.filter(backlog_age_q(age, now=now, zone=zone))
     return Drilldown(figure, rows.order_by("created_at", "pk"), "", "created_at")
+
+
+# What a list is called, and what it lists (the list page and the exported list say it).
+AGE_LABELS = {
+    "0-1": gettext_lazy("0–1 days"), "2-3": gettext_lazy("2–3 days"), "4-7": gettext_lazy("4–7 days"),
+    "8-14": gettext_lazy("8–14 days"), "15-30": gettext_lazy("15–30 days"), "30+": gettext_lazy("more than 30 days"),
+}
+FIGURE_TITLES = {
+    **FIGURE_LABELS, "created": gettext_lazy("Tickets created"),
+    "first_contact": gettext_lazy("First-contact resolutions"), "met": gettext_lazy("%(target)s: met"),
+    "breached": gettext_lazy("%(target)s: breached"), "decided": gettext_lazy("%(target)s: decided"),
+    "sent": gettext_lazy("Surveys sent"), "responses": gettext_lazy("Survey responses"),
+    "positive": gettext_lazy("Survey responses scoring 4 or 5"), "backlog": gettext_lazy("Backlog now"),
+}
+LIST_HELP = {
+    "created": FIGURE_HELP["created"], "resolved": FIGURE_HELP["resolved"], "reopened": FIGURE_HELP["reopened"],
+    "first_contact": gettext_lazy("Resolutions with at most one public reply from the team, never reopened."),
+    "met": gettext_lazy("Cycles of the target decided in the period that were met on time."),
+    "breached": gettext_lazy("Cycles of the target decided in the period that went past their due time."),
+    "decided": gettext_lazy("Cycles of the target decided in the period: met, or past their due time."),
+    "sent": gettext_lazy("Satisfaction surveys sent in the period."),
+    "responses": gettext_lazy("Survey responses answered in the period."),
+    "positive": gettext_lazy("Survey responses answered in the period that scored 4 or 5."),
+    "backlog": FIGURE_HELP["backlog"],
+}
+
+
+def list_title(figure: str, *, kind: str | None = None, age: str | None = None) -> str:
+    """The title of the list behind a figure, in the active language."""
+    title = str(FIGURE_TITLES[figure])
+    if kind is not None:
+        title = title % {"target": KIND_LABELS[kind]}
+    if age is not None:
+        title = _("%(figure)s, filed %(age)s ago") % {"figure": title, "age": AGE_LABELS[age]}
+    return title
+
+
+def list_help(figure: str) -> str:
+    return str(LIST_HELP[figure])
+
+
+def drilldown_tickets(found: Drilldown) -> QuerySet[Ticket]:
+    """The tickets behind a drill-down's rows, each once (an exported list is of tickets: a
+    ticket resolved twice in the period is one row there)."""
+    if not found.ticket_path:
+        return found.rows
+    return Ticket.objects.filter(pk__in=found.rows.order_by().values(f"{found.ticket_path}_id")).order_by(
+        "-created_at", "-pk")

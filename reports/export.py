@@ -40,9 +40,9 @@ from tickets.models import ServiceCategory, ServiceItem, Ticket, format_referenc
 
 from . import definitions as d
 from .access import sees_member_figures
+from .drilldown import drilldown, drilldown_tickets, list_title
 from .forms import ReportFilterForm
 from .rollup import report_zone, rollup_as_of
-from .selectors import ReportScope
 from .tables import COUNT, DATE, NUMBER, RATIO, SECONDS, TABLES, TEXT, Column
 
 FORMATS = ("csv", "xlsx")
@@ -124,19 +124,6 @@ def ticket_rows(queryset: QuerySet[Ticket], *, chunk_size: int = CHUNK_ROWS) -> 
                departments.get(department_id, ""), assignee, created_at, resolved_at]
 
 
-def tickets_created(scope: ReportScope, period: d.Period) -> QuerySet[Ticket]:
-    """Tickets filed in the period within the scope."""
-    start, end = d.day_range(period.first, period.last, report_zone())
-    return Ticket.objects.filter(scope.ticket_q(), created_at__gte=start, created_at__lt=end).order_by(
-        "created_at", "pk")
-
-
-# The ticket lists that can be exported: figure → queryset(scope, period). The drill-down
-# lists (reports.drilldown) register theirs here.
-TICKET_LISTS: dict[str, Callable[[ReportScope, d.Period], QuerySet[Ticket]]] = {
-    "created": tickets_created,
-}
-TICKET_LIST_TITLES = {"created": gettext_lazy("Tickets created")}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,11 +185,14 @@ def export_sheet(*, user, key: str, query: QueryDict, now: dt.datetime | None = 
     if key in MEMBER_TABLES and not sees_member_figures(user=user, team_ids=scope.team_ids):
         raise OutOfReach(key)
     if key == TICKETS:
-        figure = query.get("figure", "created")
-        if figure not in TICKET_LISTS:
-            raise OutOfReach(figure)
-        queryset = TICKET_LISTS[figure](scope, period)
-        title = str(TICKET_LIST_TITLES.get(figure, _("Tickets")))
+        # The tickets behind one figure: the report list's rows (reports.drilldown), each ticket once.
+        figure, kind, age = query.get("figure", "created"), query.get("kind") or None, query.get("age") or None
+        try:
+            found = drilldown(figure=figure, scope=scope, period=period, now=now, kind=kind, age=age)
+        except ValueError as refused:
+            raise OutOfReach(figure) from refused
+        queryset = drilldown_tickets(found)
+        title = list_title(figure, kind=kind, age=age)
         return Sheet(key=f"{TICKETS}_{figure}", title=title, columns=TICKET_COLUMNS, rows=ticket_rows(queryset),
                      total=queryset.count(), header=_header(form=form, title=title, period=period, zone=zone,
                                                             now=now), period=period)

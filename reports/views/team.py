@@ -28,7 +28,7 @@ from tickets.selectors import tickets_visible_to
 from .. import definitions as d
 from .. import periods
 from ..access import has_reports, report_departments, report_teams
-from ..drilldown import AGE_KEYS, FIGURES, drilldown, narrowed_within
+from ..drilldown import AGE_KEYS, AGE_LABELS, FIGURES, drilldown, list_help, list_title, narrowed_within
 from ..forms import ReportFilterForm
 from ..presentation import format_value, is_small, present_table
 from ..rollup import report_zone
@@ -42,17 +42,6 @@ PRESET_LABELS = {
     periods.THIS_QUARTER: gettext_lazy("This quarter"),
     periods.LAST_QUARTER: gettext_lazy("Last quarter"),
     periods.CUSTOM: gettext_lazy("Custom dates"),
-}
-AGE_LABELS = {
-    "0-1": gettext_lazy("0–1 days"), "2-3": gettext_lazy("2–3 days"), "4-7": gettext_lazy("4–7 days"),
-    "8-14": gettext_lazy("8–14 days"), "15-30": gettext_lazy("15–30 days"), "30+": gettext_lazy("more than 30 days"),
-}
-FIGURE_TITLES = {
-    **FIGURE_LABELS,
-    "first_contact": gettext_lazy("First-contact resolutions"), "met": gettext_lazy("%(target)s: met"),
-    "breached": gettext_lazy("%(target)s: breached"), "decided": gettext_lazy("%(target)s: decided"),
-    "sent": gettext_lazy("Surveys sent"), "responses": gettext_lazy("Survey responses"),
-    "positive": gettext_lazy("Survey responses scoring 4 or 5"), "backlog": gettext_lazy("Backlog now"),
 }
 # The query parameters of a report (besides the team or department of the page).
 FILTER_PARAMS = ("service_item", "category", "priority", "assignee")
@@ -415,28 +404,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 "due": row.due_at if outcomes else None,
                 "took": format_value(row.business_seconds, SECONDS) if outcomes else None}
                for row, ticket in zip(rows, tickets, strict=True)]
-    title = FIGURE_TITLES[figure]
-    if kind is not None:
-        title = title % {"target": KIND_LABELS[kind]}
-    if age is not None:
-        title = _("%(figure)s, filed %(age)s ago") % {"figure": title, "age": AGE_LABELS[age]}
+    title = list_title(figure, kind=kind, age=age)
     back = _back_url(form)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "reports/list.html", {
         "title": title, "figure": figure, "entries": entries, "page": page, "period": period,
         "total": page.paginator.count, "zone": str(report_zone()), "back": back, "query": query.urlencode(),
-        "help": _list_help(figure), "outcomes": outcomes,
+        "help": list_help(figure), "outcomes": outcomes,
     })
-
-
-def _list_help(figure: str) -> str:
-    return str({"created": FIGURE_HELP["created"], "resolved": FIGURE_HELP["resolved"],
-                "reopened": FIGURE_HELP["reopened"], "first_contact": FIGURE_HELP["first_contact"],
-                "met": FIGURE_HELP["compliance"], "breached": FIGURE_HELP["compliance"],
-                "decided": FIGURE_HELP["compliance"], "sent": FIGURE_HELP["response_rate"],
-                "responses": FIGURE_HELP["satisfaction"], "positive": FIGURE_HELP["satisfaction"],
-                "backlog": FIGURE_HELP["backlog"]}[figure])
 
 
 def _names(tickets) -> dict:

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from reports import definitions as d
 from reports import export as export_module
+from reports.drilldown import drilldown, drilldown_tickets
 from reports.export_jobs import export_job_build, export_jobs_sweep
 from reports.models import ExportJob
 from reports.rollup import rollup_as_of, rollup_pending
@@ -156,7 +157,8 @@ def test_ticket_list_shows_times_in_the_viewers_zone(seeded, client, zone, creat
 
 def test_ticket_list_reads_the_tickets_in_a_fixed_number_of_queries(seeded, django_assert_max_num_queries):
     world = seeded
-    queryset = export_module.tickets_created(ReportScope(team_ids=(world.it.pk,)), d.Period(DAY, DAY))
+    found = drilldown(figure="created", scope=ReportScope(team_ids=(world.it.pk,)), period=d.Period(DAY, DAY), now=T0)
+    queryset = drilldown_tickets(found)
     with django_assert_max_num_queries(6):
         rows = list(export_module.ticket_rows(queryset, chunk_size=1))
     assert len(rows) == 3
@@ -325,3 +327,26 @@ def test_the_sweep_fails_a_job_whose_worker_died_and_resends_a_lost_one(world, s
     assert stale == [lost.pk] and fresh_job.pk not in stale
     running.refresh_from_db()
     assert (running.state, running.error) == ("failed", "interrupted")
+
+
+def test_the_list_behind_a_breached_count_exports_exactly_its_tickets(seeded, client):
+    # Given the day's one late first response (the "Late" ticket, answered after 90 minutes)
+    world = seeded
+    lead = _viewer(world.it_lead)
+
+    # When the lead exports the list behind "First response: breached"
+    response = _get(client, lead, _export_url("tickets", "csv", f"team={world.it.pk}&{QUERY}"
+                                                                "&figure=breached&kind=first_response"))
+
+    # Then the file lists that ticket and no other
+    assert response.status_code == 200
+    rows = _csv_rows(response)
+    titles = [row[1] for row in rows if row and row[0].startswith("SD-")]
+    assert titles == ["Late"]
+
+
+def test_a_list_that_does_not_exist_is_not_exported(seeded, client):
+    lead = _viewer(seeded.it_lead)
+    for query in ("figure=nonsense", "figure=breached", "figure=breached&kind=nonsense", "figure=created&age=0-1"):
+        response = _get(client, lead, _export_url("tickets", "csv", f"team={seeded.it.pk}&{QUERY}&{query}"))
+        assert response.status_code == 404, query
