@@ -21,6 +21,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone, translation
 
+from servicedesk.db_router import reports_reading
 from servicedesk.exceptions import ApplicationError
 
 from .export import OutOfReach, export_sheet, write_export
@@ -41,6 +42,7 @@ def export_job_create(*, user, key: str, query: str, fmt: str, language: str, ti
                                     time_zone=time_zone, state=ExportJob.State.QUEUED, created_at=now or timezone.now())
 
 
+@reports_reading()
 def export_job_build(*, job_id: int) -> bool:
     """Build a queued job's file, reporting progress on the row; the job is claimed first, so
     a job sent twice is built once. Returns whether this call built it."""

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from servicedesk.db_router import reports_reading
 from servicedesk.exceptions import ApplicationError
 
 from ..export import CONTENT_TYPES, FORMATS, OutOfReach, export_sheet, write_export
@@ -44,6 +45,7 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@reports_reading()
 def report_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404(_("No such export."))

@@ -20,6 +20,7 @@ from reports.member_forms import PRESET_LABELS, MemberReportForm
 from reports.rollup import report_zone
 from reports.scorecards import TeamScorecards, member_trend, team_scorecards
 from reports.tables import SCORECARD_CASES, Table, member_trend_table, members_table
+from servicedesk.db_router import reports_reading
 from teams.models import Team, User
 from teams.selectors import team_members
 
@@ -77,6 +78,7 @@ def _common(request: HttpRequest, team: Team, form: MemberReportForm) -> dict:
 
 @require_safe
 @login_required
+@reports_reading()
 def report_members(request: HttpRequest, team_slug: str) -> HttpResponse:
     """Every member's scorecard of the team, the team's row first."""
     team = _team_or_404(team_slug)
@@ -122,6 +124,7 @@ def _side_by_side(table: Table, cards: TeamScorecards) -> list[dict]:
 
 @require_safe
 @login_required
+@reports_reading()
 def report_member(request: HttpRequest, team_slug: str, username: str) -> HttpResponse:
     """One member's scorecard beside the team's, and their compliance over 12 weeks."""
     team = _team_or_404(team_slug)

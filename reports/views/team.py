@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from feedback.models import Feedback
+from servicedesk.db_router import reports_reading
 from teams.models import Department, Membership, Team, User
 from teams.selectors import led_team_ids, user_team_ids
 from tickets.constants import Priority
@@ -129,6 +130,7 @@ def _list_url(params: dict, **more) -> str:
 
 @require_safe
 @login_required
+@reports_reading()
 def report_team(request: HttpRequest, team_slug: str) -> HttpResponse:
     """A team's report: its lead and the service admins; anyone else 404."""
     team = report_teams(user=request.user).filter(slug=team_slug).first()
@@ -146,6 +148,7 @@ def report_team(request: HttpRequest, team_slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
+@reports_reading()
 def report_department(request: HttpRequest, department_code: str) -> HttpResponse:
     """The service a department's employees received from every team: its head and the
     service admins; anyone else 404."""
@@ -371,6 +374,7 @@ def _row_narrowing(request: HttpRequest) -> dict:
 
 @require_safe
 @login_required
+@reports_reading()
 def report_list(request: HttpRequest) -> HttpResponse:
     """The tickets behind one figure of a report, 50 a page: the same filters and the same
     check as the report (ReportFilterForm), the rows reports.drilldown selects."""
