@@ -1,5 +1,5 @@
 """How the report pages show a reports.tables.Table: each cell formatted by its column's
-kind (a ratio as a percentage, seconds as a readable duration, counts as whole numbers),
+kind (a ratio as a percentage, seconds as hours and minutes, counts as whole numbers),
 with the drill-down link the page gives it. One shape for every table, so that one
 template partial (templates/reports/partials/table.html) renders them all."""
 
@@ -12,7 +12,7 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from tickets.presentation import format_duration
+from tickets.presentation import format_business_minutes
 
 from . import definitions as d
 from .tables import COUNT, DATE, NUMBER, RATIO, SECONDS, TEXT, Table
@@ -29,7 +29,9 @@ def format_value(value: Any, kind: str) -> str:
         # the scorecards and the export say 67 % and 66.7 %)
         return _("%(percent)s %%") % {"percent": formats.number_format(round(value * 100), 0)}
     if kind == SECONDS:
-        return format_duration(value)
+        # Hours and minutes, never days: most report durations are business time, where a
+        # day is not 24 hours (the scorecards and the quarterly review read the same way).
+        return format_business_minutes(round(value / 60))
     if kind == COUNT:
         return formats.number_format(int(value), 0, force_grouping=True)
     if kind == NUMBER:

@@ -285,7 +285,7 @@ def test_the_breached_count_lands_on_exactly_those_tickets(seeded, world):
     shown = set(re.findall(r'href="/tickets/(\d+)/"', listed))
     assert shown == {str(pk) for pk in seeded.breached_first_response}
     # each with its due time and what it took: the printer answered after 3 h, the monitor never
-    assert "3 h 0 min" in listed and listed.count("<time datetime=") == 4  # due and counted at, each
+    assert "3 h<" in listed and listed.count("<time datetime=") == 4  # due and counted at, each
 
 
 def test_the_backlog_ages_link_to_the_queue_with_the_same_tickets(seeded, world):
