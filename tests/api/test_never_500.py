@@ -13,12 +13,15 @@ this test fails until it says which object its `{id}` is)."""
 
 import pytest
 from axes.utils import reset as axes_reset
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from feedback.services import feedback_create
 from knowledge import services as kb
 from problems.services import problem_create, problem_update
+from reports.definitions import quarter_start
+from reviews.services import review_open
 from sla.models import EscalationChain, EscalationLevel
 from surveys.selectors import current_invite, invite_token
 from tests.factories import CalendarFactory, ServiceStandardFactory, survey_defaults_row
@@ -179,6 +182,11 @@ def reach(world, ticket):
         "/api/v1/feedback/": feedback_create(sender=world.bob, team=world.it, kind="complaint", text="Slow").pk,
         "/api/v1/kb/articles/": _published_article(world).pk,
     }
+    # This quarter's open review of the service standards, with an item for IT's standard.
+    it_standard = ServiceStandardFactory(team=world.it, calendar=CalendarFactory(name="IT hours"))
+    review = review_open(actor=world.admin, quarter=quarter_start(timezone.localdate()))
+    objects["/api/v1/reviews/"] = review.pk
+    item = review.items.get(standard=it_standard).pk
 
     def _reach(path):
         anonymous = path == "/api/v1/auth/token/"
@@ -190,6 +198,7 @@ def reach(world, ticket):
         if "{id}" in path:
             prefix = path.split("{id}")[0]
             path = path.replace("{id}", str(objects[prefix]))  # KeyError: say which object a new path needs
+            path = path.replace("{item_id}", str(item))
         client = APIClient()
         if not anonymous:
             client.force_authenticate(world.admin)
