@@ -180,15 +180,3 @@ FIGURE_KEYS = (
 # The periods a report page offers in one click, in the order shown.
 PRESETS = ("last_week", "last_4_weeks", "this_quarter", "last_quarter")
 
-
-def period_presets(today: dt.date) -> dict[str, Period]:
-    """The preset periods as of `today`: last week (Monday … Sunday), the four whole weeks
-    before this one, this quarter so far (to today), and the last whole quarter."""
-    monday = week_start(today)
-    this_quarter = quarter_start(today)
-    return {
-        "last_week": last_week(today),
-        "last_4_weeks": Period(monday - dt.timedelta(weeks=4), monday - dt.timedelta(days=1)),
-        "this_quarter": Period(this_quarter, today),
-        "last_quarter": quarter_of(this_quarter - dt.timedelta(days=1)),
-    }

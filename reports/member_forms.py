@@ -5,8 +5,6 @@ only when its team report is; the other filters (service, priority, …) do not 
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 from teams.models import Team, User
 
 from .access import scorecard_members
@@ -38,10 +36,3 @@ class MemberReportForm(ReportFilterForm):
         return self.cleaned_data["team"]
 
 
-# The names of reports.definitions.period_presets on the pages.
-PRESET_LABELS = {
-    "last_week": _("Last week"),
-    "last_4_weeks": _("Last 4 weeks"),
-    "this_quarter": _("This quarter"),
-    "last_quarter": _("Last quarter"),
-}

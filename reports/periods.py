@@ -1,10 +1,12 @@
 """The report pages' period presets: last week (the default), the last four weeks, this
-quarter, the last quarter, or custom dates. Pure: a preset and today's report day in, the
-days out (reports.definitions.Period)."""
+quarter, the last quarter, or custom dates, and their names. A preset and today's report day in,
+the days out (reports.definitions.Period)."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
 
 from . import definitions as d
 
@@ -12,6 +14,14 @@ LAST_WEEK, LAST_4_WEEKS, THIS_QUARTER, LAST_QUARTER, CUSTOM = (
     "last_week", "last_4_weeks", "this_quarter", "last_quarter", "custom")
 PRESETS = (LAST_WEEK, LAST_4_WEEKS, THIS_QUARTER, LAST_QUARTER, CUSTOM)
 DEFAULT_PRESET = LAST_WEEK
+# Their names on the pages.
+PRESET_LABELS = {
+    LAST_WEEK: _("Last week"),
+    LAST_4_WEEKS: _("Last 4 weeks"),
+    THIS_QUARTER: _("This quarter"),
+    LAST_QUARTER: _("Last quarter"),
+    CUSTOM: _("Custom dates"),
+}
 
 
 def preset_period(preset: str, today: dt.date) -> d.Period | None:

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from reports import definitions as d
+from reports import periods
 from reports.access import can_see_all_scorecards, can_see_scorecard
-from reports.member_forms import PRESET_LABELS, MemberReportForm
+from reports.member_forms import MemberReportForm
 from reports.rollup import report_zone
 from reports.scorecards import TeamScorecards, member_trend, team_scorecards
 from reports.tables import SCORECARD_CASES, Table, member_trend_table, members_table
@@ -37,11 +38,14 @@ def _presets(request: HttpRequest) -> list[dict]:
     today = d.local_day(timezone.now(), report_zone())
     chosen = (request.GET.get("from"), request.GET.get("to"))
     out = []
-    for key, period in d.period_presets(today).items():
+    for key in periods.PRESETS:
+        period = periods.preset_period(key, today)
+        if period is None:  # custom: the dates typed
+            continue
         query = request.GET.copy()
         query["from"], query["to"] = period.first.isoformat(), period.last.isoformat()
-        current = chosen == (query["from"], query["to"]) or (key == "last_week" and not any(chosen))
-        out.append({"label": PRESET_LABELS[key], "query": query.urlencode(), "current": current})
+        current = chosen == (query["from"], query["to"]) or (key == periods.DEFAULT_PRESET and not any(chosen))
+        out.append({"label": periods.PRESET_LABELS[key], "query": query.urlencode(), "current": current})
     return out
 
 

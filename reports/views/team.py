@@ -15,7 +15,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from feedback.models import Feedback
@@ -37,13 +36,6 @@ from ..selectors import ReportScope, report_breakdown, report_quarters, report_s
 from ..tables import FIGURE_HELP, FIGURE_LABELS, KIND_LABELS, RATIO, SECONDS, breakdown_table, summary_table
 
 LIST_PAGE_SIZE = 50
-PRESET_LABELS = {
-    periods.LAST_WEEK: gettext_lazy("Last week"),
-    periods.LAST_4_WEEKS: gettext_lazy("Last 4 weeks"),
-    periods.THIS_QUARTER: gettext_lazy("This quarter"),
-    periods.LAST_QUARTER: gettext_lazy("Last quarter"),
-    periods.CUSTOM: gettext_lazy("Custom dates"),
-}
 # The query parameters of a report (besides the team or department of the page).
 FILTER_PARAMS = ("service_item", "category", "priority", "assignee")
 
@@ -166,7 +158,7 @@ def report_department(request: HttpRequest, department_code: str) -> HttpRespons
 def _report_page(request, form, preset, data, *, subject, kind, items, members, breakdowns) -> HttpResponse:
     context = {
         "subject": subject, "kind": kind, "form": form, "preset": preset,
-        "presets": [(key, PRESET_LABELS[key]) for key in periods.PRESETS],
+        "presets": [(key, periods.PRESET_LABELS[key]) for key in periods.PRESETS],
         "items": items, "categories": list(ServiceCategory.objects.filter(
             pk__in={i.category_id for i in items if i.category_id}).order_by("name")),
         "priorities": Priority.choices, "members": members,
