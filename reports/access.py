@@ -44,7 +44,7 @@ def scorecard_members(*, user: User, team: Team) -> QuerySet[User]:
 def can_see_all_scorecards(*, user: User, team: Team) -> bool:
     """Whether the user sees every member's scorecard of `team` (the members page): an
     admin or the team's lead."""
-    return user.is_authenticated and (user.is_admin_role or team.pk in led_team_ids(user=user))
+    return user.is_authenticated and sees_member_figures(user=user, team_ids=(team.pk,))
 
 
 def can_see_scorecard(*, user: User, team: Team, member: User) -> bool:
