@@ -146,13 +146,7 @@ def fold_tickets(day: dt.date, zone: ZoneInfo, *, reads: _TicketReads | None = N
     """The ticket rollup rows of one day: {dimensions: counts}. `reads`: the day's filed tickets
     and status events when already read with other days' (`_ticket_reads`)."""
     start, end = d.day_range(day, day, zone)
-    rows: dict[Dims, TicketCounts] = {}
-
-    def row(dims: Dims) -> TicketCounts:
-        counts = rows.get(dims)
-        if counts is None:
-            counts = rows[dims] = TicketCounts()
-        return counts
+    rows: dict[Dims, TicketCounts] = defaultdict(TicketCounts)
 
     if reads is None:
         created = (Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
@@ -162,7 +156,7 @@ def fold_tickets(day: dt.date, zone: ZoneInfo, *, reads: _TicketReads | None = N
     else:
         created, status_events = reads.created, reads.status_events
     for *dims, n in created:
-        row(tuple(dims)).created += n
+        rows[tuple(dims)].created += n
 
     tickets = {event[0]: tuple(event[3:]) for event in status_events}
     resolved = [(tid, at) for tid, at, data, *_ in status_events if data.get("new") == Status.RESOLVED]
@@ -172,7 +166,7 @@ def fold_tickets(day: dt.date, zone: ZoneInfo, *, reads: _TicketReads | None = N
     replies = _public_team_replies({tid: tickets[tid] for tid, _ in resolved if tid in once})
     for tid, _at in resolved:
         dims = tickets[tid]
-        target = row(dims[:5])
+        target = rows[dims[:5]]
         target.resolved += 1
         if d.is_first_contact(public_team_replies=replies.get(tid, 0), cycles=dims[5]):
             target.first_contact += 1
@@ -188,8 +182,8 @@ def fold_tickets(day: dt.date, zone: ZoneInfo, *, reads: _TicketReads | None = N
         for tid, at in reopens:
             before = [r for r in earlier[tid] if r <= at]
             if d.reopened_in_window(max(before) if before else None, at):
-                row(tickets[tid][:5]).reopened += 1
-    return rows
+                rows[tickets[tid][:5]].reopened += 1
+    return dict(rows)
 
 
 def ticket_days_touched(since: dt.datetime, zone: ZoneInfo) -> set[dt.date]:
@@ -256,29 +250,23 @@ def outcome_days_touched(since: dt.datetime, zone: ZoneInfo) -> set[dt.date]:
 def fold_surveys(day: dt.date, zone: ZoneInfo) -> dict[Dims, SurveyCounts]:
     """The survey rollup rows of one day: {dimensions: counts}."""
     start, end = d.day_range(day, day, zone)
-    rows: dict[Dims, SurveyCounts] = {}
-
-    def row(dims: Dims) -> SurveyCounts:
-        counts = rows.get(dims)
-        if counts is None:
-            counts = rows[dims] = SurveyCounts()
-        return counts
+    rows: dict[Dims, SurveyCounts] = defaultdict(SurveyCounts)
 
     sent = (SurveyInvite.objects.filter(sent_at__gte=start, sent_at__lt=end)
             .values_list("team_id", "ticket__service_item_id", "ticket__priority", "ticket__requester_department_id",
                          "ticket__assignee_id")
             .annotate(n=Count("pk")).order_by())
     for *dims, n in sent:
-        row(tuple(dims)).sent += n
+        rows[tuple(dims)].sent += n
     answered = (SurveyResponse.objects.filter(answered_at__gte=start, answered_at__lt=end)
                 .values_list("team_id", "service_item_id", "priority", "ticket__requester_department_id",
                              "assignee_id", "score"))
     for *dims, score in answered:
-        target = row(tuple(dims))
+        target = rows[tuple(dims)]
         target.responses += 1
         target.score_sum += score
         target.positive += score >= d.POSITIVE_SCORE
-    return rows
+    return dict(rows)
 
 
 def survey_days_touched(since: dt.datetime, zone: ZoneInfo) -> set[dt.date]:
