@@ -146,7 +146,9 @@ def summary_table(summary: dict) -> Table:
     return table
 
 
-def _names(by: str, keys: list) -> dict:
+def names_of(by: str, keys) -> dict:
+    """The names of the values of one dimension (team, service, department, assignee ids or
+    priorities), in the active language: one query."""
     ids = [k for k in keys if k is not None]
     if by == "team_id":
         return {t.pk: t.tr("name") for t in Team.objects.filter(pk__in=ids)}
@@ -183,7 +185,7 @@ def breakdown_table(breakdown: dict, by: str) -> Table:
                 Column("satisfied", _("Satisfied (4–5)"), RATIO, FIGURE_HELP["satisfaction"]),
                 Column("responses", _("Survey responses (n)"))]
     table = Table(key=f"by_{by.removesuffix('_id')}", title=BREAKDOWN_TITLES[by], columns=columns)
-    names = _names(by, list(breakdown))
+    names = names_of(by, list(breakdown))
 
     def breaches(item) -> int:
         return sum(e["decided"] - e["met"] for e in item[1]["sla"].values())

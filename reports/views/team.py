@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from feedback.models import Feedback
 from servicedesk.db_router import reports_reading
-from teams.models import Department, Membership, Team, User
+from teams.models import Department, Membership, Team
 from teams.selectors import led_team_ids, user_team_ids
 from tickets.constants import Priority
 from tickets.models import ServiceCategory, ServiceItem
@@ -33,7 +33,7 @@ from ..forms import ReportFilterForm
 from ..presentation import format_value, is_small, present_table
 from ..rollup import report_zone
 from ..selectors import ReportScope, report_breakdown, report_quarters, report_summary, report_trend
-from ..tables import FIGURE_HELP, FIGURE_LABELS, KIND_LABELS, RATIO, SECONDS, breakdown_table, summary_table
+from ..tables import FIGURE_HELP, FIGURE_LABELS, KIND_LABELS, RATIO, SECONDS, breakdown_table, names_of, summary_table
 
 LIST_PAGE_SIZE = 50
 # The query parameters of a report (besides the team or department of the page).
@@ -412,10 +412,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 def _names(tickets) -> dict:
-    teams = {t.pk: t.tr("name") for t in Team.objects.filter(pk__in={t.team_id for t in tickets})}
-    items = {i.pk: i.tr("name") for i in ServiceItem.objects.filter(pk__in={t.service_item_id for t in tickets})}
-    people = {u.pk: u.display_name for u in User.objects.filter(pk__in={t.assignee_id for t in tickets if t.assignee_id})}
-    return {"team": teams, "service_item": items, "assignee": people}
+    return {"team": names_of("team_id", {t.team_id for t in tickets}),
+            "service_item": names_of("service_item_id", {t.service_item_id for t in tickets}),
+            "assignee": names_of("assignee_id", {t.assignee_id for t in tickets})}
 
 
 def _back_url(form: ReportFilterForm) -> str | None:
