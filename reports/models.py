@@ -127,6 +127,107 @@ class SurveyRollup(RollupDims):
         ]
 
 
+class Grain(models.TextChoices):
+    """The coarser cuts the report totals (below) keep per day: two dimensions each, the pairs
+    the team and department reports ask for (a team or a department, whole or by one of
+    its other dimensions). Not translated: never shown."""
+
+    TEAM_DEPARTMENT = "td", "team × department"
+    TEAM_SERVICE_ITEM = "ti", "team × service item"
+    TEAM_PRIORITY = "tp", "team × priority"
+    DEPARTMENT_SERVICE_ITEM = "di", "department × service item"
+    DEPARTMENT_PRIORITY = "dp", "department × priority"
+
+
+# The rollup dimensions each grain keeps (the others are NULL / blank in its rows).
+GRAIN_DIMENSIONS = {
+    Grain.TEAM_DEPARTMENT: ("team_id", "department_id"),
+    Grain.TEAM_SERVICE_ITEM: ("team_id", "service_item_id"),
+    Grain.TEAM_PRIORITY: ("team_id", "priority"),
+    Grain.DEPARTMENT_SERVICE_ITEM: ("department_id", "service_item_id"),
+    Grain.DEPARTMENT_PRIORITY: ("department_id", "priority"),
+}
+
+
+class TotalDims(models.Model):
+    """The dimensions of a report total: the day and one grain's two dimensions. The totals
+    are the rollup rows of a day summed per grain (reports.totals), rebuilt with them in
+    the same transaction: a team's year is 365 × 20 department rows here where the rollups
+    hold a row for nearly every ticket. Reports whose scope and breakdown fit a grain read
+    these; any other (an assignee, two filters) reads the rollups."""
+
+    day = models.DateField()
+    grain = models.CharField(max_length=2, choices=Grain.choices)
+    team = models.ForeignKey("teams.Team", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                             db_constraint=False, db_index=False)
+    service_item = models.ForeignKey("tickets.ServiceItem", null=True, on_delete=models.DO_NOTHING,
+                                     related_name="+", db_constraint=False, db_index=False)
+    priority = models.CharField(max_length=2, choices=Priority.choices, blank=True, default="")
+    department = models.ForeignKey("teams.Department", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                                   db_constraint=False, db_index=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.grain} {self.team_id}/{self.department_id}/{self.service_item_id}/{self.priority}"
+
+
+class TicketTotal(TotalDims):
+    """TicketRollup summed per grain."""
+
+    created = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    first_contact = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["grain", "team", "day"], include=TICKET_COUNTS, name="ticket_total_team_day"),
+            models.Index(fields=["grain", "department", "day"], include=TICKET_COUNTS, name="ticket_total_dept_day"),
+            models.Index(fields=["day"], name="ticket_total_day"),
+        ]
+
+
+class OutcomeTotal(TotalDims):
+    """OutcomeRollup summed per grain and target kind, with the histograms of its buckets as
+    {bucket: count} (business and wall time): a report of a team's week reads 140 of these
+    rows instead of some 10,000 rollup rows and 40,000 bucket rows."""
+
+    kind = models.CharField(max_length=15)
+    met = models.PositiveIntegerField(default=0)
+    decided = models.PositiveIntegerField(default=0)
+    timed = models.PositiveIntegerField(default=0)
+    business_seconds = models.PositiveBigIntegerField(default=0)
+    wall_seconds = models.PositiveBigIntegerField(default=0)
+    business_histogram = models.JSONField(default=dict)
+    wall_histogram = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["grain", "team", "day"], include=OUTCOME_COUNTS, name="outcome_total_team_day"),
+            models.Index(fields=["grain", "department", "day"], include=OUTCOME_COUNTS,
+                         name="outcome_total_dept_day"),
+            models.Index(fields=["day"], name="outcome_total_day"),
+        ]
+
+
+class SurveyTotal(TotalDims):
+    """SurveyRollup summed per grain."""
+
+    sent = models.PositiveIntegerField(default=0)
+    responses = models.PositiveIntegerField(default=0)
+    positive = models.PositiveIntegerField(default=0)
+    score_sum = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["grain", "team", "day"], include=SURVEY_COUNTS, name="survey_total_team_day"),
+            models.Index(fields=["grain", "department", "day"], include=SURVEY_COUNTS, name="survey_total_dept_day"),
+            models.Index(fields=["day"], name="survey_total_day"),
+        ]
+
+
 class RollupState(models.Model):
     """The rollup's bookkeeping (one row, locked while a run works): up to when the raw rows
     have been folded in (`as_of`, what the reports say they are complete to) and the time zone

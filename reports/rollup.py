@@ -37,7 +37,7 @@ from tickets.constants import Status
 from tickets.models import Comment, Ticket, TicketEvent
 
 from . import definitions as d
-from . import sql
+from . import sql, totals
 from .models import OutcomeBucket, OutcomeRollup, RollupState, SurveyRollup, TicketRollup
 
 STATE_NAME = "daily"
@@ -411,6 +411,10 @@ def rollup_pending(*, now: dt.datetime | None = None) -> RollupRun:
         run.survey_days = survey_days_touched(since, zone)
     run.rows = (_write_tickets(run.ticket_days, zone) + _write_outcomes(run.outcome_days, zone)
                 + _write_surveys(run.survey_days, zone))
+    total_days = run.ticket_days | run.outcome_days | run.survey_days
+    if totals.totals_missing():
+        total_days |= _all_days(zone, now)
+    totals.write_totals(total_days)
     state.as_of, state.time_zone = now, str(zone)
     state.save(update_fields=["as_of", "time_zone", "updated_at"])
     return run
@@ -425,10 +429,12 @@ def rollup_days(*, first: dt.date, last: dt.date, now: dt.datetime | None = None
     days = {first + dt.timedelta(days=n) for n in range((last - first).days + 1)}
     run = RollupRun(ticket_days=days, outcome_days=days, survey_days=days)
     run.rows = _write_tickets(days, zone) + _write_outcomes(days, zone) + _write_surveys(days, zone)
+    totals.write_totals(days)
     return run
 
 
 def _clear_all() -> None:
+    totals.clear_totals()
     OutcomeBucket.objects.all().delete()
     for model in (OutcomeRollup, TicketRollup, SurveyRollup):
         model.objects.all().delete()

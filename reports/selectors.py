@@ -1,6 +1,9 @@
 """Reads of the report figures: every page, the API, the exports, the summary mails and the
 quarterly review ask here. They read the daily rollups (reports.models), never the raw
-tables, except the backlog (open tickets now) and the feedback counts (few rows).
+tables, except the backlog (open tickets now) and the feedback counts (few rows): the totals
+of a grain (a team by department, a department by service item, …: reports.totals) when the
+scope and the breakdown fit one (`grain_for`), the rollup rows themselves otherwise. Both are
+rebuilt together and give the same figures (tests/reports/test_totals.py).
 
 Who may see which scope is decided by reports.access, not here: these functions take a
 scope that the caller already checked.
@@ -22,7 +25,17 @@ from tickets.models import ServiceItem, Ticket
 
 from . import definitions as d
 from .knowledge import knowledge_summary
-from .models import OutcomeBucket, OutcomeRollup, SurveyRollup, TicketRollup
+from .models import (
+    GRAIN_DIMENSIONS,
+    Grain,
+    OutcomeBucket,
+    OutcomeRollup,
+    OutcomeTotal,
+    SurveyRollup,
+    SurveyTotal,
+    TicketRollup,
+    TicketTotal,
+)
 from .rollup import report_zone, rollup_as_of
 
 # A scope's filters as the rollup rows name them, and as the ticket rows do.
@@ -77,6 +90,83 @@ def _category_items(category_id: int) -> QuerySet:
 
 
 # ---------------------------------------------------------------------------------------------
+# Where the figures are read: the totals of a grain, or the rollups
+
+
+def grain_for(scope: ReportScope, by: str | None = None) -> Grain | None:
+    """The coarsest cut that can answer a scope (and a breakdown by `by`): the first grain
+    (reports.models.GRAIN_DIMENSIONS) keeping every dimension the scope filters on and the
+    breakdown groups by; None (read the rollups) when none does, e.g. for an assignee."""
+    if scope.assignee_id is not None or by == "assignee_id":
+        return None
+    used = {by} if by else set()
+    for name, dim in (("team_ids", "team_id"), ("department_id", "department_id"),
+                      ("service_item_id", "service_item_id"), ("category_id", "service_item_id"),
+                      ("priority", "priority")):
+        if getattr(scope, name) is not None:
+            used.add(dim)
+    return next((grain for grain, dims in GRAIN_DIMENSIONS.items() if used <= set(dims)), None)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The rows a report reads: a grain's totals, or (grain None) the rollups."""
+
+    grain: Grain | None
+
+    @property
+    def tickets(self):
+        return TicketRollup if self.grain is None else TicketTotal
+
+    @property
+    def outcomes(self):
+        return OutcomeRollup if self.grain is None else OutcomeTotal
+
+    @property
+    def surveys(self):
+        return SurveyRollup if self.grain is None else SurveyTotal
+
+    def q(self, scope: ReportScope, period: d.Period) -> Q:
+        q = scope.rollup_q(period)
+        return q if self.grain is None else q & Q(grain=self.grain)
+
+
+def _source(scope: ReportScope, by: str | None = None) -> _Source:
+    return _Source(grain_for(scope, by))
+
+
+def _outcome_figures(source: _Source, q: Q, by: str | None) -> dict:
+    """{(value of `by` or None, kind): [met, decided, timed, business histogram, wall histogram]}
+    of the outcome rows matching q."""
+    figures: dict = defaultdict(lambda: [0, 0, 0, defaultdict(int), defaultdict(int)])
+    if source.grain is not None:
+        # A grain's rows are few (a team's week: 7 days × its departments × 3 kinds): summed here.
+        rows = source.outcomes.objects.filter(q).values_list(
+            by or "grain", "kind", "met", "decided", "timed", "business_histogram", "wall_histogram")
+        for key, kind, met, decided, timed, business, wall in rows:
+            entry = figures[(key if by else None, kind)]
+            entry[0] += met
+            entry[1] += decided
+            entry[2] += timed
+            for histogram, counts in ((entry[3], business), (entry[4], wall)):
+                for bucket, n in counts.items():
+                    histogram[int(bucket)] += n
+        return figures
+    group = [by] if by else []
+    for row in (OutcomeRollup.objects.filter(q).values(*group, "kind")
+                .annotate(met=Sum("met"), decided=Sum("decided"), timed=Sum("timed")).order_by()):
+        entry = figures[(row[by] if by else None, row["kind"])]
+        entry[0:3] = [row["met"], row["decided"], row["timed"]]
+    bucket_group = [f"rollup__{by}"] if by else []
+    for row in (OutcomeBucket.objects.filter(rollup__in=OutcomeRollup.objects.filter(q))
+                .values(*bucket_group, "rollup__kind", "measure", "bucket").annotate(n=Sum("count")).order_by()):
+        entry = figures[(row[f"rollup__{by}"] if by else None, row["rollup__kind"])]
+        histogram = entry[3] if row["measure"] == OutcomeBucket.Measure.BUSINESS else entry[4]
+        histogram[row["bucket"]] = row["n"]
+    return figures
+
+
+# ---------------------------------------------------------------------------------------------
 # The figures of one scope and period
 
 
@@ -110,26 +200,15 @@ def report_summary(*, scope: ReportScope, period: d.Period, now: dt.datetime | N
     the knowledge-base figures (`knowledge`) are reports.knowledge's."""
     now = now or timezone.now()
     zone = report_zone()
-    q = scope.rollup_q(period)
-    tickets = TicketRollup.objects.filter(q).aggregate(
+    source = _source(scope)
+    q = source.q(scope, period)
+    tickets = source.tickets.objects.filter(q).aggregate(
         created=Sum("created"), resolved=Sum("resolved"), reopened=Sum("reopened"),
         first_contact=Sum("first_contact"))
     resolved = _zero(tickets["resolved"])
-    sla = {}
-    rows = (OutcomeRollup.objects.filter(q).values("kind")
-            .annotate(met=Sum("met"), decided=Sum("decided"), timed=Sum("timed")).order_by())
-    by_kind = {row["kind"]: row for row in rows}
-    histograms: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
-    buckets = (OutcomeBucket.objects.filter(rollup__in=OutcomeRollup.objects.filter(q))
-               .values("rollup__kind", "measure", "bucket").annotate(n=Sum("count")).order_by())
-    for row in buckets:
-        histograms[(row["rollup__kind"], row["measure"])][row["bucket"]] = row["n"]
-    for kind in d.TARGET_KINDS:
-        row = by_kind.get(kind, {})
-        sla[kind] = _sla_entry(_zero(row.get("met")), _zero(row.get("decided")), _zero(row.get("timed")),
-                               histograms[(kind, OutcomeBucket.Measure.BUSINESS)],
-                               histograms[(kind, OutcomeBucket.Measure.WALL)])
-    surveys = SurveyRollup.objects.filter(q).aggregate(
+    outcomes = _outcome_figures(source, q, None)
+    sla = {kind: _sla_entry(*outcomes[(None, kind)]) for kind in d.TARGET_KINDS}
+    surveys = source.surveys.objects.filter(q).aggregate(
         sent=Sum("sent"), responses=Sum("responses"), positive=Sum("positive"), score_sum=Sum("score_sum"))
     start, end = d.day_range(period.first, period.last, zone)
     summary = {
@@ -218,28 +297,20 @@ def report_breakdown(*, scope: ReportScope, period: d.Period, by: str) -> dict:
     percentiles per value from the histograms. A handful of GROUP BY queries."""
     if by not in BREAKDOWNS:
         raise ValueError(f"cannot break down by {by}")
-    q = scope.rollup_q(period)
+    source = _source(scope, by)
+    q = source.q(scope, period)
     result: dict = defaultdict(lambda: {
         "created": 0, "resolved": 0, "reopened": 0, "first_contact": 0,
         "sla": {kind: _sla_entry(0, 0, 0, {}, {}) for kind in d.TARGET_KINDS},
         "satisfaction": _satisfaction_entry(0, 0, 0, 0),
     })
-    for row in (TicketRollup.objects.filter(q).values(by)
+    for row in (source.tickets.objects.filter(q).values(by)
                 .annotate(created=Sum("created"), resolved=Sum("resolved"), reopened=Sum("reopened"),
                           first_contact=Sum("first_contact")).order_by()):
         result[row[by]].update({k: row[k] for k in ("created", "resolved", "reopened", "first_contact")})
-    histograms: dict[tuple, dict[int, int]] = defaultdict(dict)
-    for row in (OutcomeBucket.objects.filter(rollup__in=OutcomeRollup.objects.filter(q))
-                .values(f"rollup__{by}", "rollup__kind", "measure", "bucket").annotate(n=Sum("count")).order_by()):
-        histograms[(row[f"rollup__{by}"], row["rollup__kind"], row["measure"])][row["bucket"]] = row["n"]
-    for row in (OutcomeRollup.objects.filter(q).values(by, "kind")
-                .annotate(met=Sum("met"), decided=Sum("decided"), timed=Sum("timed")).order_by()):
-        key = row[by]
-        result[key]["sla"][row["kind"]] = _sla_entry(
-            row["met"], row["decided"], row["timed"],
-            histograms[(key, row["kind"], OutcomeBucket.Measure.BUSINESS)],
-            histograms[(key, row["kind"], OutcomeBucket.Measure.WALL)])
-    for row in (SurveyRollup.objects.filter(q).values(by)
+    for (key, kind), figures in _outcome_figures(source, q, by).items():
+        result[key]["sla"][kind] = _sla_entry(*figures)
+    for row in (source.surveys.objects.filter(q).values(by)
                 .annotate(sent=Sum("sent"), responses=Sum("responses"), positive=Sum("positive"),
                           score_sum=Sum("score_sum")).order_by()):
         result[row[by]]["satisfaction"] = _satisfaction_entry(row["sent"], row["responses"], row["positive"],
@@ -277,21 +348,22 @@ def report_quarters(*, scope: ReportScope, last: dt.date, quarters: int = 4) -> 
 
 
 def _bucketed(scope: ReportScope, period: d.Period, starts: list[dt.date], bucket_of) -> list[dict]:
-    q = scope.rollup_q(period)
+    source = _source(scope)
+    q = source.q(scope, period)
     out = {start: {"start": start, "created": 0, "resolved": 0,
                    "sla": {kind: {"met": 0, "decided": 0, "compliance": None} for kind in d.TARGET_KINDS},
                    "satisfaction": {"responses": 0, "positive": 0, "positive_share": None}} for start in starts}
-    for row in (TicketRollup.objects.filter(q).values("day")
+    for row in (source.tickets.objects.filter(q).values("day")
                 .annotate(created=Sum("created"), resolved=Sum("resolved")).order_by()):
         entry = out[bucket_of(row["day"])]
         entry["created"] += row["created"]
         entry["resolved"] += row["resolved"]
-    for row in (OutcomeRollup.objects.filter(q).values("day", "kind")
+    for row in (source.outcomes.objects.filter(q).values("day", "kind")
                 .annotate(met=Sum("met"), decided=Sum("decided")).order_by()):
         entry = out[bucket_of(row["day"])]["sla"][row["kind"]]
         entry["met"] += row["met"]
         entry["decided"] += row["decided"]
-    for row in (SurveyRollup.objects.filter(q).values("day")
+    for row in (source.surveys.objects.filter(q).values("day")
                 .annotate(responses=Sum("responses"), positive=Sum("positive")).order_by()):
         entry = out[bucket_of(row["day"])]["satisfaction"]
         entry["responses"] += row["responses"]
