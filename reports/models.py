@@ -129,14 +129,15 @@ class SurveyRollup(RollupDims):
 
 class Grain(models.TextChoices):
     """The coarser cuts the report totals (below) keep per day: two dimensions each, the pairs
-    the team and department reports ask for (a team or a department, whole or by one of
-    its other dimensions). Not translated: never shown."""
+    the team and department reports ask for most (a team or a department whole, a team by
+    service item or priority, a department by team). A department by service item or
+    priority reads the rollups: a twentieth of a period's rows, through the department
+    index; as totals they were most of the totals' rows and of their cost to write. Not
+    translated: never shown."""
 
     TEAM_DEPARTMENT = "td", "team × department"
     TEAM_SERVICE_ITEM = "ti", "team × service item"
     TEAM_PRIORITY = "tp", "team × priority"
-    DEPARTMENT_SERVICE_ITEM = "di", "department × service item"
-    DEPARTMENT_PRIORITY = "dp", "department × priority"
 
 
 # The rollup dimensions each grain keeps (the others are NULL / blank in its rows).
@@ -144,8 +145,6 @@ GRAIN_DIMENSIONS = {
     Grain.TEAM_DEPARTMENT: ("team_id", "department_id"),
     Grain.TEAM_SERVICE_ITEM: ("team_id", "service_item_id"),
     Grain.TEAM_PRIORITY: ("team_id", "priority"),
-    Grain.DEPARTMENT_SERVICE_ITEM: ("department_id", "service_item_id"),
-    Grain.DEPARTMENT_PRIORITY: ("department_id", "priority"),
 }
 
 

@@ -375,6 +375,13 @@ class RollupRun:
 
 
 def _locked_state() -> RollupState:
+    """The state row, locked for the rest of the transaction (every run starts here). On
+    PostgreSQL the run's statements also go without JIT compilation: each fold statement is
+    planned above `jit_above_cost`, and compiling it cost more than running it (a busy day's
+    outcome fold 1.5 s with JIT, 0.7 s without)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
     RollupState.objects.get_or_create(name=STATE_NAME)
     return RollupState.objects.select_for_update().get(name=STATE_NAME)
 

@@ -92,11 +92,18 @@ def outcomes_fold_day(*, day: dt.date, start: dt.datetime, end: dt.datetime) -> 
 
 def rollups_insert(model, *, day: dt.date, columns: list[str], rows: list[tuple]) -> int:
     """Insert `rows` (values of `columns`, field names or attnames of `model`) of `day`."""
+    return rows_insert(model, columns=["day", *columns], rows=[(day, *row) for row in rows])
+
+
+def rows_insert(model, *, columns: list[str], rows: list[tuple]) -> int:
+    """Insert `rows` (values of `columns`, field names or attnames of `model`) in one
+    `INSERT … SELECT FROM unnest(arrays)`: one array per column (a JSON field's values as
+    JSON text)."""
     fields = [model._meta.get_field(name) for name in columns]
-    names = ", ".join(connection.ops.quote_name(f.column) for f in [model._meta.get_field("day"), *fields])
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     arrays = ", ".join(f"%s::{f.target_field.db_type(connection) if f.is_relation else f.db_type(connection)}[]"
                        for f in fields)
     values = [list(column) for column in zip(*rows, strict=True)]
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {_table(model)} ({names}) SELECT %s, * FROM unnest({arrays})", [day, *values])
+        cursor.execute(f"INSERT INTO {_table(model)} ({names}) SELECT * FROM unnest({arrays})", values)
         return cursor.rowcount

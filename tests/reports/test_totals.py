@@ -34,9 +34,10 @@ def test_the_coarsest_grain_that_answers_is_chosen():
     assert grain_for(ReportScope(team_ids=(1,), category_id=2)) == Grain.TEAM_SERVICE_ITEM
     assert grain_for(ReportScope(team_ids=(1,)), "priority") == Grain.TEAM_PRIORITY
     assert grain_for(ReportScope(department_id=3), "team_id") == Grain.TEAM_DEPARTMENT
-    assert grain_for(ReportScope(department_id=3), "service_item_id") == Grain.DEPARTMENT_SERVICE_ITEM
-    assert grain_for(ReportScope(department_id=3, priority="P1")) == Grain.DEPARTMENT_PRIORITY
-    # nothing keeps an assignee, or three dimensions: the rollups answer
+    # nothing keeps an assignee, a department's services or priorities, or three dimensions:
+    # the rollups answer
+    assert grain_for(ReportScope(department_id=3), "service_item_id") is None
+    assert grain_for(ReportScope(department_id=3, priority="P1")) is None
     assert grain_for(ReportScope(team_ids=(1,), assignee_id=5)) is None
     assert grain_for(ReportScope(team_ids=(1,)), "assignee_id") is None
     assert grain_for(ReportScope(team_ids=(1,), department_id=3), "priority") is None
