@@ -364,7 +364,7 @@ def analyze() -> None:
 
     tables = ["tickets_ticket", "tickets_ticketevent", "sla_slaoutcome", "surveys_surveyinvite",
               "surveys_surveyresponse", "reports_ticketrollup", "reports_outcomerollup", "reports_outcomebucket",
-              "reports_surveyrollup"]
+              "reports_surveyrollup", "reports_tickettotal", "reports_outcometotal", "reports_surveytotal"]
     with connection.cursor() as cur:
         for table in tables:
             cur.execute(f"VACUUM ANALYZE {table}" if connection.get_autocommit() else f"ANALYZE {table}")

@@ -194,6 +194,9 @@ class Ticket(models.Model):
                          condition=Q(status__in=["new", "open", "pending"]), name="ticket_team_open_priority"),
             models.Index(fields=["team", "created_at", "id"], condition=Q(status__in=["new", "open", "pending"]),
                          name="ticket_team_open_age"),
+            # A department's backlog by age (the department report): its open tickets alone.
+            models.Index(fields=["requester_department", "created_at", "id"],
+                         condition=Q(status__in=["new", "open", "pending"]), name="ticket_dept_open_age"),
             models.Index(fields=["team", "updated_at", "id"], condition=Q(status__in=["new", "open", "pending"]),
                          name="ticket_team_open_updated"),
             models.Index(fields=["resolved_at"], condition=Q(status="resolved"), name="ticket_resolved_at"),
