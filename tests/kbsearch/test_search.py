@@ -243,3 +243,15 @@ def test_the_document_keeps_the_bodys_plain_text_and_excerpts_come_from_it(world
     ArticleSearchDocument.objects.filter(pk=document.pk).update(body_plain=None)
     [result] = search_results(user=world.alice, q="vpn", language="zh-hans")
     assert result.snippet_html == MARKDOWN_EXCERPT
+
+
+def test_the_word_indexes_also_hold_the_service_items(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'kbsearch_articlesearchdocument'")
+        indexes = dict(cursor.fetchall())
+
+    assert "(title_vector, service_item_ids jsonb_path_ops)" in indexes["kbsearch_doc_title_vector_items"]
+    assert "(search_vector, service_item_ids jsonb_path_ops)" in indexes["kbsearch_doc_vector_items"]
+    assert not {"kbsearch_doc_title_vector", "kbsearch_doc_vector", "kbsearch_doc_service_items"} & set(indexes)
