@@ -3,7 +3,6 @@ it" (a deflection). The article list's `search` parameter is the knowledge API's
 `kbsearch.selectors.article_search`."""
 
 from django.http import Http404
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,23 +18,11 @@ from servicedesk.api.views import ApiView
 from tickets.models import ServiceItem
 
 from .selectors import article_suggestions
+from .serializers import SuggestionSerializer
 from .services import deflection_record, filing_session_parse
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
 MAX_QUERY = 200
-
-
-class SuggestionSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="article.pk")
-    language = serializers.CharField(source="revision.language")
-    title = serializers.CharField(source="revision.title")
-    title_html = serializers.CharField(help_text="The title, escaped, matches in <mark>.")
-    snippet_html = serializers.CharField(help_text="An excerpt of the body, escaped, matches in <mark>.")
-    for_service_item = serializers.BooleanField(help_text="Tied to the service item asked for.")
-    url = serializers.SerializerMethodField()
-
-    def get_url(self, result) -> str:
-        return reverse("kb-article", args=[result.article.pk])
 
 
 class SolvedSerializer(serializers.Serializer):

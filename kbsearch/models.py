@@ -5,9 +5,10 @@ the deflections (自助解决) that suggestions earned.
 folded (simplified script, lower case) and cut into words (`kbsearch.text`). On PostgreSQL
 `search_vector` is the `tsvector` of those words (title weight A, body weight B, the
 `english` configuration stems English words) and `title_vector` the title's alone (small,
-so cheap to rank), each with a GIN index, and `title_folded` has a pg_trgm GIN index for
-substrings and similarity; `service_item_ids` (the article's service items) has a
-`jsonb_path_ops` GIN index; the indexes are created by the migrations on PostgreSQL only.
+so cheap to rank), each with a two-column GIN index that also holds `service_item_ids`
+(the article's service items, `jsonb_path_ops`), and `title_folded` has a pg_trgm GIN
+index for substrings and similarity; the indexes are created by the migrations on
+PostgreSQL only.
 On SQLite `search_vector` stays empty and the search matches the words columns with LIKE.
 Rows are written by `kbsearch.indexing` only, when a revision is published, an article
 archived or its service items changed.
@@ -32,8 +33,8 @@ class ArticleSearchDocument(models.Model):
     title_vector = SearchVectorField(null=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
     # The article's service items (ids, sorted), copied so that "the chosen service's
-    # articles first" is one more GIN index to intersect with the word match on
-    # PostgreSQL, instead of a join over every matching document.
+    # articles first" is answered by the words' GIN indexes on PostgreSQL (they hold
+    # this column too: one scan), instead of a join over every matching document.
     service_item_ids = models.JSONField(default=list, blank=True, editable=False)
     # The body's plain text (`kbsearch.text.plain_text`), what a result's excerpt is cut
     # from: made once here rather than for every result shown (parsing the Markdown was

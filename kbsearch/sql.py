@@ -7,8 +7,8 @@ Why SQL rather than the ORM:
 - a common word ("printer") is in thousands of titles, so each source of candidates
   reads at most `cap` matching documents before anything is ranked. The source is a
   `MATERIALIZED` CTE read through a LIMIT: PostgreSQL plans a CTE for all its rows (so
-  it uses the GIN indexes, intersected with the service's when there is one) and runs it
-  only as far as the LIMIT reads. A LIMIT on an ORM subquery is planned for its first
+  it uses the GIN indexes, which hold the service items too: the service's matching
+  documents are one index scan) and runs it only as far as the LIMIT reads. A LIMIT on an ORM subquery is planned for its first
   rows instead, and with the service filter the planner took a sequential scan hoping to
   meet a match early when there was none (76 ms instead of 4);
 - composing these statements through the ORM (unions of filtered subqueries, rank

@@ -91,6 +91,13 @@ def stem(word: str) -> str:
 
 def query_terms(q: str) -> list[str]:
     """The folded words of a query worth looking for, first seen first, no repeats."""
+    return list(_query_terms(q))
+
+
+# One search asks for its query's words a dozen times (the tsqueries, and highlighting
+# every title and excerpt shown), and cutting them (jieba, OpenCC) is the costly part.
+@lru_cache(maxsize=512)
+def _query_terms(q: str) -> tuple[str, ...]:
     terms = []
     for word in segment(q):
         if word in CHINESE_STOP_WORDS or word in ENGLISH_STOP_WORDS:
@@ -101,7 +108,7 @@ def query_terms(q: str) -> list[str]:
     # A lone Chinese character (连 of a half-typed 连不) matches almost everything: it
     # counts only when the query has nothing longer.
     longer = [term for term in terms if len(term) > 1 or term.isascii()]
-    return list(dict.fromkeys(longer or terms))[:MAX_QUERY_TERMS]
+    return tuple(dict.fromkeys(longer or terms))[:MAX_QUERY_TERMS]
 
 
 def still_typing(q: str) -> bool:

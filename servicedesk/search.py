@@ -11,6 +11,7 @@ Two tools, both built on OpenCC's character and phrase tables (simplified ↔ tr
   row matches when any field contains any variant. Latin text has a single variant.
 """
 
+import re
 from functools import lru_cache, reduce
 from operator import or_
 
@@ -23,8 +24,13 @@ def _converters() -> tuple[opencc.OpenCC, opencc.OpenCC]:
     return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
 
 
+HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def _has_han(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+    # a regular expression rather than a loop over the characters: excerpts fold whole
+    # article bodies, and most English ones have no Han character to stop at
+    return HAN.search(text) is not None
 
 
 def fold(text: str) -> str:

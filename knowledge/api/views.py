@@ -3,15 +3,23 @@
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kbsearch.selectors import SEARCH_LIMIT, search_hits
+from kbsearch.selectors import SEARCH_LIMIT, search_results
+from kbsearch.serializers import ArticleSearchResultSerializer
 from servicedesk.api.serializers import ErrorSerializer
 from servicedesk.api.views import ApiView
 from servicedesk.exceptions import ApplicationError
@@ -51,8 +59,19 @@ def _body(serializer_class, request: Request) -> dict:
     return serializer.validated_data
 
 
+SEARCH = OpenApiParameter(
+    "search", OpenApiTypes.STR, description=(
+        "Words to search for (kbsearch): the published matches, best first, at most `page_size` on one page, "
+        "the other filters applied to them. Each item is then an `ArticleSearchResult` (title and excerpt "
+        "with the matches marked, team, language, url; no body): retrieve the article for the rest."))
+# Without `search` the list's items are articles; with it, search results.
+LIST_ITEM = PolymorphicProxySerializer(component_name="ArticleListItem", resource_type_field_name=None,
+                                       serializers=[ArticleSerializer, ArticleSearchResultSerializer])
+
+
 @extend_schema_view(
-    list=extend_schema(summary="Knowledge articles the user may see", parameters=FILTERS),
+    list=extend_schema(summary="Knowledge articles the user may see, or those matching `search`",
+                       parameters=[*FILTERS, SEARCH], responses={200: LIST_ITEM}),
     retrieve=extend_schema(summary="One knowledge article", parameters=FILTERS[2:3]),
     create=extend_schema(summary="Write a new draft article", request=ArticleWriteSerializer,
                          responses={201: ArticleSerializer, **ERRORS}),
@@ -69,34 +88,40 @@ class ArticleViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         filters.is_valid(raise_exception=True)
         return filters.validated_data
 
-    def get_queryset(self):
+    def _filtered(self, filters: dict):
+        """The visible articles narrowed by the list's filters."""
         queryset = articles_visible_to(user=self.request.user)
-        if self.action == "list":
-            filters = self._filters()
-            if "team" in filters:
-                queryset = queryset.filter(team_id=filters["team"])
-            if "service_item" in filters:
-                queryset = queryset.filter(service_items=filters["service_item"])
-            if "status" in filters:
-                queryset = queryset.filter(status=filters["status"])
-            if "language" in filters:
-                queryset = queryset.filter(pk__in=ArticleRevision.objects.filter(
-                    language=filters["language"], status=RevisionStatus.PUBLISHED).values("article_id"))
+        if "team" in filters:
+            queryset = queryset.filter(team_id=filters["team"])
+        if "service_item" in filters:
+            queryset = queryset.filter(service_items=filters["service_item"])
+        if "status" in filters:
+            queryset = queryset.filter(status=filters["status"])
+        if "language" in filters:
+            queryset = queryset.filter(pk__in=ArticleRevision.objects.filter(
+                language=filters["language"], status=RevisionStatus.PUBLISHED).values("article_id"))
+        return queryset
+
+    def get_queryset(self):
+        queryset = self._filtered(self._filters() if self.action == "list" else {})
         return queryset.select_related("owner").prefetch_related(
             "service_items",
             Prefetch("revisions", to_attr="current_revisions", queryset=ArticleRevision.objects.filter(
                 status__in=[RevisionStatus.PUBLISHED, *PENDING_REVISION]).select_related("author")))
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        # search: ranked by relevance (kbsearch.selectors), the best page_size on one page
-        query = self._filters().get("search", "").strip()
+        filters = self._filters()
+        query = filters.get("search", "").strip()
         if not query:
             return super().list(request, *args, **kwargs)
-        limit = self.paginator.get_page_size(request) or SEARCH_LIMIT
-        position = {hit.article_id: index for index, hit in
-                    enumerate(search_hits(user=request.user, q=query, limit=min(limit, SEARCH_LIMIT)))}
-        articles = sorted(self.get_queryset().filter(pk__in=position), key=lambda article: position[article.pk])
-        return Response({"next": None, "previous": None, "results": self.get_serializer(articles, many=True).data})
+        # search: the best page_size by relevance (kbsearch.selectors) on one page, each
+        # item a search result (title, excerpt, team, language, url), not the whole article
+        limit = min(self.paginator.get_page_size(request) or SEARCH_LIMIT, SEARCH_LIMIT)
+        narrowed = self._filtered(filters) if filters.keys() - {"search"} else None
+        results = search_results(user=request.user, q=query, language=filters.get("language") or get_language(),
+                                 limit=limit, within=narrowed)
+        return Response({"next": None, "previous": None,
+                         "results": ArticleSearchResultSerializer(results, many=True).data})
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -201,6 +201,61 @@ def test_the_api_list_search_is_ranked_and_visible_only(world, known):
     assert ids[:2] == [known["printers"], known["toner"]] and hidden.pk not in ids
 
 
+def test_the_api_list_search_answers_search_results_not_whole_articles(world, known):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.alice)
+
+    [first, *_rest] = client.get("/api/v1/kb/articles/", {"search": "printer"}).json()["results"]
+
+    assert first == {"id": known["printers"], "team": world.it.pk, "language": "en",
+                     "title": "Printers on the third floor", "title_html": "<mark>Printers</mark> on the third floor",
+                     "snippet_html": "How to add the shared <mark>printers</mark> to your laptop.",
+                     "url": f"/kb/articles/{known['printers']}/"}
+    whole = client.get(f"/api/v1/kb/articles/{known['printers']}/").json()
+    assert whole["body"] == "How to add the shared printers to your laptop." and "revision" in whole
+
+
+def test_the_api_list_search_keeps_the_lists_filters_and_language(world, known):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.alice)
+    hr_printer = publish(team=world.hr, language="en", title="Printer in the HR office", body="")
+    both = publish(team=world.it, language="en", title="VPN printer", body="")
+    ArticleRevision.objects.create(article_id=both.pk, language="zh-hans", number=2, title="VPN 打印机", body="",
+                                   status=RevisionStatus.PUBLISHED, published_at=both.published_at,
+                                   created_at=both.created_at)
+    article_search_index(article_id=both.pk)
+
+    def ids(**params):
+        return [row["id"] for row in client.get("/api/v1/kb/articles/", {"search": "printer", **params}).json()["results"]]
+
+    assert hr_printer.pk in ids() and hr_printer.pk not in ids(team=world.it.pk)
+    assert ids(team=world.hr.pk) == [hr_printer.pk]
+    assert ids(language="zh-hans") == [both.pk]
+    assert ids(status="draft") == []
+    [row] = client.get("/api/v1/kb/articles/", {"search": "vpn printer", "language": "zh-hans",
+                                               "team": world.it.pk, "page_size": 1}).json()["results"]
+    assert (row["id"], row["language"], row["title"]) == (both.pk, "zh-hans", "VPN 打印机")
+
+
+def test_the_api_list_search_costs_the_same_for_2_and_for_20_results(world, django_assert_max_num_queries):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.it_agent)
+    for n in range(2):
+        publish(team=world.it, language="en", title=f"Printer tip {n}", body="Printer text.")
+    with django_assert_max_num_queries(8) as few:
+        assert len(client.get("/api/v1/kb/articles/", {"search": "printer"}).json()["results"]) == 2
+    for n in range(2, 20):
+        publish(team=world.it, language="zh-hans", title=f"打印机 printer {n}", body="打印机。")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get("/api/v1/kb/articles/", {"search": "printer"}).json()["results"]) == 20
+
+
 def test_the_results_page_highlights_the_matches(client, world, known):
     client.force_login(world.alice)
 
@@ -243,3 +298,15 @@ def test_the_document_keeps_the_bodys_plain_text_and_excerpts_come_from_it(world
     ArticleSearchDocument.objects.filter(pk=document.pk).update(body_plain=None)
     [result] = search_results(user=world.alice, q="vpn", language="zh-hans")
     assert result.snippet_html == MARKDOWN_EXCERPT
+
+
+def test_the_word_indexes_also_hold_the_service_items(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'kbsearch_articlesearchdocument'")
+        indexes = dict(cursor.fetchall())
+
+    assert "(title_vector, service_item_ids jsonb_path_ops)" in indexes["kbsearch_doc_title_vector_items"]
+    assert "(search_vector, service_item_ids jsonb_path_ops)" in indexes["kbsearch_doc_vector_items"]
+    assert not {"kbsearch_doc_title_vector", "kbsearch_doc_vector", "kbsearch_doc_service_items"} & set(indexes)
