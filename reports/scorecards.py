@@ -28,6 +28,7 @@ from teams.models import Team, User
 
 from . import definitions as d
 from .knowledge import empty_knowledge, knowledge_by_author
+from .models import OutcomeBucket
 from .rollup import report_zone
 from .selectors import ReportScope, backlog_by, report_breakdown, report_summary, report_trend
 
@@ -91,7 +92,8 @@ def team_scorecards(*, team: Team, members: Iterable[User], period: d.Period,
     grouped queries whatever the number of members."""
     scope = ReportScope(team_ids=(team.pk,))
     summary = report_summary(scope=scope, period=period, now=now, with_feedback=False)
-    breakdown = report_breakdown(scope=scope, period=period, by="assignee_id")
+    breakdown = report_breakdown(scope=scope, period=period, by="assignee_id",  # the p50s in business time
+                                 histograms=[(kind, OutcomeBucket.Measure.BUSINESS.value) for kind in d.TARGET_KINDS])
     load = backlog_by(scope=scope, by="assignee_id")
     start, end = d.day_range(period.first, period.last, report_zone())
     knowledge = knowledge_by_author(team_ids=(team.pk,), start=start, end=end)

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import reduce
+from operator import or_
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -43,6 +46,8 @@ _ROLLUP_FIELD = {"service_item_id": "service_item_id", "priority": "priority",
                  "department_id": "department_id", "assignee_id": "assignee_id"}
 _TICKET_FIELD = {"service_item_id": "service_item_id", "priority": "priority",
                  "department_id": "requester_department_id", "assignee_id": "assignee_id"}
+# (target kind, measure) pairs whose histograms a read needs; None: all of them.
+Histograms = Iterable[tuple[str, str]] | None
 # What a breakdown can be grouped by (rollup field names).
 BREAKDOWNS = ("team_id", "service_item_id", "priority", "department_id", "assignee_id")
 
@@ -135,22 +140,26 @@ def _source(scope: ReportScope, by: str | None = None) -> _Source:
     return _Source(grain_for(scope, by))
 
 
-def _outcome_figures(source: _Source, q: Q, by: str | None) -> dict:
+def _outcome_figures(source: _Source, q: Q, by: str | None, histograms: Histograms = None) -> dict:
     """{(value of `by` or None, kind): [met, decided, timed, business histogram, wall histogram]}
-    of the outcome rows matching q."""
+    of the outcome rows matching q; the histograms of the (kind, measure) pairs in
+    `histograms` only (None: all), the others empty."""
+    wanted = None if histograms is None else set(histograms)
+    business, wall = OutcomeBucket.Measure.BUSINESS.value, OutcomeBucket.Measure.WALL.value
     figures: dict = defaultdict(lambda: [0, 0, 0, defaultdict(int), defaultdict(int)])
     if source.grain is not None:
         # A grain's rows are few (a team's week: 7 days × its departments × 3 kinds): summed here.
         rows = source.outcomes.objects.filter(q).values_list(
             by or "grain", "kind", "met", "decided", "timed", "business_histogram", "wall_histogram")
-        for key, kind, met, decided, timed, business, wall in rows:
+        for key, kind, met, decided, timed, business_counts, wall_counts in rows:
             entry = figures[(key if by else None, kind)]
             entry[0] += met
             entry[1] += decided
             entry[2] += timed
-            for histogram, counts in ((entry[3], business), (entry[4], wall)):
-                for bucket, n in counts.items():
-                    histogram[int(bucket)] += n
+            for histogram, measure, counts in ((entry[3], business, business_counts), (entry[4], wall, wall_counts)):
+                if wanted is None or (kind, measure) in wanted:
+                    for bucket, n in counts.items():
+                        histogram[int(bucket)] += n
         return figures
     group = [by] if by else []
     for row in (OutcomeRollup.objects.filter(q).values(*group, "kind")
@@ -158,10 +167,15 @@ def _outcome_figures(source: _Source, q: Q, by: str | None) -> dict:
         entry = figures[(row[by] if by else None, row["kind"])]
         entry[0:3] = [row["met"], row["decided"], row["timed"]]
     bucket_group = [f"rollup__{by}"] if by else []
-    for row in (OutcomeBucket.objects.filter(rollup__in=OutcomeRollup.objects.filter(q))
+    buckets = OutcomeBucket.objects.filter(rollup__in=OutcomeRollup.objects.filter(q))
+    if wanted is not None:
+        if not wanted:
+            return figures
+        buckets = buckets.filter(reduce(or_, (Q(rollup__kind=kind, measure=measure) for kind, measure in wanted)))
+    for row in (buckets
                 .values(*bucket_group, "rollup__kind", "measure", "bucket").annotate(n=Sum("count")).order_by()):
         entry = figures[(row[f"rollup__{by}"] if by else None, row["rollup__kind"])]
-        histogram = entry[3] if row["measure"] == OutcomeBucket.Measure.BUSINESS else entry[4]
+        histogram = entry[3] if row["measure"] == business else entry[4]
         histogram[row["bucket"]] = row["n"]
     return figures
 
@@ -290,11 +304,13 @@ def backlog(*, scope: ReportScope, now: dt.datetime, zone: ZoneInfo | None = Non
 # Breakdowns and trends
 
 
-def report_breakdown(*, scope: ReportScope, period: d.Period, by: str) -> dict:
+def report_breakdown(*, scope: ReportScope, period: d.Period, by: str, histograms: Histograms = None) -> dict:
     """The figures per value of one dimension (team, service item, priority, department or
     assignee) for a scope and period: {value: {created, resolved, reopened, first_contact,
     sla: {kind: {met, decided, compliance, p50_business_seconds}}, satisfaction}}; the
-    percentiles per value from the histograms. A handful of GROUP BY queries."""
+    percentiles per value from the histograms: of the (kind, measure) pairs in `histograms`
+    only (None: every pair; a percentile not asked for is None), as reading them is most of a
+    breakdown's cost. A handful of GROUP BY queries."""
     if by not in BREAKDOWNS:
         raise ValueError(f"cannot break down by {by}")
     source = _source(scope, by)
@@ -308,7 +324,7 @@ def report_breakdown(*, scope: ReportScope, period: d.Period, by: str) -> dict:
                 .annotate(created=Sum("created"), resolved=Sum("resolved"), reopened=Sum("reopened"),
                           first_contact=Sum("first_contact")).order_by()):
         result[row[by]].update({k: row[k] for k in ("created", "resolved", "reopened", "first_contact")})
-    for (key, kind), figures in _outcome_figures(source, q, by).items():
+    for (key, kind), figures in _outcome_figures(source, q, by, histograms).items():
         result[key]["sla"][kind] = _sla_entry(*figures)
     for row in (source.surveys.objects.filter(q).values(by)
                 .annotate(sent=Sum("sent"), responses=Sum("responses"), positive=Sum("positive"),

@@ -23,6 +23,7 @@ from tickets.constants import Priority
 from tickets.models import ServiceItem
 
 from . import definitions as d
+from .models import OutcomeBucket
 from .scorecards import TeamScorecards, team_scorecards
 from .selectors import ReportScope, report_breakdown, report_summary, report_trend
 
@@ -169,6 +170,10 @@ NONE_LABELS = {"service_item_id": _("(no service)"), "department_id": _("(no dep
                "assignee_id": _("(unassigned)"), "team_id": "", "priority": ""}
 
 
+# The histograms a breakdown table needs (its one percentile column): pass to report_breakdown.
+BREAKDOWN_HISTOGRAMS = (("first_response", OutcomeBucket.Measure.BUSINESS.value),)
+
+
 def breakdown_table(breakdown: dict, by: str) -> Table:
     """One row per team / service / priority / department / assignee: tickets, compliance per
     target with its n, p50 first response, satisfaction with its n. Rows with the most
@@ -209,7 +214,8 @@ def _summary(scope: ReportScope, period: d.Period, now: dt.datetime) -> Table:
 
 def _breakdown(by: str) -> Callable[[ReportScope, d.Period, dt.datetime], Table]:
     def build(scope: ReportScope, period: d.Period, now: dt.datetime) -> Table:
-        return breakdown_table(report_breakdown(scope=scope, period=period, by=by), by)
+        return breakdown_table(report_breakdown(scope=scope, period=period, by=by, histograms=BREAKDOWN_HISTOGRAMS),
+                               by)
     return build
 
 

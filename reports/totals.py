@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
-from django.db import connection
+from django.db import connection, router
 
 from .models import (
     GRAIN_DIMENSIONS,
@@ -201,4 +201,6 @@ def clear_totals() -> None:
 def totals_missing() -> bool:
     """Rollups there but no totals yet (a database rolled up before the totals existed): the
     next run writes them for every day."""
-    return TicketRollup.objects.exists() and not TicketTotal.objects.exists()
+    # Asked of the database the run writes to (report reads of these tables go to a replica).
+    db = router.db_for_write(TicketRollup)
+    return TicketRollup.objects.using(db).exists() and not TicketTotal.objects.using(db).exists()

@@ -33,7 +33,17 @@ from ..forms import ReportFilterForm
 from ..presentation import format_value, is_small, present_table
 from ..rollup import report_zone
 from ..selectors import ReportScope, report_breakdown, report_quarters, report_summary, report_trend
-from ..tables import FIGURE_HELP, FIGURE_LABELS, KIND_LABELS, RATIO, SECONDS, breakdown_table, names_of, summary_table
+from ..tables import (
+    BREAKDOWN_HISTOGRAMS,
+    FIGURE_HELP,
+    FIGURE_LABELS,
+    KIND_LABELS,
+    RATIO,
+    SECONDS,
+    breakdown_table,
+    names_of,
+    summary_table,
+)
 
 LIST_PAGE_SIZE = 50
 # The query parameters of a report (besides the team or department of the page).
@@ -295,7 +305,8 @@ def _figures(request, form: ReportFilterForm, *, now, team, breakdowns) -> dict:
     tables = [present_table(summary_table(summary), _summary_link(params, backlog_links[None]))]
     breakdown_titles = {"service_item_id": _("Which services miss their targets most")}
     for by in breakdowns:
-        table = breakdown_table(report_breakdown(scope=scope, period=period, by=by), by)
+        table = breakdown_table(report_breakdown(scope=scope, period=period, by=by, histograms=BREAKDOWN_HISTOGRAMS),
+                                by)
         shown = present_table(table, _breakdown_link(params, by))
         shown["heading"] = breakdown_titles.get(by, table.title)
         tables.append(shown)
