@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
-from django.db import connection
+from django.db import connection, router
 
 from .models import (
     GRAIN_DIMENSIONS,
@@ -189,5 +189,7 @@ def clear_totals() -> None:
 
 def totals_missing() -> bool:
     """Rollups there but no totals yet (a database rolled up before the totals existed): the
-    next run writes them for every day."""
-    return TicketRollup.objects.exists() and not TicketTotal.objects.exists()
+    next run writes them for every day. Asked of the database the rollup writes to (the
+    rollup models are read from the replica when there is one)."""
+    primary = router.db_for_write(TicketRollup)
+    return TicketRollup.objects.using(primary).exists() and not TicketTotal.objects.using(primary).exists()
