@@ -100,7 +100,10 @@ class OutcomeBucket(models.Model):
         WALL = "w", _("wall time")
 
     # DO_NOTHING: the rollup deletes a day's buckets first, then its rows, each in one statement.
-    rollup = models.ForeignKey(OutcomeRollup, on_delete=models.DO_NOTHING, related_name="buckets")
+    # No database constraint: the rollup writes both in one statement, and a rebuild's millions
+    # of deferred checks at commit cost minutes for nothing.
+    rollup = models.ForeignKey(OutcomeRollup, on_delete=models.DO_NOTHING, related_name="buckets",
+                               db_constraint=False)
     measure = models.CharField(max_length=1, choices=Measure.choices)
     bucket = models.PositiveSmallIntegerField()
     count = models.PositiveIntegerField()

@@ -28,7 +28,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Min, Q
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from sla.models import SLAOutcome
@@ -88,37 +87,8 @@ def _status_events(start: dt.datetime, end: dt.datetime):
             .values_list("ticket_id", "created_at", "data", *_EVENT_TICKET))
 
 
-@dataclass
-class _TicketReads:
-    """What fold_tickets reads for one day, read for many days at once (`_ticket_reads`)."""
-
-    created: list[tuple] = field(default_factory=list)
-    status_events: list[tuple] = field(default_factory=list)
-
-
-# Days read together when many are folded (a rebuild): a month's rows at a time.
+# Days folded together in one statement (reports/sql.py) when many are folded (a rebuild).
 READ_WINDOW_DAYS = 31
-
-
-def _ticket_reads(days: list[dt.date], zone: ZoneInfo) -> dict[dt.date, _TicketReads]:
-    """Filed tickets and status events of consecutive `days` (sorted), in one pass each. The
-    ticket table has no index on the filing time (every index costs each filed ticket), so a
-    query per day reads the whole table once per day (0.3–0.5 s a day at a million tickets)."""
-    start, end = d.day_range(days[0], days[-1], zone)
-    wanted = set(days)
-    reads: dict[dt.date, _TicketReads] = defaultdict(_TicketReads)
-    created = (Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
-               .annotate(day=TruncDate("created_at", tzinfo=zone))
-               .values_list("day", "team_id", "service_item_id", "priority", "requester_department_id", "assignee_id")
-               .annotate(n=Count("pk")).order_by())
-    for day, *dims_n in created.iterator(chunk_size=CHUNK):
-        if day in wanted:
-            reads[day].created.append(tuple(dims_n))
-    for event in _status_events(start, end).iterator(chunk_size=CHUNK):
-        day = d.local_day(event[1], zone)
-        if day in wanted:
-            reads[day].status_events.append(event)
-    return reads
 
 
 @dataclass(slots=True)
@@ -142,19 +112,16 @@ class SurveyCounts:
     score_sum: int = 0
 
 
-def fold_tickets(day: dt.date, zone: ZoneInfo, *, reads: _TicketReads | None = None) -> dict[Dims, TicketCounts]:
-    """The ticket rollup rows of one day: {dimensions: counts}. `reads`: the day's filed tickets
-    and status events when already read with other days' (`_ticket_reads`)."""
+def fold_tickets(day: dt.date, zone: ZoneInfo) -> dict[Dims, TicketCounts]:
+    """The ticket rollup rows of one day: {dimensions: counts} (on PostgreSQL the rollup runs
+    the same fold in SQL, `sql.tickets_fold_days`; this is its reference)."""
     start, end = d.day_range(day, day, zone)
     rows: dict[Dims, TicketCounts] = defaultdict(TicketCounts)
 
-    if reads is None:
-        created = (Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
-                   .values_list("team_id", "service_item_id", "priority", "requester_department_id", "assignee_id")
-                   .annotate(n=Count("pk")).order_by())
-        status_events = list(_status_events(start, end))
-    else:
-        created, status_events = reads.created, reads.status_events
+    created = (Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
+               .values_list("team_id", "service_item_id", "priority", "requester_department_id", "assignee_id")
+               .annotate(n=Count("pk")).order_by())
+    status_events = list(_status_events(start, end))
     for *dims, n in created:
         rows[tuple(dims)].created += n
 
@@ -303,28 +270,29 @@ def _windows(days: set[dt.date]) -> Iterator[list[dt.date]]:
 
 def _write_tickets(days: set[dt.date], zone: ZoneInfo) -> int:
     written = 0
-    for window in _windows(days):
-        reads = _ticket_reads(window, zone) if len(window) > 1 else None
-        for day in window:
-            written += _write_ticket_day(day, zone, reads.get(day, _TicketReads()) if reads is not None else None)
+    if connection.vendor == "postgresql":
+        # The same fold as fold_tickets, where the rows are, a window of days per statement.
+        for window in _windows(days):
+            written += _write_window(TicketRollup, sql.tickets_fold_days, window, zone)
+        return written
+    for day in sorted(days):
+        rows = fold_tickets(day, zone)
+        TicketRollup.objects.filter(day=day).delete()
+        written += _insert_rollups(TicketRollup, day, rows)
     return written
 
 
-def _write_ticket_day(day: dt.date, zone: ZoneInfo, reads: _TicketReads | None) -> int:
-    rows = fold_tickets(day, zone, reads=reads)
-    TicketRollup.objects.filter(day=day).delete()
-    return _insert_rollups(TicketRollup, day, rows)
+def _write_window(model, fold, window: list[dt.date], zone: ZoneInfo) -> int:
+    """Rebuild the `model` rows of a run of consecutive days with one statement (`fold`, from
+    reports/sql.py)."""
+    first, last = window[0], window[-1]
+    model.objects.filter(day__gte=first, day__lte=last).delete()
+    start, end = d.day_range(first, last, zone)
+    return fold(first=first, last=last, start=start, end=end, zone=str(zone))
 
 
 def _insert_rollups(model, day: dt.date, rows: dict[Dims, TicketCounts | SurveyCounts]) -> int:
-    """Write a day's rollup rows: one INSERT from arrays on PostgreSQL (reports/sql.py),
-    `bulk_create` elsewhere."""
-    if not rows:
-        return 0
-    names = [f.name for f in dataclasses.fields(next(iter(rows.values())))]
-    if connection.vendor == "postgresql":
-        return sql.rollups_insert(model, day=day, columns=[*model.DIMENSIONS, *names],
-                                  rows=[(*dims, *dataclasses.astuple(counts)) for dims, counts in rows.items()])
+    """Write a day's rollup rows folded in Python (databases other than PostgreSQL)."""
     model.objects.bulk_create(
         [model(day=day, **dict(zip(model.DIMENSIONS, dims, strict=True)), **dataclasses.asdict(counts))
          for dims, counts in rows.items()], batch_size=1000)
@@ -356,6 +324,11 @@ def _write_outcomes(days: set[dt.date], zone: ZoneInfo) -> int:
 
 def _write_surveys(days: set[dt.date], zone: ZoneInfo) -> int:
     written = 0
+    if connection.vendor == "postgresql":
+        # The same fold as fold_surveys, where the rows are, a window of days per statement.
+        for window in _windows(days):
+            written += _write_window(SurveyRollup, sql.surveys_fold_days, window, zone)
+        return written
     for day in sorted(days):
         rows = fold_surveys(day, zone)
         SurveyRollup.objects.filter(day=day).delete()
@@ -375,13 +348,9 @@ class RollupRun:
 
 
 def _locked_state() -> RollupState:
-    """The state row, locked for the rest of the transaction (every run starts here). On
-    PostgreSQL the run's statements also go without JIT compilation: each fold statement is
-    planned above `jit_above_cost`, and compiling it cost more than running it (a busy day's
-    outcome fold 1.5 s with JIT, 0.7 s without)."""
+    """The state row, locked for the run's transaction (which every fold runs in)."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
+        sql.folds_without_jit()
     RollupState.objects.get_or_create(name=STATE_NAME)
     return RollupState.objects.select_for_update().get(name=STATE_NAME)
 

@@ -17,7 +17,9 @@ as text (`string_agg` / `group_concat`, cast to jsonb on PostgreSQL). Without JI
 running them) and with room for hash aggregates (`work_mem`): sorting the grouped bucket rows by
 their text keys was most of the cost. A week of the benchmark's million tickets (49,000 outcome
 rollup rows, 110,000 buckets) takes 2.5–4 s at load 5; with `jsonb_object_agg` and five grains
-it took 7–10 s.
+it took 7–10 s. The buckets are read by their rollup row's id, between the lowest and the
+highest of the days' rollup rows (a day's rows are written together, so their ids are close):
+otherwise a day's totals read the whole bucket table.
 """
 
 from __future__ import annotations
@@ -150,7 +152,8 @@ def _insert_outcomes(days: list[dt.date], cut: _Cut) -> int:
           SELECT r.{day} AS {day}, r.{kind} AS {kind}, {cut.select}, b.{_col(b, 'measure')} AS measure,
                  b.{_col(b, 'bucket')} AS bucket, sum(b.{_col(b, 'count')}) AS n
           FROM {_table(b)} b JOIN {_table(r)} r ON r.{_col(r, 'id')} = b.{_col(b, 'rollup')}
-          WHERE {where}
+          WHERE {where} AND b.{_col(b, 'rollup')} BETWEEN (SELECT min(r.{_col(r, 'id')}) FROM {_table(r)} r WHERE {where})
+                                                      AND (SELECT max(r.{_col(r, 'id')}) FROM {_table(r)} r WHERE {where})
           GROUP BY r.{day}, r.{kind}, b.{_col(b, 'measure')}, b.{_col(b, 'bucket')}, {cut.group}
         ), hj AS (
           SELECT {', '.join(f'h.{k} AS {k}' for k in keys)},
@@ -164,7 +167,7 @@ def _insert_outcomes(days: list[dt.date], cut: _Cut) -> int:
         FROM c LEFT JOIN hj ON {same}
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + params)
+        cursor.execute(sql, params * 4)
         return cursor.rowcount
 
 
@@ -200,7 +203,7 @@ def clear_totals() -> None:
 
 def totals_missing() -> bool:
     """Rollups there but no totals yet (a database rolled up before the totals existed): the
-    next run writes them for every day."""
-    # Asked of the database the run writes to (report reads of these tables go to a replica).
-    db = router.db_for_write(TicketRollup)
-    return TicketRollup.objects.using(db).exists() and not TicketTotal.objects.using(db).exists()
+    next run writes them for every day. Asked of the database the rollup writes to (the
+    rollup models are read from the replica when there is one)."""
+    primary = router.db_for_write(TicketRollup)
+    return TicketRollup.objects.using(primary).exists() and not TicketTotal.objects.using(primary).exists()

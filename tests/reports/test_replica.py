@@ -44,10 +44,12 @@ def test_the_summary_api_reads_the_replica(world, answered_ticket, settings):
 
     assert response.status_code == 200 and response.json()["created"] == 1
     replica_sql, primary_sql = _tables(on_replica.captured_queries), _tables(on_primary.captured_queries)
-    for table in ("reports_ticketrollup", "reports_outcomerollup", "reports_outcomebucket", "reports_surveyrollup",
+    # A team's summary reads the report totals (reports.totals), the team's grain.
+    for table in ("reports_tickettotal", "reports_outcometotal", "reports_surveytotal",
                   "reports_rollupstate", "tickets_ticket", "feedback_feedback"):
         assert table in replica_sql, table
         assert table not in primary_sql, table
+    assert "reports_" not in primary_sql
 
 
 def test_outside_a_report_the_raw_reads_stay_on_the_primary(world, answered_ticket, settings):
