@@ -147,30 +147,32 @@ def _outcome_figures(source: _Source, q: Q, by: str | None, histograms: Histogra
     wanted = None if histograms is None else set(histograms)
     business, wall = OutcomeBucket.Measure.BUSINESS.value, OutcomeBucket.Measure.WALL.value
     figures: dict = defaultdict(lambda: [0, 0, 0, defaultdict(int), defaultdict(int)])
-    if source.grain is not None:
-        # A grain's rows are few (a team's week: 7 days × its departments × 3 kinds): summed here.
-        rows = source.outcomes.objects.filter(q).values_list(
-            by or "grain", "kind", "met", "decided", "timed", "business_histogram", "wall_histogram")
-        for key, kind, met, decided, timed, business_counts, wall_counts in rows:
-            entry = figures[(key if by else None, kind)]
-            entry[0] += met
-            entry[1] += decided
-            entry[2] += timed
-            for histogram, measure, counts in ((entry[3], business, business_counts), (entry[4], wall, wall_counts)):
-                if wanted is None or (kind, measure) in wanted:
-                    for bucket, n in counts.items():
-                        histogram[int(bucket)] += n
-        return figures
     group = [by] if by else []
-    for row in (OutcomeRollup.objects.filter(q).values(*group, "kind")
+    for row in (source.outcomes.objects.filter(q).values(*group, "kind")
                 .annotate(met=Sum("met"), decided=Sum("decided"), timed=Sum("timed")).order_by()):
         entry = figures[(row[by] if by else None, row["kind"])]
         entry[0:3] = [row["met"], row["decided"], row["timed"]]
+    if wanted is not None and not wanted:
+        return figures
+    if source.grain is not None:
+        # A grain's rows are few (a team's week: 7 days × its departments × 3 kinds): their
+        # histograms ({bucket: count}) summed here, only those asked for.
+        pairs = wanted if wanted is not None else {(k, m) for k in d.TARGET_KINDS for m in (business, wall)}
+        measures = sorted({m for _, m in pairs})
+        columns = ["business_histogram" if m == business else "wall_histogram" for m in measures]
+        rows = (source.outcomes.objects.filter(q, kind__in={k for k, _ in pairs})
+                .values_list(by or "grain", "kind", *columns))
+        for key, kind, *histograms in rows:
+            entry = figures[(key if by else None, kind)]
+            for measure, counts in zip(measures, histograms, strict=True):
+                if (kind, measure) in pairs:
+                    histogram = entry[3] if measure == business else entry[4]
+                    for bucket, n in counts.items():
+                        histogram[int(bucket)] += n
+        return figures
     bucket_group = [f"rollup__{by}"] if by else []
     buckets = OutcomeBucket.objects.filter(rollup__in=OutcomeRollup.objects.filter(q))
     if wanted is not None:
-        if not wanted:
-            return figures
         buckets = buckets.filter(reduce(or_, (Q(rollup__kind=kind, measure=measure) for kind, measure in wanted)))
     for row in (buckets
                 .values(*bucket_group, "rollup__kind", "measure", "bucket").annotate(n=Sum("count")).order_by()):

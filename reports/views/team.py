@@ -6,6 +6,7 @@ report out of reach is a 404, whoever asks."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -122,8 +123,23 @@ def _filter_params(form: ReportFilterForm) -> dict[str, str]:
 
 
 def _list_url(params: dict, **more) -> str:
-    query = {**params, **{k: v for k, v in more.items() if v is not None}}
-    return f"{reverse('report-list')}?{urlencode(query)}"
+    """The drill-down list of a figure: the report's parameters, then the figure's (`more`:
+    figure, kind, age; a page links some 400 of these, so the report's part is encoded once)."""
+    query = _encoded(tuple(params.items()))
+    extra = {k: v for k, v in more.items() if v is not None and k not in params}
+    overrides = {k: v for k, v in more.items() if v is not None and k in params}
+    if overrides:
+        query = urlencode({**params, **overrides})
+    return f"{_list_path()}?{query}&{urlencode(extra)}" if extra else f"{_list_path()}?{query}"
+
+
+@lru_cache(maxsize=256)
+def _encoded(items: tuple) -> str:
+    return urlencode(items)
+
+
+def _list_path() -> str:
+    return reverse("report-list")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -139,3 +139,23 @@ def test_a_database_rolled_up_before_the_totals_gets_them_on_the_next_run(random
     rollup_pending(now=END + dt.timedelta(minutes=10))
     assert (TicketTotal.objects.count(), OutcomeTotal.objects.count(), SurveyTotal.objects.count()) == counts
     _assert_same(_everything(world), want)
+
+
+def test_a_breakdown_reads_only_the_histograms_it_is_asked_for(random_world, monkeypatch):  # noqa: F811 - the imported fixture
+    from reports.tables import BREAKDOWN_HISTOGRAMS
+
+    scope, period = ReportScope(team_ids=(random_world.it.pk,)), PERIODS[0]
+    for read in (lambda **kw: report_breakdown(**kw),
+                 lambda **kw: _from_rollups(monkeypatch, lambda: report_breakdown(**kw))):
+        for by in ("service_item_id", "assignee_id"):
+            full = read(scope=scope, period=period, by=by)
+            some = read(scope=scope, period=period, by=by, histograms=BREAKDOWN_HISTOGRAMS)
+            assert some.keys() == full.keys()
+            assert any(f["sla"]["first_response"]["p50_business_seconds"] for f in full.values())
+            for key, figures in full.items():
+                got, want = some[key]["sla"], figures["sla"]
+                assert got["first_response"]["p50_business_seconds"] == want["first_response"]["p50_business_seconds"]
+                assert (got["resolution"]["met"], got["resolution"]["decided"]) == (
+                    want["resolution"]["met"], want["resolution"]["decided"])
+                assert got["resolution"]["p90_business_seconds"] is None
+                assert got["first_response"]["p50_wall_seconds"] is None
