@@ -269,12 +269,7 @@ def _windows(days: set[dt.date]) -> Iterator[list[dt.date]]:
 
 
 def _write_tickets(days: set[dt.date], zone: ZoneInfo) -> int:
-    written = 0
-    if connection.vendor == "postgresql":
-        # The same fold as fold_tickets, where the rows are, a window of days per statement.
-        for window in _windows(days):
-            written += _write_window(TicketRollup, sql.tickets_fold_days, window, zone)
-        return written
+    return _write_counts(TicketRollup, sql.tickets_fold_days, fold_tickets, days, zone)
     for day in sorted(days):
         rows = fold_tickets(day, zone)
         TicketRollup.objects.filter(day=day).delete()
@@ -323,12 +318,22 @@ def _write_outcomes(days: set[dt.date], zone: ZoneInfo) -> int:
 
 
 def _write_surveys(days: set[dt.date], zone: ZoneInfo) -> int:
+    return _write_counts(SurveyRollup, sql.surveys_fold_days, fold_surveys, days, zone)
+
+
+def _write_counts(model, sql_fold, python_fold, days: set[dt.date], zone: ZoneInfo) -> int:
+    """The ticket or survey rollup rows of `days`: on PostgreSQL a window of days per statement
+    (`sql_fold`, where the rows are), elsewhere day by day with the Python fold (the reference)."""
     written = 0
     if connection.vendor == "postgresql":
-        # The same fold as fold_surveys, where the rows are, a window of days per statement.
         for window in _windows(days):
-            written += _write_window(SurveyRollup, sql.surveys_fold_days, window, zone)
+            written += _write_window(model, sql_fold, window, zone)
         return written
+    for day in sorted(days):
+        rows = python_fold(day, zone)
+        model.objects.filter(day=day).delete()
+        written += _insert_rollups(model, day, rows)
+    return written
     for day in sorted(days):
         rows = fold_surveys(day, zone)
         SurveyRollup.objects.filter(day=day).delete()

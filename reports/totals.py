@@ -31,6 +31,8 @@ from django.db import connection, router
 
 from .models import (
     GRAIN_DIMENSIONS,
+    OUTCOME_COUNTS,
+    SURVEY_COUNTS,
     TICKET_COUNTS,
     Grain,
     OutcomeBucket,
@@ -45,8 +47,8 @@ from .models import (
 DAYS_PER_STATEMENT = 31
 # The rollup dimensions a grain may keep, in GROUPING()'s argument order.
 _DIMS = ("team_id", "department_id", "service_item_id", "priority")
-_SUMS = {TicketTotal: TICKET_COUNTS, SurveyTotal: ["sent", "responses", "positive", "score_sum"],
-         OutcomeTotal: ["met", "decided", "timed", "business_seconds", "wall_seconds"]}
+_SUMS = {TicketTotal: TICKET_COUNTS, SurveyTotal: SURVEY_COUNTS,
+         OutcomeTotal: [name for name in OUTCOME_COUNTS if name != "kind"]}
 
 
 def _q(name: str) -> str:
