@@ -270,11 +270,6 @@ def _windows(days: set[dt.date]) -> Iterator[list[dt.date]]:
 
 def _write_tickets(days: set[dt.date], zone: ZoneInfo) -> int:
     return _write_counts(TicketRollup, sql.tickets_fold_days, fold_tickets, days, zone)
-    for day in sorted(days):
-        rows = fold_tickets(day, zone)
-        TicketRollup.objects.filter(day=day).delete()
-        written += _insert_rollups(TicketRollup, day, rows)
-    return written
 
 
 def _write_window(model, fold, window: list[dt.date], zone: ZoneInfo) -> int:
@@ -333,11 +328,6 @@ def _write_counts(model, sql_fold, python_fold, days: set[dt.date], zone: ZoneIn
         rows = python_fold(day, zone)
         model.objects.filter(day=day).delete()
         written += _insert_rollups(model, day, rows)
-    return written
-    for day in sorted(days):
-        rows = fold_surveys(day, zone)
-        SurveyRollup.objects.filter(day=day).delete()
-        written += _insert_rollups(SurveyRollup, day, rows)
     return written
 
 
