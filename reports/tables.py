@@ -64,9 +64,6 @@ class Table:
     # a ratio, a duration, a count or a mean); empty: each column's own kind.
     row_kinds: list[str] = field(default_factory=list)
     notes: list[Any] = field(default_factory=list)
-    # Per row, how its NUMBER cells look when a column mixes figures of several kinds (the
-    # summary's value column: counts, ratios, durations); empty: the columns' kinds.
-    row_kinds: list[str] = field(default_factory=list)
 
 
 def filled(message, **values):
