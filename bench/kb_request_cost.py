@@ -10,14 +10,11 @@ Uses BENCH_DATABASE_URL like the other benchmarks. Ends with one JSON line of th
 """
 
 import argparse
-import cProfile
 import json
-import pstats
-import statistics
-import time
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import _django
+import _request_cost
 
 
 def main() -> None:
@@ -28,7 +25,6 @@ def main() -> None:
     args = parser.parse_args()
     _django.setup()
     from django.conf import settings
-    from django.db import connection
     from django.test import Client
     from kb_search import QUERIES
     from rest_framework.authtoken.models import Token
@@ -46,45 +42,9 @@ def main() -> None:
             return f"/api/v1/kb/suggest/?q={quote(q)}&service_item={item_id}"
         return f"/api/v1/kb/articles/?search={quote(q)}"
 
-    spent = {"sql": 0.0, "statements": 0}
-
-    def timed(execute, sql, params, many, context):
-        t0 = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            spent["sql"] += time.perf_counter() - t0
-            spent["statements"] += 1
-
-    for q in QUERIES:  # warm: jieba's dictionary, PostgreSQL's pages
-        assert client.get(url(q)).status_code == 200
-    rows = []
-    with connection.execute_wrapper(timed):
-        for q in QUERIES:
-            best = None
-            for _ in range(args.rounds):
-                spent.update(sql=0.0, statements=0)
-                t0 = time.perf_counter()
-                answer = client.get(url(q))
-                wall = (time.perf_counter() - t0) * 1000
-                assert answer.status_code == 200
-                if best is None or wall < best[0]:
-                    best = (wall, spent["sql"] * 1000, spent["statements"])
-            rows.append((q, *best))
-            print(f"{q:26} wall {best[0]:6.1f} ms  SQL {best[1]:6.1f} ms  Python {best[0] - best[1]:6.1f} ms  "
-                  f"{best[2]} statements")
     means = {"endpoint": args.endpoint,
-             "wall_ms": round(statistics.mean(r[1] for r in rows), 1),
-             "sql_ms": round(statistics.mean(r[2] for r in rows), 1),
-             "python_ms": round(statistics.mean(r[1] - r[2] for r in rows), 1),
-             "statements": round(statistics.mean(r[3] for r in rows), 1)}
-    if args.profile:
-        profile = cProfile.Profile()
-        profile.enable()
-        for q in QUERIES:
-            client.get(url(q))
-        profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+             **_request_cost.measure(client, [url(q) for q in QUERIES], rounds=args.rounds, profile=args.profile,
+                                     label=lambda u: unquote(u.split("=", 1)[1].split("&")[0]))}
     print(json.dumps(means))
 
 
