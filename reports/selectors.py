@@ -19,7 +19,8 @@ from functools import reduce
 from operator import or_
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, DateField, Q, QuerySet, Sum
+from django.db.models.functions import TruncQuarter, TruncWeek
 from django.utils import timezone
 
 from feedback.selectors import feedback_counts
@@ -351,7 +352,7 @@ def report_trend(*, scope: ReportScope, last: dt.date, weeks: int = 12) -> list[
     first_week = d.week_start(last) - dt.timedelta(weeks=weeks - 1)
     period = d.Period(first_week, d.week_start(last) + dt.timedelta(days=6))
     starts = [first_week + dt.timedelta(weeks=n) for n in range(weeks)]
-    return _bucketed(scope, period, starts, lambda day: d.week_start(day))
+    return _bucketed(scope, period, starts, TruncWeek)  # weeks start on Monday, as d.week_start
 
 
 def report_quarters(*, scope: ReportScope, last: dt.date, quarters: int = 4) -> list[dict]:
@@ -362,28 +363,31 @@ def report_quarters(*, scope: ReportScope, last: dt.date, quarters: int = 4) -> 
         starts.insert(0, day)
         day = d.quarter_start(day - dt.timedelta(days=1))
     period = d.Period(starts[0], d.quarter_of(last).last)
-    return _bucketed(scope, period, starts, d.quarter_start)
+    return _bucketed(scope, period, starts, TruncQuarter)
 
 
-def _bucketed(scope: ReportScope, period: d.Period, starts: list[dt.date], bucket_of) -> list[dict]:
+def _bucketed(scope: ReportScope, period: d.Period, starts: list[dt.date], trunc) -> list[dict]:
+    """The sums per week or quarter (`trunc`: TruncWeek or TruncQuarter, grouped where the
+    rows are: a year's quarters are 4 rows per source, not 365)."""
     source = _source(scope)
     q = source.q(scope, period)
+    start = trunc("day", output_field=DateField())
     out = {start: {"start": start, "created": 0, "resolved": 0,
                    "sla": {kind: {"met": 0, "decided": 0, "compliance": None} for kind in d.TARGET_KINDS},
                    "satisfaction": {"responses": 0, "positive": 0, "positive_share": None}} for start in starts}
-    for row in (source.tickets.objects.filter(q).values("day")
+    for row in (source.tickets.objects.filter(q).values(start=start)
                 .annotate(created=Sum("created"), resolved=Sum("resolved")).order_by()):
-        entry = out[bucket_of(row["day"])]
+        entry = out[row["start"]]
         entry["created"] += row["created"]
         entry["resolved"] += row["resolved"]
-    for row in (source.outcomes.objects.filter(q).values("day", "kind")
+    for row in (source.outcomes.objects.filter(q).values("kind", start=start)
                 .annotate(met=Sum("met"), decided=Sum("decided")).order_by()):
-        entry = out[bucket_of(row["day"])]["sla"][row["kind"]]
+        entry = out[row["start"]]["sla"][row["kind"]]
         entry["met"] += row["met"]
         entry["decided"] += row["decided"]
-    for row in (source.surveys.objects.filter(q).values("day")
+    for row in (source.surveys.objects.filter(q).values(start=start)
                 .annotate(responses=Sum("responses"), positive=Sum("positive")).order_by()):
-        entry = out[bucket_of(row["day"])]["satisfaction"]
+        entry = out[row["start"]]["satisfaction"]
         entry["responses"] += row["responses"]
         entry["positive"] += row["positive"]
     for entry in out.values():
