@@ -126,14 +126,14 @@ def _list_url(params: dict, **more) -> str:
     """The drill-down list of a figure: the report's parameters, then the figure's (`more`:
     figure, kind, age; a page links some 400 of these, so the report's part is encoded once)."""
     query = _encoded(tuple(params.items()))
-    extra = {k: v for k, v in more.items() if v is not None and k not in params}
+    extra = tuple((k, v) for k, v in more.items() if v is not None and k not in params)
     overrides = {k: v for k, v in more.items() if v is not None and k in params}
     if overrides:
         query = urlencode({**params, **overrides})
-    return f"{_list_path()}?{query}&{urlencode(extra)}" if extra else f"{_list_path()}?{query}"
+    return f"{_list_path()}?{query}&{_encoded(extra)}" if extra else f"{_list_path()}?{query}"
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)
 def _encoded(items: tuple) -> str:
     return urlencode(items)
 
