@@ -131,31 +131,39 @@ class SurveyRollup(RollupDims):
 
 
 class Grain(models.TextChoices):
-    """The coarser cuts the report totals (below) keep per day: two dimensions each, the pairs
-    the team and department reports ask for most (a team or a department whole, a team by
-    service item or priority, a department by team). A department by service item or
-    priority reads the rollups: a twentieth of a period's rows, through the department
-    index; as totals they were most of the totals' rows and of their cost to write. Not
-    translated: never shown."""
+    """The coarser cuts the report totals (below) keep per day: a team or a department whole
+    (their summaries and trends: a team's year is 365 rows), and the pairs the team and
+    department reports break down by (a team by department, service item or priority, a
+    department by team, service item or priority). Anything else (an assignee, two filters)
+    reads the rollups. Not translated: never shown."""
 
+    TEAM = "t", "team"
+    DEPARTMENT = "d", "department"
     TEAM_DEPARTMENT = "td", "team × department"
     TEAM_SERVICE_ITEM = "ti", "team × service item"
     TEAM_PRIORITY = "tp", "team × priority"
+    DEPARTMENT_SERVICE_ITEM = "di", "department × service item"
+    DEPARTMENT_PRIORITY = "dp", "department × priority"
 
 
-# The rollup dimensions each grain keeps (the others are NULL / blank in its rows).
+# The rollup dimensions each grain keeps (the others are NULL / blank in its rows), the
+# coarsest first: reports.selectors.grain_for takes the first that answers a report.
 GRAIN_DIMENSIONS = {
+    Grain.TEAM: ("team_id",),
+    Grain.DEPARTMENT: ("department_id",),
     Grain.TEAM_DEPARTMENT: ("team_id", "department_id"),
     Grain.TEAM_SERVICE_ITEM: ("team_id", "service_item_id"),
     Grain.TEAM_PRIORITY: ("team_id", "priority"),
+    Grain.DEPARTMENT_SERVICE_ITEM: ("department_id", "service_item_id"),
+    Grain.DEPARTMENT_PRIORITY: ("department_id", "priority"),
 }
 
 
 class TotalDims(models.Model):
-    """The dimensions of a report total: the day and one grain's two dimensions. The totals
-    are the rollup rows of a day summed per grain (reports.totals), rebuilt with them in
-    the same transaction: a team's year is 365 × 20 department rows here where the rollups
-    hold a row for nearly every ticket. Reports whose scope and breakdown fit a grain read
+    """The dimensions of a report total: the day and one grain's dimensions (one or two). The
+    totals are the rollup rows of a day summed per grain (reports.totals), rebuilt with them
+    in the same transaction: a team's year is 365 rows here, by department 365 × 20, where
+    the rollups hold a row for nearly every ticket. Reports whose scope and breakdown fit a grain read
     these; any other (an assignee, two filters) reads the rollups."""
 
     day = models.DateField()

@@ -4,8 +4,9 @@ those days, in the same transaction (reports.rollup calls `write_totals`).
 
 Why: the rollups keep a row for nearly every ticket (their grain is day × team × service item ×
 priority × department × assignee), so a team's 4-quarter trend summed some 600,000 rows and a
-week's percentiles joined 40,000 histogram buckets. A grain keeps two dimensions (a team and its
-departments, its service items or its priorities): a team's year is 365 × 20 rows and a week's
+week's percentiles joined 40,000 histogram buckets. A grain keeps one or two dimensions (a
+team or a department whole; a team by department, service item or priority; a department by
+service item or priority): a team's year is 365 rows, by department 365 × 20, and a week's
 histograms are read with them ({bucket: count} in the row). Which reports read which grain is
 `reports.selectors`'s choice (`grain_for`).
 
@@ -204,8 +205,12 @@ def clear_totals() -> None:
 
 
 def totals_missing() -> bool:
-    """Rollups there but no totals yet (a database rolled up before the totals existed): the
-    next run writes them for every day. Asked of the database the rollup writes to (the
-    rollup models are read from the replica when there is one)."""
+    """Rollups there but no totals of some grain (a database rolled up before the totals
+    existed, or before that grain did: every rollup row counts in every grain): the next run
+    writes them for every day. Asked of the database the rollup writes to (the rollup models
+    are read from the replica when there is one)."""
     primary = router.db_for_write(TicketRollup)
-    return TicketRollup.objects.using(primary).exists() and not TicketTotal.objects.using(primary).exists()
+    if not TicketRollup.objects.using(primary).exists():
+        return False
+    totals = TicketTotal.objects.using(primary)
+    return any(not totals.filter(grain=grain).exists() for grain in Grain)

@@ -27,20 +27,21 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_coarsest_grain_that_answers_is_chosen():
-    assert grain_for(ReportScope(team_ids=(1,))) == Grain.TEAM_DEPARTMENT
-    assert grain_for(ReportScope(department_id=3)) == Grain.TEAM_DEPARTMENT
-    assert grain_for(ReportScope()) == Grain.TEAM_DEPARTMENT
+    assert grain_for(ReportScope(team_ids=(1,))) == Grain.TEAM
+    assert grain_for(ReportScope(department_id=3)) == Grain.DEPARTMENT
+    assert grain_for(ReportScope()) == Grain.TEAM
+    assert grain_for(ReportScope(team_ids=(1,)), "department_id") == Grain.TEAM_DEPARTMENT
     assert grain_for(ReportScope(team_ids=(1,)), "service_item_id") == Grain.TEAM_SERVICE_ITEM
     assert grain_for(ReportScope(team_ids=(1,), category_id=2)) == Grain.TEAM_SERVICE_ITEM
     assert grain_for(ReportScope(team_ids=(1,)), "priority") == Grain.TEAM_PRIORITY
     assert grain_for(ReportScope(department_id=3), "team_id") == Grain.TEAM_DEPARTMENT
-    # nothing keeps an assignee, a department's services or priorities, or three dimensions:
-    # the rollups answer
-    assert grain_for(ReportScope(department_id=3), "service_item_id") is None
-    assert grain_for(ReportScope(department_id=3, priority="P1")) is None
+    assert grain_for(ReportScope(department_id=3), "service_item_id") == Grain.DEPARTMENT_SERVICE_ITEM
+    assert grain_for(ReportScope(department_id=3, priority="P1")) == Grain.DEPARTMENT_PRIORITY
+    # nothing keeps an assignee or three dimensions: the rollups answer
     assert grain_for(ReportScope(team_ids=(1,), assignee_id=5)) is None
     assert grain_for(ReportScope(team_ids=(1,)), "assignee_id") is None
     assert grain_for(ReportScope(team_ids=(1,), department_id=3), "priority") is None
+    assert grain_for(ReportScope(department_id=3, service_item_id=4), "priority") is None
     assert grain_for(ReportScope(team_ids=(1,), service_item_id=4, priority="P2")) is None
 
 
@@ -128,13 +129,15 @@ def test_the_totals_follow_a_late_outcome_and_a_second_run_changes_nothing(rando
     assert {model: _table(model) for model in tables} == tables
 
 
-def test_a_database_rolled_up_before_the_totals_gets_them_on_the_next_run(random_world, monkeypatch):  # noqa: F811 - the imported fixture
+@pytest.mark.parametrize("missing", [None, Grain.DEPARTMENT_PRIORITY], ids=["every grain", "one grain"])
+def test_a_database_rolled_up_before_the_totals_gets_them_on_the_next_run(random_world, monkeypatch, missing):  # noqa: F811 - the imported fixture
+    """Rolled up before the totals existed, or before one of their grains did."""
     world = random_world
     want = _everything(world)
     counts = (TicketTotal.objects.count(), OutcomeTotal.objects.count(), SurveyTotal.objects.count())
     assert all(counts)
     for model in (TicketTotal, OutcomeTotal, SurveyTotal):
-        model.objects.all().delete()
+        (model.objects.all() if missing is None else model.objects.filter(grain=missing)).delete()
     assert OutcomeRollup.objects.exists()
     rollup_pending(now=END + dt.timedelta(minutes=10))
     assert (TicketTotal.objects.count(), OutcomeTotal.objects.count(), SurveyTotal.objects.count()) == counts
