@@ -3,7 +3,7 @@ share as a whole percentage, a duration in hours and minutes (as the targets rea
 counted as a dash."""
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from reports import tables
@@ -29,11 +29,11 @@ def table_rows(table: dict) -> str:
     rows = []
     for row in table["rows"]:
         head, *cells = row
-        html = [f'<tr><th scope="row">{escape(head["text"])}</th>']
+        html = [f'<tr><th scope="row">{conditional_escape(head["text"])}</th>']
         for cell in cells:
-            text = escape(cell["text"])
+            text = conditional_escape(cell["text"])
             if cell["href"]:
-                text = f'<a href="{escape(cell["href"])}">{text}</a>'
+                text = f'<a href="{conditional_escape(cell["href"])}">{text}</a>'
             html.append(f'<td class="num">{text}</td>' if cell["numeric"] else f"<td>{text}</td>")
         html.append("</tr>")
         rows.append("".join(html))

@@ -158,6 +158,17 @@ def test_the_team_report_shows_the_figures_with_their_counts(seeded, world):
     assert "/queues/it/" in html
 
 
+def test_names_in_the_report_tables_are_escaped(seeded, world):
+    """A service's name is an admin's text: the breakdown's row heading shows it, escaped."""
+    from tickets.models import ServiceItem
+
+    ServiceItem.objects.filter(name="Printer").update(name='<script>alert("x")</script> & Co', translations={})
+    html = _client(world.it_lead).get(reverse("report-team", args=["it"])).content.decode()
+    by_service = html[html.index('id="table-by_service_item"'):html.index("</table>", html.index('id="table-by_service_item"'))]
+    assert '<th scope="row">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co</th>' in by_service
+    assert "<script>alert" not in html
+
+
 def test_the_period_presets_and_bad_dates(seeded, world):
     client = _client(world.it_lead)
     url = reverse("report-team", args=["it"])
