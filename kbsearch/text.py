@@ -151,11 +151,7 @@ def match_spans(text: str, q: str) -> list[tuple[int, int]]:
     that start with its stem (printer → Printers)."""
     folded = _fold_aligned(text or "")
     spans = []
-    for term in like_terms(q):
-        if term.isascii():
-            pattern = re.compile(r"\b" + re.escape(term) + r"\w*")
-        else:
-            pattern = re.compile(re.escape(term))
+    for pattern in _term_patterns(q):
         spans.extend(match.span() for match in pattern.finditer(folded))
     spans.sort(key=lambda span: (span[0], -span[1]))
     merged: list[tuple[int, int]] = []
@@ -164,6 +160,14 @@ def match_spans(text: str, q: str) -> list[tuple[int, int]]:
             continue
         merged.append((start, end))
     return merged
+
+
+@lru_cache(maxsize=512)
+def _term_patterns(q: str) -> tuple[re.Pattern, ...]:
+    """The patterns of `match_spans`, made once per query (a page of results highlights a
+    hundred titles and excerpts with the same ones)."""
+    return tuple(re.compile(r"\b" + re.escape(term) + r"\w*") if term.isascii() else re.compile(re.escape(term))
+                 for term in like_terms(q))
 
 
 def highlight(text: str, q: str, *, length: int = 160) -> SafeString:

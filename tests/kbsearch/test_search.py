@@ -217,6 +217,24 @@ def test_the_api_list_search_answers_search_results_not_whole_articles(world, kn
     assert whole["body"] == "How to add the shared printers to your laptop." and "revision" in whole
 
 
+@pytest.mark.parametrize("serializer_class", ["SearchResultSerializer", "SuggestionSerializer",
+                                              "ArticleSearchResultSerializer"])
+def test_a_search_result_is_written_with_exactly_its_declared_fields(world, known, serializer_class):
+    """The serializers write their data directly (not field by field): the keys they write
+    are the fields they declare (the schema), and the url is the article page's."""
+    from django.urls import reverse
+
+    from kbsearch import serializers
+    from kbsearch.selectors import search_results
+
+    [result, *_rest] = search_results(user=world.alice, q="printer", language="en")
+    serializer = getattr(serializers, serializer_class)
+    data = serializer(result).data
+    assert list(data) == list(serializer().fields)
+    assert data["url"] == reverse("kb-article", args=[result.article.pk])
+    assert serializers.article_url(7) == reverse("kb-article", args=[7])
+
+
 def test_the_api_list_search_keeps_the_lists_filters_and_language(world, known):
     from rest_framework.test import APIClient
 
