@@ -208,7 +208,8 @@ def search_results(*, user: User, q: str, language: str | None, service_item_id:
     # put in the hits' order here: a CASE of one WHEN per hit cost more to compose than
     # the rest of a page of 50 results
     position = {hit.article_id: index for index, hit in enumerate(hits)}
-    articles = sorted(articles_for_listing(user=user, articles=matched), key=lambda article: position[article.pk])
+    articles = sorted(articles_for_listing(user=user, articles=matched, with_names=False),
+                      key=lambda article: position[article.pk])
     for_item = {hit.article_id: hit.for_service_item for hit in hits}
     shown = [(article, revision) for article in articles
              if (revision := pick_revision(article.live_revisions, language)) is not None]

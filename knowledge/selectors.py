@@ -75,17 +75,22 @@ def pending_revisions(*, article: Article) -> list[ArticleRevision]:
                 .order_by("language"))
 
 
-def articles_for_listing(*, user: User, articles: QuerySet[Article] | None = None) -> QuerySet[Article]:
+def articles_for_listing(*, user: User, articles: QuerySet[Article] | None = None,
+                         with_names: bool = True) -> QuerySet[Article]:
     """Published articles ready for a list (portal home, search results, the reply box):
     `articles` (e.g. the search's ranked queryset; default: all) narrowed to what the user
-    may read, with team, category and live revisions loaded (`article.live_revisions`).
-    The order of `articles` is kept; with none given, the latest published first."""
+    may read, with live revisions loaded (`article.live_revisions`) and, with `with_names`,
+    team and category (what a list page shows beside a title; the API's search results and
+    the suggestions show neither). The order of `articles` is kept; with none given, the
+    latest published first."""
     visible = published_articles_visible_to(user=user)
     if articles is None:
         queryset = visible.order_by("-published_at", "-id")
     else:
         queryset = articles.filter(status=ArticleStatus.PUBLISHED, pk__in=visible.values("pk"))
-    return queryset.select_related("team", "category").prefetch_related(
+    if with_names:
+        queryset = queryset.select_related("team", "category")
+    return queryset.prefetch_related(
         Prefetch("revisions", queryset=ArticleRevision.objects.filter(status=RevisionStatus.PUBLISHED),
                  to_attr="live_revisions"))
 
