@@ -2,6 +2,8 @@
 suggested under the title as she types, presses "This solved it": nothing is filed and one
 deflection is recorded for the IT team."""
 
+from pathlib import Path
+
 import pytest
 
 from kbsearch.models import Deflection
@@ -9,6 +11,8 @@ from tests.kbsearch.cases import publish
 from tickets.models import Ticket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/tmp/kb-shots")  # for a person to look at; nothing reads them back
 
 
 def test_alice_sees_the_vpn_article_while_filing_and_it_solves_her_problem(world, login_as):
@@ -25,6 +29,8 @@ def test_alice_sees_the_vpn_article_while_filing_and_it_solves_her_problem(world
     assert suggestion.count() == 1
     assert suggestion.first.locator(".kb-suggestion-title").inner_text() == "VPN 无法连接的排查步骤"
     assert suggestion.first.locator("mark").first.inner_text() == "VPN"
+    SHOTS.mkdir(exist_ok=True)
+    alice.screenshot(path=SHOTS / "alice-suggestion.png", full_page=True)
     with alice.expect_navigation():
         suggestion.first.get_by_role("button", name="This solved it").click()
 
