@@ -16,14 +16,18 @@ import _django
 import _reports_data
 import _request_cost
 
+PAGES = ["team", "department", "summary"]
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("pages", nargs="*", default=["team", "department", "summary"],
-                        choices=["team", "department", "summary"])
+    parser.add_argument("pages", nargs="*", help=f"some of {', '.join(PAGES)} (default: all three)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
+    pages = args.pages or PAGES
+    if set(pages) - set(PAGES):
+        parser.error(f"no such page: {', '.join(sorted(set(pages) - set(PAGES)))} (pages: {', '.join(PAGES)})")
     _django.setup()
     from django.conf import settings
     from django.db import connection
@@ -38,24 +42,21 @@ def main() -> None:
         period = report_period(_reports_data.marker(cursor)[3])  # the page reports_load.py measures
     dates = f"from={period.first.isoformat()}&to={period.last.isoformat()}"
     w = _reports_data.world()
-    teams, leads = w["teams"][:3], w["leads"][:3]
-    departments = w["departments"][:1]
+    # (page, who reads it, its URL): each team's lead (three teams), the one department head
+    readers = {
+        "team": [(lead, f"/reports/teams/{team.slug}/?{dates}")
+                 for team, lead in zip(w["teams"][:3], w["leads"][:3], strict=True)],
+        "summary": [(lead, f"/api/v1/reports/summary/?team={team.pk}&{dates}")
+                    for team, lead in zip(w["teams"][:3], w["leads"][:3], strict=True)],
+        "department": [(w["head"], f"/reports/departments/{w['departments'][0].code}/?{dates}")],
+    }
     results = {}
-    for page in args.pages:
+    for page in pages:
         print(f"{page}:")
-        if page == "department":
-            for department in departments:
-                client = Client()
-                client.force_login(department.head)
-                urls = [f"/reports/departments/{department.code}/?{dates}"]
-                results[page] = _request_cost.measure(client, urls, rounds=args.rounds, profile=args.profile)
-            continue
         costs = []
-        for team, lead in zip(teams, leads, strict=True):
+        for reader, url in readers[page]:
             client = Client()
-            client.force_login(lead)
-            url = (f"/reports/teams/{team.slug}/?{dates}" if page == "team"
-                   else f"/api/v1/reports/summary/?team={team.pk}&{dates}")
+            client.force_login(reader)
             costs.append(_request_cost.measure(client, [url], rounds=args.rounds, profile=args.profile and not costs))
         results[page] = {key: round(sum(c[key] for c in costs) / len(costs), 1) for key in costs[0]}
     print(json.dumps(results))
