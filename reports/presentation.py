@@ -50,7 +50,7 @@ def grouped(n: int) -> str:
     separator, grouping = _grouping(get_language())
     if grouping != 3:  # another grouping (e.g. 3 then 2): Django's own
         return formats.number_format(n, 0, force_grouping=True)
-    return f"{n:,}".replace(",", separator) if separator != "," else f"{n:,}"
+    return f"{n:,}".replace(",", separator)
 
 
 @lru_cache(maxsize=16)

@@ -371,21 +371,21 @@ def _bucketed(scope: ReportScope, period: d.Period, starts: list[dt.date], trunc
     rows are: a year's quarters are 4 rows per source, not 365)."""
     source = _source(scope)
     q = source.q(scope, period)
-    start = trunc("day", output_field=DateField())
+    bucket = trunc("day", output_field=DateField())
     out = {start: {"start": start, "created": 0, "resolved": 0,
                    "sla": {kind: {"met": 0, "decided": 0, "compliance": None} for kind in d.TARGET_KINDS},
                    "satisfaction": {"responses": 0, "positive": 0, "positive_share": None}} for start in starts}
-    for row in (source.tickets.objects.filter(q).values(start=start)
+    for row in (source.tickets.objects.filter(q).values(start=bucket)
                 .annotate(created=Sum("created"), resolved=Sum("resolved")).order_by()):
         entry = out[row["start"]]
         entry["created"] += row["created"]
         entry["resolved"] += row["resolved"]
-    for row in (source.outcomes.objects.filter(q).values("kind", start=start)
+    for row in (source.outcomes.objects.filter(q).values("kind", start=bucket)
                 .annotate(met=Sum("met"), decided=Sum("decided")).order_by()):
         entry = out[row["start"]]["sla"][row["kind"]]
         entry["met"] += row["met"]
         entry["decided"] += row["decided"]
-    for row in (source.surveys.objects.filter(q).values(start=start)
+    for row in (source.surveys.objects.filter(q).values(start=bucket)
                 .annotate(responses=Sum("responses"), positive=Sum("positive")).order_by()):
         entry = out[row["start"]]["satisfaction"]
         entry["responses"] += row["responses"]

@@ -1,9 +1,10 @@
 """How the report pages write a figure: percentages and means rounded, not cut off (the
 scorecards round, the export keeps one decimal: the three must agree)."""
 
-from django.utils import translation
+import pytest
+from django.utils import formats, translation
 
-from reports.presentation import format_value
+from reports.presentation import format_value, grouped
 from reports.tables import NUMBER, RATIO
 
 
@@ -21,3 +22,14 @@ def test_a_mean_is_rounded_to_two_decimals():
     with translation.override("en"):
         assert format_value(11 / 3, NUMBER) == "3.67"
         assert format_value(3.999, NUMBER) == "4.00"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans", "zh-hant", "de", "fr"])
+def test_counts_are_grouped_as_djangos_number_format_groups_them(language):
+    """`grouped` looks the separator up once per language: the same text as
+    `number_format(force_grouping=True)` (a dot in German, a narrow space in French)."""
+    with translation.override(language):
+        for n in (0, 7, 999, 1000, 1_234_567, -1234):
+            assert grouped(n) == formats.number_format(n, 0, force_grouping=True)
+    with translation.override("de"):
+        assert grouped(1_234_567) == "1.234.567"
